@@ -1,0 +1,261 @@
+//! The command line, defined once: parsed by `main.rs`, and the source of the
+//! man pages and shell completions (`crossing generate-assets`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::ExitKind;
+
+const ABOUT: &str = "Encrypted write-only backups, restore from a 12-word phrase, and pseudonyms \
+for the data directory of a messenger (Session, Signal Desktop) or any folder.";
+
+const LONG_ABOUT: &str = "\
+crossing protects the data directory of a client application for people whose \
+device may be seized, imaged or unlocked under force.
+
+The device keeps only public keys: `backup` can write new encrypted snapshots \
+but never read old ones. Everything needed to restore is the recovery phrase \
+(BIP-39, 12 or 24 words) and the store's address.
+
+First use, on a local folder store:
+  crossing backup --data-dir ~/notes --store file://$HOME/crossing-store
+  (creates a pseudonym and shows its recovery phrase once: write it down)
+
+Restore on a new device:
+  crossing restore --store file://$HOME/crossing-store --data-dir ~/notes";
+
+#[derive(Debug, Parser)]
+#[command(name = "crossing", version, about = ABOUT, long_about = LONG_ABOUT, after_help = ExitKind::TABLE)]
+pub struct Cli {
+    /// Where crossing keeps its own state (public keys, profiles, backup cache).
+    #[arg(long, global = true, env = "CROSSING_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, import, list and remove pseudonyms (identities made only of a key pair).
+    #[command(subcommand)]
+    Pseudonym(PseudonymCommand),
+
+    /// Record a profile: which data directory to protect, where to store it, for whom.
+    Init(InitArgs),
+
+    /// List, show and remove profiles.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+
+    /// Write an encrypted, deduplicated snapshot of a profile's data directory to its store.
+    Backup(BackupArgs),
+
+    /// Restore a snapshot into a data directory, verified, atomically (needs the phrase).
+    Restore(RestoreArgs),
+
+    /// List the snapshots in a store.
+    Snapshots(SnapshotsArgs),
+
+    /// Verify a repository: structure, or with --read-data every byte.
+    Check(CheckArgs),
+
+    /// Write man pages and shell completions (for packagers and the repository itself).
+    #[command(hide = true)]
+    GenerateAssets(GenerateAssetsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PseudonymCommand {
+    /// Make a fresh recovery phrase and show it once, with the pseudonym's ID.
+    New {
+        /// A local name for the pseudonym (default: "default").
+        #[arg(long)]
+        name: Option<String>,
+        /// Number of words of the recovery phrase.
+        #[arg(long, default_value_t = 12, value_parser = parse_words)]
+        words: usize,
+        /// Print the result as JSON (the phrase included: this is its only showing).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a pseudonym from its existing recovery phrase.
+    Import {
+        /// A local name for the pseudonym (default: "default").
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List pseudonyms (public data only).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one pseudonym's public data.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a pseudonym on this device (its backups stay in the store).
+    Remove { name: String },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PhraseArgs {
+    /// Read the recovery phrase from FILE, or from standard input with "-".
+    /// Without it the phrase is prompted for, without echo, on a terminal.
+    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
+    pub phrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Client {
+    /// Session Desktop.
+    Session,
+    /// Signal Desktop.
+    Signal,
+    /// Any folder (--data-dir required).
+    Generic,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The data directory to protect (default with --client: the client's usual location).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX].
+    #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
+    pub store: String,
+    /// The pseudonym whose key encrypts the backups (default: the only one, or "default").
+    #[arg(long)]
+    pub pseudonym: Option<String>,
+    /// The profile's name.
+    #[arg(long, default_value = "default")]
+    pub name: String,
+    /// Which client's data this is.
+    #[arg(long, value_enum, default_value_t = Client::Generic)]
+    pub client: Client,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List profiles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one profile.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a profile and its backup cache (data directory and store untouched).
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The profile to back up.
+    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// First use without a profile: the directory to back up (creates the profile,
+    /// and a pseudonym if there is none, showing its phrase once).
+    #[arg(long, value_name = "DIR", requires = "store")]
+    pub data_dir: Option<PathBuf>,
+    /// First use without a profile: the store URL (see `crossing init --help`).
+    #[arg(long, value_name = "URL", requires = "data_dir")]
+    pub store: Option<String>,
+    /// A label stored in the (encrypted) snapshot; repeatable.
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+    /// Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub expire_after: Option<std::time::Duration>,
+    /// Print one JSON summary object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The profile whose store and data directory to use by default.
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
+    /// Snapshot ID (or a unique prefix of it), or "latest".
+    #[arg(long, default_value = "latest")]
+    pub snapshot: String,
+    /// The store URL (default: the profile's).
+    #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
+    pub store: Option<String>,
+    /// Where to restore (default: the profile's data directory, or the client's).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Restore to this client's usual data directory.
+    #[arg(long, value_enum)]
+    pub client: Option<Client>,
+    #[command(flatten)]
+    pub phrase: PhraseArgs,
+    /// Replace a non-empty data directory (its old contents are kept until the new ones are in place).
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotsArgs {
+    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// The store URL, when there is no profile (needs --phrase-file or a prompt).
+    #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
+    pub store: Option<String>,
+    /// With the phrase, the snapshots' contents are read too (files, bytes, tags).
+    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
+    pub phrase_file: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// The store URL, when there is no profile (needs the phrase).
+    #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
+    pub store: Option<String>,
+    /// Download, decrypt and authenticate every pack (needs the phrase).
+    #[arg(long)]
+    pub read_data: bool,
+    /// With the phrase, snapshots and indexes are checked too.
+    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
+    pub phrase_file: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateAssetsArgs {
+    /// The repository root: man/ and completions/ are written below it.
+    #[arg(long, default_value = ".")]
+    pub out: PathBuf,
+}
+
+fn parse_words(s: &str) -> Result<usize, String> {
+    match s {
+        "12" => Ok(12),
+        "24" => Ok(24),
+        _ => Err("a recovery phrase has 12 or 24 words".into()),
+    }
+}

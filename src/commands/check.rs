@@ -1,0 +1,85 @@
+//! `crossing check [--read-data]`.
+
+use super::{print_json, runtime, Context};
+use crate::cli::CheckArgs;
+use crate::error::ExitKind;
+use crate::prompt;
+use crate::repo::check::{self, Keys};
+use crate::repo::Repo;
+use crate::store::Store;
+
+pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
+    let rt = runtime()?;
+    let need_phrase = args.read_data || args.phrase_file.is_some() || args.store.is_some();
+    let secrets = if need_phrase {
+        Some(prompt::read_phrase(args.phrase_file.as_deref())?.derive())
+    } else {
+        None
+    };
+    let (repo, cached) = match &args.store {
+        Some(url) => {
+            let locator = &secrets.as_ref().expect("phrase read").public().locator;
+            (Repo::new(Store::open(url, false)?, locator), None)
+        }
+        None => {
+            let state = ctx.state()?;
+            let profile = state.require_profile(&args.profile)?;
+            let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+            if let Some(s) = &secrets {
+                anyhow::ensure!(
+                    s.public().locator == keys.locator,
+                    "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for",
+                    profile.pseudonym,
+                    profile.name
+                );
+            }
+            let cached = state.cached_packs(&keys.locator)?;
+            (
+                Repo::new(Store::open(&profile.store_url, false)?, &keys.locator),
+                Some(cached),
+            )
+        }
+    };
+    let identity = secrets.as_ref().map(|s| s.backup_identity());
+    if let Some(identity) = &identity {
+        rt.block_on(repo.open_for_reading(identity))?;
+    }
+    let dedup_key = secrets.as_ref().map(|s| s.public().dedup_key.0);
+    let keys = match (&identity, &dedup_key) {
+        (Some(identity), Some(dedup_key)) => Some(Keys {
+            identity,
+            dedup_key,
+        }),
+        _ => None,
+    };
+    let with_phrase = keys.is_some();
+    let report = rt.block_on(check::check(&repo, keys, cached.as_ref(), args.read_data))?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        for p in &report.problems {
+            eprintln!("problem: {p}");
+        }
+        ctx.say(format!(
+            "{} snapshots, {} packs, {} indexes, {} chunks; {} packs read and authenticated{}",
+            report.snapshots,
+            report.packs,
+            report.indexes,
+            report.chunks,
+            report.packs_read,
+            if with_phrase {
+                ""
+            } else {
+                " (without the phrase only this device's own packs are checked)"
+            }
+        ));
+        if report.problems.is_empty() {
+            ctx.say("no problems found");
+        }
+    }
+    Ok(if report.problems.is_empty() {
+        0
+    } else {
+        ExitKind::Integrity.code()
+    })
+}

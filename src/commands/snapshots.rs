@@ -1,0 +1,121 @@
+//! `crossing snapshots`: what the store holds. Without the phrase: IDs,
+//! times and sizes (plus what this device recorded); with it: contents.
+
+use serde::Serialize;
+
+use super::{human_bytes, print_json, runtime, Context};
+use crate::cli::SnapshotsArgs;
+use crate::prompt;
+use crate::repo::{basename, Repo};
+use crate::store::Store;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    id: String,
+    /// Unix seconds: the manifest's time with the phrase, else the store's.
+    time: i64,
+    /// Size of the stored (encrypted) manifest object.
+    stored_size: u64,
+    files: Option<u64>,
+    bytes: Option<u64>,
+    tags: Option<Vec<String>>,
+    expires_at: Option<i64>,
+}
+
+pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    let (repo, identity, cached) = match (&args.store, &args.phrase_file) {
+        (Some(url), _) => {
+            let phrase = prompt::read_phrase(args.phrase_file.as_deref())?;
+            let secrets = phrase.derive();
+            let repo = Repo::new(Store::open(url, false)?, &secrets.public().locator);
+            (repo, Some(secrets.backup_identity()), Default::default())
+        }
+        (None, phrase_file) => {
+            let state = ctx.state()?;
+            let profile = state.require_profile(&args.profile)?;
+            let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+            let identity = match phrase_file {
+                Some(f) => {
+                    let secrets = prompt::read_phrase(Some(f))?.derive();
+                    anyhow::ensure!(
+                        secrets.public().locator == keys.locator,
+                        "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for",
+                        profile.pseudonym,
+                        profile.name
+                    );
+                    Some(secrets.backup_identity())
+                }
+                None => None,
+            };
+            let cached = state.cached_snapshots(&keys.locator)?;
+            (
+                Repo::new(Store::open(&profile.store_url, false)?, &keys.locator),
+                identity,
+                cached,
+            )
+        }
+    };
+    if let Some(identity) = &identity {
+        rt.block_on(repo.open_for_reading(identity))?;
+    }
+    let mut rows = Vec::new();
+    for listed in rt.block_on(repo.snapshot_listing())? {
+        let id = basename(&listed.key).to_string();
+        let mut row = Row {
+            id: id.clone(),
+            time: listed.modified,
+            stored_size: listed.size,
+            files: None,
+            bytes: None,
+            tags: None,
+            expires_at: None,
+        };
+        if let Some(identity) = &identity {
+            let s = rt.block_on(repo.snapshot(&id, identity))?;
+            (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
+                s.time,
+                Some(s.files),
+                Some(s.bytes),
+                Some(s.tags),
+                s.expires_at,
+            );
+        } else if let Some(c) = cached.get(&id) {
+            (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
+                c.time,
+                Some(c.files),
+                Some(c.bytes),
+                Some(c.tags.clone()),
+                c.expires_at,
+            );
+        }
+        rows.push(row);
+    }
+    rows.sort_by_key(|r| r.time);
+    if args.json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        ctx.say("No snapshots.");
+    }
+    for r in rows {
+        let when = humantime::format_rfc3339_seconds(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(r.time.max(0) as u64),
+        );
+        let detail = match (r.files, r.bytes) {
+            (Some(f), Some(b)) => format!("{f} files, {}", human_bytes(b)),
+            _ => "contents need the phrase (--phrase-file)".to_string(),
+        };
+        let tags = r
+            .tags
+            .filter(|t| !t.is_empty())
+            .map(|t| format!(" [{}]", t.join(",")))
+            .unwrap_or_default();
+        println!(
+            "{}  {when}  {:>10}  {detail}{tags}",
+            &r.id[..12],
+            human_bytes(r.stored_size)
+        );
+    }
+    Ok(())
+}

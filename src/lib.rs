@@ -1,0 +1,21 @@
+//! crossing: encrypted write-only backups, verified restore from a recovery
+//! phrase, pseudonyms, for the data directory of an at-risk user's client.
+//!
+//! Layers, top to bottom (nothing below calls up):
+//! - `cli`, `commands`: argument definitions and one orchestrator per command;
+//! - `snapshot` (walk and back up), `restore`, `setup`;
+//! - `repo` (the on-store format: packs, indexes, snapshot manifests);
+//! - `store` (object_store by URL), `state` (SQLite), `keys`, `prompt`, `lock`.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod keys;
+pub mod lock;
+pub mod prompt;
+pub mod repo;
+pub mod restore;
+pub mod setup;
+pub mod snapshot;
+pub mod state;
+pub mod store;

@@ -1,0 +1,36 @@
+//! The `crossing` binary: parse, dispatch, map errors to exit codes.
+
+use clap::Parser;
+
+use crossing::cli::{Cli, Command};
+use crossing::commands::{self, Context};
+use crossing::error::exit_kind_of;
+
+fn main() {
+    // Everything crossing creates (state, staging, caches) is private to the user.
+    unsafe { libc::umask(0o077) };
+    let cli = Cli::parse();
+    let result = Context::new(cli.home, cli.quiet).and_then(|ctx| dispatch(&ctx, cli.command));
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(err) => {
+            eprintln!("crossing: {err:#}");
+            std::process::exit(exit_kind_of(&err).code());
+        }
+    }
+}
+
+/// Runs one command; `Ok` carries the exit code (0, or 3 for a partial backup).
+fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Pseudonym(cmd) => commands::pseudonym::run(ctx, cmd)?,
+        Command::Init(args) => commands::profile::init(ctx, args)?,
+        Command::Profile(cmd) => commands::profile::run(ctx, cmd)?,
+        Command::Backup(args) => return commands::backup::run(ctx, args),
+        Command::Restore(args) => commands::restore::run(ctx, args)?,
+        Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
+        Command::Check(args) => return commands::check::run(ctx, args),
+        Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
+    }
+    Ok(0)
+}

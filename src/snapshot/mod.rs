@@ -1,0 +1,353 @@
+//! `backup`'s engine: walk → read → chunk → hash → compress → seal → upload.
+//!
+//! The walk runs first (metadata only). Files the cache does not vouch for
+//! are read by one worker per core; each worker chunks (FastCDC), hashes
+//! (keyed BLAKE3), compresses (zstd) and fills its own pack. Sealed packs go
+//! through a bounded queue to a few concurrent uploads, so memory stays
+//! bounded whatever the data size. This thread records each stored pack in
+//! the cache as it lands; the index and then the snapshot manifest are
+//! written only once every pack they name is stored.
+
+mod reader;
+pub mod sqlite;
+pub mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::Serialize;
+
+use crate::keys::PublicKeys;
+use crate::repo::format::{self, ChunkId, Entry, Index, IndexPack, Kind};
+use crate::repo::pack::SealedPack;
+use crate::repo::{Repo, INDEX, SNAPSHOTS};
+use crate::state::cache::{CachedFile, CachedSnapshot, Fingerprint};
+use crate::state::State;
+use reader::JobResult;
+pub use walk::Skipped;
+
+/// Packs being uploaded at once, and sealed packs waiting for a slot.
+const UPLOADS_IN_FLIGHT: usize = 3;
+const UPLOAD_QUEUE: usize = 2;
+
+pub struct BackupRequest<'a> {
+    pub profile: &'a str,
+    pub data_dir: &'a Path,
+    pub keys: &'a PublicKeys,
+    pub tags: Vec<String>,
+    pub expires_at: Option<i64>,
+    /// Where live databases are copied for a moment (crossing's home).
+    pub tmp_dir: PathBuf,
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackupSummary {
+    pub snapshot: String,
+    pub time: i64,
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    /// Total size of the files in the snapshot.
+    pub bytes: u64,
+    /// Files and bytes actually read (the rest was unchanged).
+    pub files_read: u64,
+    pub bytes_read: u64,
+    pub new_chunks: u64,
+    pub new_packs: u64,
+    /// Bytes uploaded: new packs, index and manifest.
+    pub bytes_stored: u64,
+    pub duration_secs: f64,
+    /// Paths not in the snapshot, and why: the exit code is then 3 (partial).
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+}
+
+/// What a worker or an upload tells the coordinating thread.
+enum Event {
+    Done(JobResult),
+    Stored { pack: IndexPack, blake3: Vec<u8> },
+    UploadFailed(anyhow::Error),
+}
+
+/// Shared by the workers.
+pub(crate) struct Shared<'a> {
+    pub dedup_key: [u8; 32],
+    pub recipient: age::x25519::Recipient,
+    pub seen: Mutex<HashSet<ChunkId>>,
+    pub new_chunks: AtomicU64,
+    pub bytes_read: AtomicU64,
+    pub abort: AtomicBool,
+    pub tmp_dir: &'a Path,
+}
+
+pub fn backup(
+    state: &State,
+    repo: &Repo,
+    rt: &tokio::runtime::Handle,
+    req: BackupRequest<'_>,
+) -> anyhow::Result<BackupSummary> {
+    let started = Instant::now();
+    let time = crate::state::now_unix();
+    let recipient = req.keys.recipient()?;
+    let locator = repo.locator.clone();
+    rt.block_on(repo.init_if_missing(&recipient))?;
+
+    let (found, mut skipped) = walk::walk(req.data_dir)?;
+    let cache = state.file_cache(req.profile)?;
+    let known = state.known_chunks(&locator)?;
+    let (jobs, reused) = reader::plan(&found, &cache, &known);
+    let total_to_read: u64 = jobs.iter().map(|j| j.bytes(&found)).sum();
+    if let Some(bar) = &req.progress {
+        bar.set_length(total_to_read);
+    }
+
+    let shared = Shared {
+        dedup_key: req.keys.dedup_key.0,
+        recipient: recipient.clone(),
+        seen: Mutex::new(known),
+        new_chunks: AtomicU64::new(0),
+        bytes_read: AtomicU64::new(0),
+        abort: AtomicBool::new(false),
+        tmp_dir: &req.tmp_dir,
+    };
+    let (event_tx, event_rx) = mpsc::channel::<Event>();
+    let (pack_tx, pack_rx) = tokio::sync::mpsc::channel::<SealedPack>(UPLOAD_QUEUE);
+    let uploader = rt.spawn(upload_loop(repo.clone(), pack_rx, event_tx.clone()));
+
+    let mut results: Vec<JobResult> = Vec::new();
+    let mut stored_bytes = 0u64;
+    let mut new_packs = 0u64;
+    let mut failure: Option<anyhow::Error> = None;
+    let next_job = AtomicU64::new(0);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        for _ in 0..workers {
+            let (tx, packs, jobs, found, shared, next) = (
+                event_tx.clone(),
+                pack_tx.clone(),
+                &jobs,
+                &found,
+                &shared,
+                &next_job,
+            );
+            scope.spawn(move || {
+                reader::work(jobs, found, shared, next, packs, |r| {
+                    tx.send(Event::Done(r)).is_ok()
+                })
+            });
+        }
+        drop(event_tx);
+        drop(pack_tx);
+        loop {
+            let event = match event_rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(e) => e,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    tick(&req.progress, &shared);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            match event {
+                Event::Done(r) => results.push(r),
+                Event::Stored { pack, blake3 } => {
+                    stored_bytes += pack.size;
+                    new_packs += 1;
+                    state.record_pack(&locator, &pack, &blake3, false)?;
+                }
+                Event::UploadFailed(e) => {
+                    shared.abort.store(true, Ordering::SeqCst);
+                    failure.get_or_insert(e);
+                }
+            }
+            tick(&req.progress, &shared);
+        }
+        Ok(())
+    })?;
+    rt.block_on(uploader)
+        .map_err(|e| anyhow::anyhow!("upload task failed: {e}"))?;
+    if let Some(bar) = &req.progress {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = failure {
+        return Err(e.context("backup stopped before writing a snapshot; every earlier snapshot is intact, and the next backup reuses what was uploaded"));
+    }
+
+    // Assemble the manifest from the walk, the reused and the read files.
+    let mut contents: HashMap<usize, (Vec<u8>, u64, Fingerprint)> = reused;
+    let mut dropped: HashSet<usize> = HashSet::new();
+    let mut warnings = Vec::new();
+    let mut files_read = 0u64;
+    for r in results {
+        dropped.extend(r.dropped);
+        warnings.extend(r.warnings);
+        for (idx, outcome) in r.files {
+            match outcome {
+                Ok(read) => {
+                    files_read += 1;
+                    contents.insert(idx, (read.chunks, read.size, read.fingerprint));
+                }
+                Err(reason) => skipped.push(Skipped {
+                    path: found[idx].abs.display().to_string(),
+                    reason,
+                }),
+            }
+        }
+    }
+    let mut entries = Vec::with_capacity(found.len());
+    let mut new_cache: Vec<(Vec<u8>, CachedFile)> = Vec::new();
+    let mut referenced: HashSet<ChunkId> = HashSet::new();
+    let (mut files, mut dirs, mut symlinks, mut bytes) = (0u64, 0u64, 0u64, 0u64);
+    for (idx, f) in found.iter().enumerate() {
+        if dropped.contains(&idx) {
+            continue;
+        }
+        let mut entry = Entry {
+            path: f.rel.clone(),
+            kind: f.kind,
+            mode: std::os::unix::fs::PermissionsExt::mode(&f.meta.permissions()) & 0o7777,
+            mtime_ns: walk::mtime_ns(&f.meta),
+            size: 0,
+            target: f.target.clone(),
+            chunks: Vec::new(),
+        };
+        match f.kind {
+            Kind::Dir => dirs += 1,
+            Kind::Symlink => symlinks += 1,
+            Kind::File => {
+                let Some((chunks, size, fingerprint)) = contents.remove(&idx) else {
+                    continue;
+                };
+                files += 1;
+                bytes += size;
+                entry.size = size;
+                referenced.extend(entry.chunk_ids());
+                entry.chunks = chunks.clone();
+                new_cache.push((
+                    f.rel.clone(),
+                    CachedFile {
+                        fingerprint,
+                        chunks,
+                    },
+                ));
+            }
+        }
+        entries.push(entry);
+    }
+
+    // Index every pack not yet indexed (this run's, and any a killed run left).
+    let pending = state.pending_packs(&locator)?;
+    if !pending.is_empty() {
+        let index = format::encode_compressed(&Index {
+            version: format::VERSION,
+            packs: pending.clone(),
+        })?;
+        stored_bytes += index.len() as u64;
+        rt.block_on(repo.put_object(INDEX, &index, &recipient))?;
+        state.mark_indexed(&locator, &pending)?;
+    }
+    let manifest = format::Snapshot {
+        version: format::VERSION,
+        time,
+        tags: req.tags.clone(),
+        expires_at: req.expires_at,
+        files,
+        bytes,
+        entries,
+    };
+    let encoded = format::encode_compressed(&manifest)?;
+    stored_bytes += encoded.len() as u64;
+    let snapshot = rt.block_on(repo.put_object(SNAPSHOTS, &encoded, &recipient))?;
+
+    let packs = state.packs_of(&locator, &referenced)?;
+    let cached = CachedSnapshot {
+        id: snapshot.clone(),
+        time,
+        files,
+        bytes,
+        expires_at: req.expires_at,
+        tags: req.tags,
+    };
+    state.record_snapshot(&locator, &cached, &packs)?;
+    state.replace_file_cache(
+        req.profile,
+        new_cache.iter().map(|(p, c)| (p.as_slice(), c)),
+    )?;
+
+    Ok(BackupSummary {
+        snapshot,
+        time,
+        files,
+        dirs,
+        symlinks,
+        bytes,
+        files_read,
+        bytes_read: shared.bytes_read.load(Ordering::Relaxed),
+        new_chunks: shared.new_chunks.load(Ordering::Relaxed),
+        new_packs,
+        bytes_stored: stored_bytes,
+        duration_secs: started.elapsed().as_secs_f64(),
+        skipped,
+        warnings,
+    })
+}
+
+fn tick(bar: &Option<indicatif::ProgressBar>, shared: &Shared<'_>) {
+    if let Some(bar) = bar {
+        bar.set_position(shared.bytes_read.load(Ordering::Relaxed));
+    }
+}
+
+/// Uploads sealed packs, a few at a time, reporting each stored one.
+async fn upload_loop(
+    repo: Repo,
+    mut packs: tokio::sync::mpsc::Receiver<SealedPack>,
+    events: mpsc::Sender<Event>,
+) {
+    let mut inflight = FuturesUnordered::new();
+    let mut open = true;
+    while open || !inflight.is_empty() {
+        tokio::select! {
+            next = packs.recv(), if open && inflight.len() < UPLOADS_IN_FLIGHT => match next {
+                Some(pack) => inflight.push(upload(repo.clone(), pack)),
+                None => open = false,
+            },
+            Some(done) = inflight.next(), if !inflight.is_empty() => {
+                let event = match done {
+                    Ok((pack, blake3)) => Event::Stored { pack, blake3 },
+                    Err(e) => {
+                        // Stop taking packs: the workers see the closed queue and stop.
+                        packs.close();
+                        open = false;
+                        Event::UploadFailed(e)
+                    }
+                };
+                if events.send(event).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn upload(repo: Repo, pack: SealedPack) -> anyhow::Result<(IndexPack, Vec<u8>)> {
+    let size = pack.bytes.len() as u64;
+    let key = repo.pack_key(&pack.name);
+    let hash = hex::decode(&pack.name)?;
+    repo.store.put(&key, pack.bytes.into()).await?;
+    Ok((
+        IndexPack {
+            id: pack.name,
+            size,
+            chunks: pack.entries,
+        },
+        hash,
+    ))
+}

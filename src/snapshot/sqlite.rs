@@ -1,0 +1,91 @@
+//! Consistent copies of live databases.
+//!
+//! A plain SQLite database is copied through SQLite's online backup API from
+//! a read-only connection, in one step, so the copy is one consistent
+//! transaction even while the client writes (its `-wal`/`-shm` are then not
+//! needed). A file that looks like a database but cannot be opened (SQLCipher,
+//! as Session and Signal use) is read together with its companions, and read
+//! again if any of them changed meanwhile.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub const HEADER: &[u8; 16] = b"SQLite format 3\0";
+pub const COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Whether the first 16 bytes are SQLite's header.
+pub fn has_sqlite_header(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok()
+        && &buf == HEADER
+}
+
+/// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal` beside it.
+pub fn looks_like_database(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with(".db")
+        || name.ends_with(".sqlite")
+        || name.ends_with(".sqlite3")
+        || ["-wal", "-journal"]
+            .iter()
+            .any(|c| companion(path, c).exists())
+}
+
+pub fn companion(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Copies the database at `path` into a temporary file in `tmp_dir`.
+/// `Ok(None)`: SQLite cannot read it (encrypted, or not a database after all).
+pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<tempfile::NamedTempFile>> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let src = match Connection::open_with_flags(path, flags) {
+        Ok(c) => c,
+        Err(_) => return Ok(None),
+    };
+    let _ = src.busy_timeout(std::time::Duration::from_secs(10));
+    if src
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_err()
+    {
+        return Ok(None);
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("sqlite-")
+        .tempfile_in(tmp_dir)?;
+    let mut dst = Connection::open(tmp.path())?;
+    {
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
+        // -1: all pages in one step, under one read transaction of the source,
+        // so the copy is one consistent state however busy the writer is.
+        let mut tries = 0;
+        loop {
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => break,
+                rusqlite::backup::StepResult::More => continue,
+                _ if tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => anyhow::bail!("database stayed locked for 5 s"),
+            }
+        }
+    }
+    // A copy in WAL mode would need its own -wal on restore; make it self-contained.
+    dst.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(dst);
+    Ok(Some(tmp))
+}

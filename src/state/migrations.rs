@@ -1,0 +1,87 @@
+//! Schema migrations. Append only: a released migration never changes.
+
+use rusqlite::Connection;
+
+use super::StateError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: pseudonyms and profiles.
+    "CREATE TABLE pseudonyms (
+        name TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        ed25519_public TEXT NOT NULL,
+        backup_recipient TEXT NOT NULL,
+        locator TEXT NOT NULL,
+        dedup_key BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE profiles (
+        name TEXT PRIMARY KEY,
+        data_dir BLOB NOT NULL,
+        store_url TEXT NOT NULL,
+        pseudonym TEXT NOT NULL REFERENCES pseudonyms(name),
+        client TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );",
+    // 2: the backup cache (what this device wrote; see docs/format.md).
+    "CREATE TABLE cache_packs (
+        locator TEXT NOT NULL,
+        pack TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        blake3 BLOB NOT NULL,
+        indexed INTEGER NOT NULL,
+        PRIMARY KEY (locator, pack)
+    );
+    CREATE TABLE cache_chunks (
+        locator TEXT NOT NULL,
+        chunk BLOB NOT NULL,
+        pack TEXT NOT NULL,
+        offset INTEGER NOT NULL,
+        length INTEGER NOT NULL,
+        raw_length INTEGER NOT NULL,
+        PRIMARY KEY (locator, chunk)
+    ) WITHOUT ROWID;
+    CREATE TABLE cache_files (
+        profile TEXT NOT NULL,
+        path BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        ctime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        chunks BLOB NOT NULL,
+        PRIMARY KEY (profile, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE cache_snapshots (
+        locator TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        files INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        expires_at INTEGER,
+        tags TEXT NOT NULL,
+        packs BLOB NOT NULL,
+        PRIMARY KEY (locator, snapshot)
+    );",
+];
+
+pub fn current() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn apply(conn: &Connection, found: i64) -> anyhow::Result<()> {
+    if found > current() {
+        return Err(StateError::Newer {
+            path: Default::default(),
+            found,
+            known: current(),
+        }
+        .into());
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! Profiles: which data directory goes to which store, encrypted for whom.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{State, StateError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub name: String,
+    pub data_dir: PathBuf,
+    pub store_url: String,
+    pub pseudonym: String,
+    pub client: String,
+    pub created_at: i64,
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Profile> {
+    let dir: Vec<u8> = r.get(1)?;
+    Ok(Profile {
+        name: r.get(0)?,
+        data_dir: PathBuf::from(OsString::from_vec(dir)),
+        store_url: r.get(2)?,
+        pseudonym: r.get(3)?,
+        client: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+const COLUMNS: &str = "name, data_dir, store_url, pseudonym, client, created_at";
+
+impl State {
+    pub fn add_profile(&self, p: &Profile) -> anyhow::Result<()> {
+        if self.profile(&p.name)?.is_some() {
+            return Err(StateError::ProfileExists(p.name.clone()).into());
+        }
+        self.require_pseudonym(&p.pseudonym)?;
+        self.conn.execute(
+            &format!("INSERT INTO profiles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            params![
+                p.name,
+                p.data_dir.as_os_str().as_bytes(),
+                p.store_url,
+                p.pseudonym,
+                p.client,
+                p.created_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn profile(&self, name: &str) -> anyhow::Result<Option<Profile>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM profiles WHERE name = ?1"),
+                [name],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn require_profile(&self, name: &str) -> anyhow::Result<Profile> {
+        self.profile(name)?
+            .ok_or_else(|| StateError::UnknownProfile(name.to_string()).into())
+    }
+
+    pub fn profiles(&self) -> anyhow::Result<Vec<Profile>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM profiles ORDER BY name"))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn remove_profile(&self, name: &str) -> anyhow::Result<()> {
+        self.require_profile(name)?;
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM cache_files WHERE profile = ?1", [name])?;
+        tx.execute("DELETE FROM profiles WHERE name = ?1", [name])?;
+        tx.commit()?;
+        Ok(())
+    }
+}
