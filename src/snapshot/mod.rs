@@ -25,7 +25,7 @@ use crate::keys::PublicKeys;
 use crate::repo::format::{self, ChunkId, Entry, Index, IndexPack, Kind};
 use crate::repo::pack::SealedPack;
 use crate::repo::{Repo, INDEX, SNAPSHOTS};
-use crate::state::cache::{CachedFile, CachedSnapshot, Fingerprint};
+use crate::state::cache::{CachedFile, CachedSnapshot};
 use crate::state::State;
 use reader::JobResult;
 pub use walk::Skipped;
@@ -181,7 +181,7 @@ pub fn backup(
     }
 
     // Assemble the manifest from the walk, the reused and the read files.
-    let mut contents: HashMap<usize, (Vec<u8>, u64, Fingerprint)> = reused;
+    let mut contents: HashMap<usize, reader::ReadFile> = reused;
     let mut dropped: HashSet<usize> = HashSet::new();
     let mut warnings = Vec::new();
     let mut files_read = 0u64;
@@ -192,7 +192,7 @@ pub fn backup(
             match outcome {
                 Ok(read) => {
                     files_read += 1;
-                    contents.insert(idx, (read.chunks, read.size, read.fingerprint));
+                    contents.insert(idx, read);
                 }
                 Err(reason) => skipped.push(Skipped {
                     path: found[idx].abs.display().to_string(),
@@ -222,7 +222,7 @@ pub fn backup(
             Kind::Dir => dirs += 1,
             Kind::Symlink => symlinks += 1,
             Kind::File => {
-                let Some((chunks, size, fingerprint)) = contents.remove(&idx) else {
+                let Some(reader::ReadFile { chunks, size, fingerprint }) = contents.remove(&idx) else {
                     continue;
                 };
                 files += 1;

@@ -48,7 +48,7 @@ pub fn plan(
     found: &[Found],
     cache: &HashMap<Vec<u8>, CachedFile>,
     known: &HashSet<ChunkId>,
-) -> (Vec<Job>, HashMap<usize, (Vec<u8>, u64, Fingerprint)>) {
+) -> (Vec<Job>, HashMap<usize, ReadFile>) {
     let by_path: HashMap<&Path, usize> = found
         .iter()
         .enumerate()
@@ -97,7 +97,7 @@ pub fn plan(
         });
         match unchanged {
             Some(c) => {
-                reused.insert(i, (c.chunks.clone(), fp.size, fp));
+                reused.insert(i, ReadFile { chunks: c.chunks.clone(), size: fp.size, fingerprint: fp });
             }
             None => jobs.push(Job::Plain(i)),
         }

@@ -1,0 +1,289 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[crossing] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'crossing'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'crossing'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pseudonym 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+            cand init 'Record a profile: which data directory to protect, where to store it, for whom'
+            cand profile 'List, show and remove profiles'
+            cand backup 'Write an encrypted, deduplicated snapshot of a profile''s data directory to its store'
+            cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+            cand snapshots 'List the snapshots in a store'
+            cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;pseudonym'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand new 'Make a fresh recovery phrase and show it once, with the pseudonym''s ID'
+            cand import 'Import a pseudonym from its existing recovery phrase'
+            cand list 'List pseudonyms (public data only)'
+            cand show 'Show one pseudonym''s public data'
+            cand remove 'Forget a pseudonym on this device (its backups stay in the store)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;pseudonym;new'= {
+            cand --name 'A local name for the pseudonym (default: "default")'
+            cand --words 'Number of words of the recovery phrase'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'Print the result as JSON (the phrase included: this is its only showing)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;pseudonym;import'= {
+            cand --name 'A local name for the pseudonym (default: "default")'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;pseudonym;list'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;pseudonym;show'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;pseudonym;remove'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;pseudonym;help'= {
+            cand new 'Make a fresh recovery phrase and show it once, with the pseudonym''s ID'
+            cand import 'Import a pseudonym from its existing recovery phrase'
+            cand list 'List pseudonyms (public data only)'
+            cand show 'Show one pseudonym''s public data'
+            cand remove 'Forget a pseudonym on this device (its backups stay in the store)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;pseudonym;help;new'= {
+        }
+        &'crossing;pseudonym;help;import'= {
+        }
+        &'crossing;pseudonym;help;list'= {
+        }
+        &'crossing;pseudonym;help;show'= {
+        }
+        &'crossing;pseudonym;help;remove'= {
+        }
+        &'crossing;pseudonym;help;help'= {
+        }
+        &'crossing;init'= {
+            cand --data-dir 'The data directory to protect (default with --client: the client''s usual location)'
+            cand --store 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX]'
+            cand --pseudonym 'The pseudonym whose key encrypts the backups (default: the only one, or "default")'
+            cand --name 'The profile''s name'
+            cand --client 'Which client''s data this is'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crossing;profile'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List profiles'
+            cand show 'Show one profile'
+            cand remove 'Forget a profile and its backup cache (data directory and store untouched)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;profile;list'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;profile;show'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;profile;remove'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;profile;help'= {
+            cand list 'List profiles'
+            cand show 'Show one profile'
+            cand remove 'Forget a profile and its backup cache (data directory and store untouched)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;profile;help;list'= {
+        }
+        &'crossing;profile;help;show'= {
+        }
+        &'crossing;profile;help;remove'= {
+        }
+        &'crossing;profile;help;help'= {
+        }
+        &'crossing;backup'= {
+            cand --profile 'The profile to back up'
+            cand --data-dir 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)'
+            cand --store 'First use without a profile: the store URL (see `crossing init --help`)'
+            cand --tag 'A label stored in the (encrypted) snapshot; repeatable'
+            cand --expire-after 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'Print one JSON summary object'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;restore'= {
+            cand --profile 'The profile whose store and data directory to use by default'
+            cand --snapshot 'Snapshot ID (or a unique prefix of it), or "latest"'
+            cand --store 'The store URL (default: the profile''s)'
+            cand --data-dir 'Where to restore (default: the profile''s data directory, or the client''s)'
+            cand --client 'Restore to this client''s usual data directory'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crossing;snapshots'= {
+            cand --profile 'profile'
+            cand --store 'The store URL, when there is no profile (needs --phrase-file or a prompt)'
+            cand --phrase-file 'With the phrase, the snapshots'' contents are read too (files, bytes, tags)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;check'= {
+            cand --profile 'profile'
+            cand --store 'The store URL, when there is no profile (needs the phrase)'
+            cand --phrase-file 'With the phrase, snapshots and indexes are checked too'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --read-data 'Download, decrypt and authenticate every pack (needs the phrase)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;generate-assets'= {
+            cand --out 'The repository root: man/ and completions/ are written below it'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;help'= {
+            cand pseudonym 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+            cand init 'Record a profile: which data directory to protect, where to store it, for whom'
+            cand profile 'List, show and remove profiles'
+            cand backup 'Write an encrypted, deduplicated snapshot of a profile''s data directory to its store'
+            cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+            cand snapshots 'List the snapshots in a store'
+            cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;help;pseudonym'= {
+            cand new 'Make a fresh recovery phrase and show it once, with the pseudonym''s ID'
+            cand import 'Import a pseudonym from its existing recovery phrase'
+            cand list 'List pseudonyms (public data only)'
+            cand show 'Show one pseudonym''s public data'
+            cand remove 'Forget a pseudonym on this device (its backups stay in the store)'
+        }
+        &'crossing;help;pseudonym;new'= {
+        }
+        &'crossing;help;pseudonym;import'= {
+        }
+        &'crossing;help;pseudonym;list'= {
+        }
+        &'crossing;help;pseudonym;show'= {
+        }
+        &'crossing;help;pseudonym;remove'= {
+        }
+        &'crossing;help;init'= {
+        }
+        &'crossing;help;profile'= {
+            cand list 'List profiles'
+            cand show 'Show one profile'
+            cand remove 'Forget a profile and its backup cache (data directory and store untouched)'
+        }
+        &'crossing;help;profile;list'= {
+        }
+        &'crossing;help;profile;show'= {
+        }
+        &'crossing;help;profile;remove'= {
+        }
+        &'crossing;help;backup'= {
+        }
+        &'crossing;help;restore'= {
+        }
+        &'crossing;help;snapshots'= {
+        }
+        &'crossing;help;check'= {
+        }
+        &'crossing;help;generate-assets'= {
+        }
+        &'crossing;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

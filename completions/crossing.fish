@@ -1,0 +1,168 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_crossing_global_optspecs
+    string join \n home= q/quiet h/help V/version
+end
+
+function __fish_crossing_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_crossing_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_crossing_using_subcommand
+    set -l cmd (__fish_crossing_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c crossing -n "__fish_crossing_needs_command" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_needs_command" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crossing -n "__fish_crossing_needs_command" -s V -l version -d 'Print version'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "profile" -d 'List, show and remove profiles'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "snapshots" -d 'List the snapshots in a store'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -f -a "new" -d 'Make a fresh recovery phrase and show it once, with the pseudonym\'s ID'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -f -a "import" -d 'Import a pseudonym from its existing recovery phrase'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -f -a "list" -d 'List pseudonyms (public data only)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -f -a "show" -d 'Show one pseudonym\'s public data'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -f -a "remove" -d 'Forget a pseudonym on this device (its backups stay in the store)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l name -d 'A local name for the pseudonym (default: "default")' -r
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l words -d 'Number of words of the recovery phrase' -r
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l json -d 'Print the result as JSON (the phrase included: this is its only showing)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l name -d 'A local name for the pseudonym (default: "default")' -r
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from remove" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "new" -d 'Make a fresh recovery phrase and show it once, with the pseudonym\'s ID'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a pseudonym from its existing recovery phrase'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pseudonyms (public data only)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one pseudonym\'s public data'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Forget a pseudonym on this device (its backups stay in the store)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l data-dir -d 'The data directory to protect (default with --client: the client\'s usual location)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l store -d 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX]' -r
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l pseudonym -d 'The pseudonym whose key encrypts the backups (default: the only one, or "default")' -r
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l name -d 'The profile\'s name' -r
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l client -d 'Which client\'s data this is' -r -f -a "session\t'Session Desktop'
+signal\t'Signal Desktop'
+generic\t'Any folder (--data-dir required)'"
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand init" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -f -a "list" -d 'List profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -f -a "show" -d 'Show one profile'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -f -a "remove" -d 'Forget a profile and its backup cache (data directory and store untouched)'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from remove" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Forget a profile and its backup cache (data directory and store untouched)'
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l profile -d 'The profile to back up' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l data-dir -d 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store -d 'First use without a profile: the store URL (see `crossing init --help`)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l tag -d 'A label stored in the (encrypted) snapshot; repeatable' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l expire-after -d 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l json -d 'Print one JSON summary object'
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l snapshot -d 'Snapshot ID (or a unique prefix of it), or "latest"' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store -d 'The store URL (default: the profile\'s)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l data-dir -d 'Where to restore (default: the profile\'s data directory, or the client\'s)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l client -d 'Restore to this client\'s usual data directory' -r -f -a "session\t'Session Desktop'
+signal\t'Signal Desktop'
+generic\t'Any folder (--data-dir required)'"
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l force -d 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store -d 'The store URL, when there is no profile (needs --phrase-file or a prompt)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l phrase-file -d 'With the phrase, the snapshots\' contents are read too (files, bytes, tags)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l store -d 'The store URL, when there is no profile (needs the phrase)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l phrase-file -d 'With the phrase, snapshots and indexes are checked too' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l read-data -d 'Download, decrypt and authenticate every pack (needs the phrase)'
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand check" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand check" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l out -d 'The repository root: man/ and completions/ are written below it' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "new" -d 'Make a fresh recovery phrase and show it once, with the pseudonym\'s ID'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "import" -d 'Import a pseudonym from its existing recovery phrase'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "list" -d 'List pseudonyms (public data only)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "show" -d 'Show one pseudonym\'s public data'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "remove" -d 'Forget a pseudonym on this device (its backups stay in the store)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show one profile'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Forget a profile and its backup cache (data directory and store untouched)'
