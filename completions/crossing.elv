@@ -32,6 +32,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -223,6 +224,21 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;prune'= {
+            cand --profile 'profile'
+            cand --keep-last 'Keep the N newest snapshots'
+            cand --keep-within 'Keep every snapshot younger than DURATION (e.g. 7d, 36h)'
+            cand --keep-daily 'Keep the newest snapshot of each of the last N days (UTC) that have one'
+            cand --keep-weekly 'Keep the newest snapshot of each of the last N ISO weeks that have one'
+            cand --phrase-file 'Rebuild the cache from the store first (needed once when it is cold)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --dry-run 'Show what would be forgotten and deleted; change nothing'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;generate-assets'= {
             cand --out 'The repository root: man/ and completions/ are written below it'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
@@ -239,6 +255,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -279,6 +296,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;snapshots'= {
         }
         &'crossing;help;check'= {
+        }
+        &'crossing;help;prune'= {
         }
         &'crossing;help;generate-assets'= {
         }

@@ -35,6 +35,7 @@ complete -c crossing -n "__fish_crossing_needs_command" -f -a "backup" -d 'Write
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "snapshots" -d 'List the snapshots in a store'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "prune" -d 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -145,19 +146,31 @@ complete -c crossing -n "__fish_crossing_using_subcommand check" -l read-data -d
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-last -d 'Keep the N newest snapshots' -r
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-within -d 'Keep every snapshot younger than DURATION (e.g. 7d, 36h)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-daily -d 'Keep the newest snapshot of each of the last N days (UTC) that have one' -r
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-weekly -d 'Keep the newest snapshot of each of the last N ISO weeks that have one' -r
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l phrase-file -d 'Rebuild the cache from the store first (needed once when it is cold)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l dry-run -d 'Show what would be forgotten and deleted; change nothing'
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l out -d 'The repository root: man/ and completions/ are written below it' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "prune" -d 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "new" -d 'Make a fresh recovery phrase and show it once, with the pseudonym\'s ID'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "import" -d 'Import a pseudonym from its existing recovery phrase'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "list" -d 'List pseudonyms (public data only)'

@@ -65,6 +65,9 @@ pub enum Command {
     /// Verify a repository: structure, or with --read-data every byte.
     Check(CheckArgs),
 
+    /// Forget snapshots outside a retention policy or past --expire-after, and delete their data.
+    Prune(PruneArgs),
+
     /// Write man pages and shell completions (for packagers and the repository itself).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -239,6 +242,37 @@ pub struct CheckArgs {
     #[arg(long)]
     pub read_data: bool,
     /// With the phrase, snapshots and indexes are checked too.
+    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
+    pub phrase_file: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Runs from cron without the phrase, from this device's cache of what it wrote. \
+If another device wrote to the repository (or it was restored here), the cache is cold: prune then only \
+forgets snapshots until it is run once with --phrase-file. With no --keep-* option, only expired snapshots go."
+)]
+pub struct PruneArgs {
+    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// Keep the N newest snapshots.
+    #[arg(long, value_name = "N")]
+    pub keep_last: Option<usize>,
+    /// Keep every snapshot younger than DURATION (e.g. 7d, 36h).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub keep_within: Option<std::time::Duration>,
+    /// Keep the newest snapshot of each of the last N days (UTC) that have one.
+    #[arg(long, value_name = "N")]
+    pub keep_daily: Option<usize>,
+    /// Keep the newest snapshot of each of the last N ISO weeks that have one.
+    #[arg(long, value_name = "N")]
+    pub keep_weekly: Option<usize>,
+    /// Show what would be forgotten and deleted; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rebuild the cache from the store first (needed once when it is cold).
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
     #[arg(long)]

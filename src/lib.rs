@@ -13,6 +13,8 @@ pub mod error;
 pub mod keys;
 pub mod lock;
 pub mod prompt;
+pub mod prune;
+pub mod rebuild;
 pub mod repo;
 pub mod restore;
 pub mod setup;

@@ -30,6 +30,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Restore(args) => commands::restore::run(ctx, args)?,
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),
+        Command::Prune(args) => commands::prune::run(ctx, args)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }
     Ok(0)

@@ -4,11 +4,11 @@
 //! On any failure the staging directory is removed and the target is exactly
 //! as it was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, OsStr};
 use std::fs::{self, OpenOptions};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileExt, PermissionsExt};
+use std::os::unix::fs::{FileExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -79,6 +79,21 @@ pub fn check_target(target: &Path, force: bool) -> anyhow::Result<bool> {
     }
 }
 
+/// A killed restore leaves its staging directory (plaintext) behind; the
+/// next restore to the same target removes it.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.crossing-restore-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = make_writable(&entry.path());
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Removes the staging directory unless the restore completed.
 struct Staging {
     path: PathBuf,
@@ -114,6 +129,7 @@ pub fn restore(
         .file_name()
         .unwrap_or(OsStr::new("data"))
         .to_string_lossy();
+    remove_stale_staging(parent, &name);
     let mut staging = Staging {
         path: parent.join(format!(
             ".{name}.crossing-restore-{}",
@@ -177,7 +193,15 @@ impl Plan {
             for id in e.chunk_ids() {
                 let (pack, entry) = index.chunks.get(&id).ok_or_else(|| RepoError::Missing {
                     what: format!("a chunk of {}", String::from_utf8_lossy(&e.path)),
-                    object: format!("chunk {} (in no index)", hex::encode(&id[..8])),
+                    object: if index.unreadable.is_empty() {
+                        format!("chunk {} (in no index)", hex::encode(&id[..8]))
+                    } else {
+                        format!(
+                            "chunk {} (in no readable index; unreadable: {})",
+                            hex::encode(&id[..8]),
+                            index.unreadable.join("; ")
+                        )
+                    },
                 })?;
                 let spots = placements.entry(id).or_default();
                 if spots.is_empty() {
@@ -229,9 +253,32 @@ fn safe(e: &Entry) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates every entry. An entry's parent must be a directory this restore
+/// created: a manifest (forged by someone holding the device's public key)
+/// cannot route a write through one of its own symlinks to outside the target.
 fn create_tree(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
+    let mut dirs: HashSet<&[u8]> = HashSet::from([&b""[..]]);
     for e in entries {
         safe(e)?;
+        if !e.path.is_empty() {
+            let parent = match e.path.iter().rposition(|&b| b == b'/') {
+                Some(slash) => &e.path[..slash],
+                None => &b""[..],
+            };
+            if !dirs.contains(parent) {
+                return Err(RepoError::Corrupt {
+                    object: "snapshot manifest".into(),
+                    why: format!(
+                        "{} does not lie in a directory of the snapshot",
+                        String::from_utf8_lossy(&e.path)
+                    ),
+                }
+                .into());
+            }
+            if e.kind == Kind::Dir {
+                dirs.insert(&e.path);
+            }
+        }
         let path = rel_path(root, e);
         let io = |err: std::io::Error| anyhow::anyhow!("cannot create {}: {err}", path.display());
         match e.kind {
@@ -305,7 +352,10 @@ fn fill_files(
                         for &(idx, offset) in &plan.placements[&entry.id] {
                             if !zero {
                                 let path = rel_path(root, &req.snapshot.entries[idx]);
-                                let f = OpenOptions::new().write(true).open(&path)?;
+                                let f = OpenOptions::new()
+                                    .write(true)
+                                    .custom_flags(libc::O_NOFOLLOW)
+                                    .open(&path)?;
                                 f.write_all_at(&raw, offset).map_err(|e| {
                                     anyhow::anyhow!("cannot write {}: {e}", path.display())
                                 })?;

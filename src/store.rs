@@ -268,6 +268,7 @@ impl Store {
                 key: self.relative(&m.location),
                 size: m.size,
                 modified: m.last_modified.timestamp(),
+                modified_nanos: m.last_modified.timestamp_subsec_nanos(),
             })
             .collect())
     }
@@ -306,6 +307,10 @@ pub struct Listed {
     pub size: u64,
     /// Unix seconds.
     pub modified: i64,
+    /// The fraction of that second, as precisely as the store keeps it
+    /// (nanoseconds for file://, milliseconds for most buckets): orders
+    /// objects written within the same second.
+    pub modified_nanos: u32,
 }
 
 /// Retries with exponential backoff on transient errors: up to 10 tries over at most 3 minutes.

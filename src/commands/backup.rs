@@ -17,9 +17,13 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     let _lock = lock::acquire(&ctx.home, &format!("profile-{}", profile.name))?;
     let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
     let keys = pseudonym.keys();
+    // Profiles of one pseudonym share a repository (and its cache): one writer at a time.
+    let _repo_lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
     let store = Store::open(&profile.store_url, true)?;
     let repo = Repo::new(store, &keys.locator);
     let tmp_dir = ctx.home.join("tmp");
+    // A killed backup may have left a plaintext database copy here.
+    let _ = std::fs::remove_dir_all(&tmp_dir);
     crate::state::create_private_dir(&tmp_dir)?;
     let rt = runtime()?;
     let expires_at = args

@@ -33,11 +33,9 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
                     profile.name
                 );
             }
-            let cached = state.cached_packs(&keys.locator)?;
-            (
-                Repo::new(Store::open(&profile.store_url, false)?, &keys.locator),
-                Some(cached),
-            )
+            let repo = Repo::new(Store::open(&profile.store_url, false)?, &keys.locator);
+            let cached = state.cached_packs(&repo.cache_key())?;
+            (repo, Some(cached))
         }
     };
     let identity = secrets.as_ref().map(|s| s.backup_identity());

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod backup;
 pub mod check;
 pub mod profile;
+pub mod prune;
 pub mod pseudonym;
 pub mod restore;
 pub mod snapshots;

@@ -5,10 +5,9 @@ use std::os::unix::ffi::OsStrExt;
 use super::{human_bytes, print_json, progress_bar, runtime, Context};
 use crate::cli::RestoreArgs;
 use crate::repo::format::Kind;
-use crate::repo::{ChunkMap, Repo};
+use crate::repo::Repo;
 use crate::restore::{self, RestoreRequest};
 use crate::state::cache::CachedFile;
-use crate::state::profiles::Profile;
 use crate::state::State;
 use crate::store::Store;
 use crate::{lock, prompt, setup, snapshot};
@@ -71,7 +70,7 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     )?;
 
     if let Some(state) = &state {
-        if let Err(e) = warm_cache(state, &keys.locator, &index, &snapshot, &target) {
+        if let Err(e) = warm_cache(state, &repo, rt.handle(), &identity, &snapshot, &target) {
             ctx.warn(format!("restored, but the backup cache could not be rebuilt ({e:#}); the next backup reads everything"));
         }
     }
@@ -93,46 +92,40 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// After a restore on a device with crossing state: the chunks in the store
-/// become known, and a profile for this target gets a file cache matching
-/// the restored files, so the next backup is incremental.
+/// After a restore on a device that backs up for this phrase: the cache is
+/// rebuilt from the store, and profiles restoring into `target` from this
+/// store get a file cache matching the restored files, so the next backup
+/// is incremental.
 fn warm_cache(
     state: &State,
-    locator: &str,
-    index: &ChunkMap,
+    repo: &Repo,
+    rt: &tokio::runtime::Handle,
+    identity: &age::x25519::Identity,
     snapshot: &crate::repo::format::Snapshot,
     target: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let mut by_pack: std::collections::HashMap<&str, Vec<crate::repo::format::IndexEntry>> =
-        Default::default();
-    for (pack, entry) in index.chunks.values() {
-        by_pack.entry(pack.as_str()).or_default().push(*entry);
-    }
-    for (pack, chunks) in by_pack {
-        let size = index.pack_sizes.get(pack).copied().unwrap_or(0);
-        let p = crate::repo::format::IndexPack {
-            id: pack.to_string(),
-            size,
-            chunks,
-        };
-        state.record_pack(locator, &p, &hex::decode(pack).unwrap_or_default(), true)?;
-    }
-    if !state.pseudonyms()?.iter().any(|p| p.locator == locator) {
+    if !state
+        .pseudonyms()?
+        .iter()
+        .any(|p| p.locator == repo.locator)
+    {
         return Ok(()); // this device does not back up for this phrase
     }
-    let profiles: Vec<Profile> = state
+    crate::rebuild::rebuild_cache(state, repo, rt, identity)?;
+    let store = repo.store.url();
+    for profile in state
         .profiles()?
         .into_iter()
-        .filter(|p| p.data_dir == target)
-        .collect();
-    for profile in profiles {
-        let files = snapshot
+        .filter(|p| p.data_dir == target && p.store_url == store)
+    {
+        let files: Vec<_> = snapshot
             .entries
             .iter()
             .filter(|e| e.kind == Kind::File)
             .filter_map(|e| {
-                let path = target.join(std::ffi::OsStr::from_bytes(&e.path));
-                let meta = std::fs::symlink_metadata(path).ok()?;
+                let meta =
+                    std::fs::symlink_metadata(target.join(std::ffi::OsStr::from_bytes(&e.path)))
+                        .ok()?;
                 Some((
                     e.path.clone(),
                     CachedFile {
@@ -140,8 +133,8 @@ fn warm_cache(
                         chunks: e.chunks.clone(),
                     },
                 ))
-            });
-        let files: Vec<_> = files.collect();
+            })
+            .collect();
         state.replace_file_cache(&profile.name, files.iter().map(|(p, c)| (p.as_slice(), c)))?;
     }
     Ok(())

@@ -20,6 +20,9 @@ struct Row {
     bytes: Option<u64>,
     tags: Option<Vec<String>>,
     expires_at: Option<i64>,
+    /// Why the manifest could not be read (with the phrase).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
@@ -48,12 +51,9 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            let cached = state.cached_snapshots(&keys.locator)?;
-            (
-                Repo::new(Store::open(&profile.store_url, false)?, &keys.locator),
-                identity,
-                cached,
-            )
+            let repo = Repo::new(Store::open(&profile.store_url, false)?, &keys.locator);
+            let cached = state.cached_snapshots(&repo.cache_key())?;
+            (repo, identity, cached)
         }
     };
     if let Some(identity) = &identity {
@@ -70,16 +70,22 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             bytes: None,
             tags: None,
             expires_at: None,
+            error: None,
         };
         if let Some(identity) = &identity {
-            let s = rt.block_on(repo.snapshot(&id, identity))?;
-            (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
-                s.time,
-                Some(s.files),
-                Some(s.bytes),
-                Some(s.tags),
-                s.expires_at,
-            );
+            match rt.block_on(repo.snapshot(&id, identity)) {
+                Ok(s) => {
+                    (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
+                        s.time,
+                        Some(s.files),
+                        Some(s.bytes),
+                        Some(s.tags),
+                        s.expires_at,
+                    )
+                }
+                // One bad object must not hide the others: report it in its row.
+                Err(e) => row.error = Some(format!("{e:#}")),
+            }
         } else if let Some(c) = cached.get(&id) {
             (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
                 c.time,
@@ -102,8 +108,9 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         let when = humantime::format_rfc3339_seconds(
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(r.time.max(0) as u64),
         );
-        let detail = match (r.files, r.bytes) {
-            (Some(f), Some(b)) => format!("{f} files, {}", human_bytes(b)),
+        let detail = match (r.files, r.bytes, &r.error) {
+            (_, _, Some(e)) => format!("UNREADABLE: {e}"),
+            (Some(f), Some(b), _) => format!("{f} files, {}", human_bytes(b)),
             _ => "contents need the phrase (--phrase-file)".to_string(),
         };
         let tags = r

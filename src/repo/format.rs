@@ -150,6 +150,11 @@ pub fn split_pack(payload: &[u8]) -> anyhow::Result<PackHeader> {
     let header_len = u32::from_le_bytes(payload[n - 4..].try_into().expect("4 bytes")) as usize;
     anyhow::ensure!(header_len + 4 <= n, "pack header length out of range");
     let header: PackHeader = from_cbor(&payload[n - 4 - header_len..n - 4])?;
+    anyhow::ensure!(
+        header.version == VERSION,
+        "pack format version {} is not {VERSION}",
+        header.version
+    );
     let blobs_end = (n - 4 - header_len) as u64;
     for e in &header.chunks {
         anyhow::ensure!(

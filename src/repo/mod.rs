@@ -76,6 +76,16 @@ impl Repo {
         }
     }
 
+    /// Names this repository in the device's cache: the same pseudonym may
+    /// back up to several stores, and each store holds its own chunks.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "{}#{}",
+            self.store.url().trim_end_matches('/'),
+            self.locator
+        )
+    }
+
     pub fn key(&self, kind: &str, name: &str) -> String {
         match kind {
             DATA => format!("{}/{DATA}/{}/{name}", self.locator, &name[..2]),
@@ -104,11 +114,13 @@ impl Repo {
 
     /// Fails with a precise reason unless the phrase's repository is here and
     /// its config decrypts with `identity`.
-    pub async fn open_for_reading(
-        &self,
-        identity: &age::x25519::Identity,
-    ) -> anyhow::Result<Config> {
+    pub async fn open_for_reading(&self, identity: &age::x25519::Identity) -> anyhow::Result<()> {
         if !self.exists().await? {
+            // The config is not needed to read (version 1 fixes every
+            // parameter): a repository whose config was lost still restores.
+            if !self.list(SNAPSHOTS).await?.is_empty() {
+                return Ok(());
+            }
             let others = self.store.top_level().await?;
             let url = self.store.url().to_string();
             return Err(if others.is_empty() {
@@ -120,38 +132,37 @@ impl Repo {
         }
         let key = self.key(CONFIG, "");
         let bytes = self.store.get(&key).await?;
-        let plain = seal::open(&bytes, identity).map_err(|e| match e {
-            seal::OpenError::NotForThisKey => RepoError::CannotDecrypt {
-                object: key.clone(),
-            },
-            other => RepoError::Corrupt {
-                object: key.clone(),
-                why: other.to_string(),
-            },
-        })?;
-        let config: Config = format::from_cbor(&plain).map_err(|e| RepoError::Corrupt {
-            object: key.clone(),
-            why: e.to_string(),
-        })?;
-        if config.version != format::VERSION {
-            anyhow::bail!("repository format version {} is not supported by this crossing (knows {}); upgrade crossing", config.version, format::VERSION);
+        // The locator came from the phrase, so a config that does not open is
+        // damage, not a wrong phrase; every other object is authenticated on
+        // its own, so reading goes on. Only a newer format stops it.
+        if let Ok(plain) = seal::open(&bytes, identity) {
+            if let Ok(config) = format::from_cbor::<Config>(&plain) {
+                if config.version > format::VERSION {
+                    anyhow::bail!(
+                        "repository format version {} is newer than this crossing knows ({}); upgrade crossing",
+                        config.version,
+                        format::VERSION
+                    );
+                }
+            }
         }
-        Ok(config)
+        Ok(())
     }
 
-    /// Seals and stores an object of `kind`; returns its name.
+    /// Seals and stores an object of `kind`; returns its name and stored size.
     pub async fn put_object(
         &self,
         kind: &str,
         plaintext: &[u8],
         recipient: &age::x25519::Recipient,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<(String, u64)> {
         let sealed = seal::seal(plaintext, recipient)?;
         let name = object_name(&sealed);
+        let size = sealed.len() as u64;
         self.store
             .put(&self.key(kind, &name), sealed.into())
             .await?;
-        Ok(name)
+        Ok((name, size))
     }
 
     /// Fetches an object, checks its name against its content, decrypts it.
@@ -171,8 +182,7 @@ impl Repo {
     }
 
     pub async fn list(&self, kind: &str) -> anyhow::Result<Vec<Listed>> {
-        let mut all = self.store.list(&format!("{}/{kind}", self.locator)).await?;
-        all.retain(|l| !l.key.contains(".#")); // LocalFileSystem staging files of a killed writer
+        let all = self.store.list(&format!("{}/{kind}", self.locator)).await?;
         Ok(all)
     }
 
@@ -182,13 +192,21 @@ impl Repo {
         identity: &age::x25519::Identity,
     ) -> anyhow::Result<Snapshot> {
         let plain = self.get_object(SNAPSHOTS, name, identity).await?;
-        format::decode_compressed(&plain).map_err(|e| {
-            RepoError::Corrupt {
-                object: self.key(SNAPSHOTS, name),
-                why: e.to_string(),
-            }
-            .into()
-        })
+        let corrupt = |why: String| RepoError::Corrupt {
+            object: self.key(SNAPSHOTS, name),
+            why,
+        };
+        let snap: Snapshot =
+            format::decode_compressed(&plain).map_err(|e| corrupt(e.to_string()))?;
+        if snap.version != format::VERSION {
+            return Err(corrupt(format!(
+                "manifest version {} is not {}; upgrade crossing",
+                snap.version,
+                format::VERSION
+            ))
+            .into());
+        }
+        Ok(snap)
     }
 
     /// Reads every index object: chunk → where it is.
@@ -196,12 +214,28 @@ impl Repo {
         let mut map = ChunkMap::default();
         for listed in self.list(INDEX).await? {
             let name = basename(&listed.key);
-            let plain = self.get_object(INDEX, name, identity).await?;
-            let index: Index =
-                format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
-                    object: listed.key.clone(),
-                    why: e.to_string(),
-                })?;
+            // Chunks are authenticated by their IDs, so an index is only a
+            // map: one that does not open (junk, damage) is set aside and
+            // named if a chunk turns out to be missing.
+            let index: anyhow::Result<Index> = match self.get_object(INDEX, name, identity).await {
+                Ok(plain) => format::decode_compressed(&plain).and_then(|i: Index| {
+                    anyhow::ensure!(
+                        i.version == format::VERSION,
+                        "index version {} is not {}",
+                        i.version,
+                        format::VERSION
+                    );
+                    Ok(i)
+                }),
+                Err(e) => Err(e),
+            };
+            let index = match index {
+                Ok(i) => i,
+                Err(e) => {
+                    map.unreadable.push(format!("{}: {e:#}", listed.key));
+                    continue;
+                }
+            };
             for pack in index.packs {
                 map.pack_sizes.insert(pack.id.clone(), pack.size);
                 for entry in pack.chunks {
@@ -212,10 +246,15 @@ impl Repo {
         Ok(map)
     }
 
-    /// Snapshot names, newest first by store time.
+    /// Snapshot names, newest first by store time (to the store's precision:
+    /// manifest times are whole seconds, so this orders a burst of backups).
     pub async fn snapshot_listing(&self) -> anyhow::Result<Vec<Listed>> {
         let mut all = self.list(SNAPSHOTS).await?;
-        all.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| b.key.cmp(&a.key)));
+        all.sort_by(|a, b| {
+            (b.modified, b.modified_nanos)
+                .cmp(&(a.modified, a.modified_nanos))
+                .then_with(|| b.key.cmp(&a.key))
+        });
         Ok(all)
     }
 
@@ -227,16 +266,35 @@ impl Repo {
     ) -> anyhow::Result<(String, Snapshot)> {
         let listing = self.snapshot_listing().await?;
         if wanted == "latest" {
-            // Store times order the objects; the manifests' own times decide.
+            // Store times order the objects; the manifests' own times decide
+            // among the three newest readable ones, and between equal ones
+            // (same second) the later stored wins. An object that does not
+            // open (junk planted by someone with write access) is passed over.
             let mut best: Option<(String, Snapshot)> = None;
-            for l in listing.iter().take(3) {
+            let mut readable = 0;
+            let mut first_error = None;
+            for l in &listing {
                 let name = basename(&l.key).to_string();
-                let snap = self.snapshot(&name, identity).await?;
-                if best.as_ref().is_none_or(|(_, b)| snap.time > b.time) {
-                    best = Some((name, snap));
+                match self.snapshot(&name, identity).await {
+                    Ok(snap) => {
+                        if best.as_ref().is_none_or(|(_, b)| snap.time > b.time) {
+                            best = Some((name, snap));
+                        }
+                        readable += 1;
+                        if readable == 3 {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
                 }
             }
-            return best.ok_or_else(|| RepoError::NoSuchSnapshot(wanted.to_string()).into());
+            return match (best, first_error) {
+                (Some(b), _) => Ok(b),
+                (None, Some(e)) => Err(e),
+                (None, None) => Err(RepoError::NoSuchSnapshot(wanted.to_string()).into()),
+            };
         }
         let matches: Vec<&Listed> = listing
             .iter()
@@ -274,6 +332,8 @@ impl Repo {
 pub struct ChunkMap {
     pub chunks: HashMap<ChunkId, (String, IndexEntry)>,
     pub pack_sizes: HashMap<String, u64>,
+    /// Index objects that could not be read, and why.
+    pub unreadable: Vec<String>,
 }
 
 pub fn basename(key: &str) -> &str {

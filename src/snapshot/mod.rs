@@ -82,7 +82,19 @@ pub(crate) struct Shared<'a> {
     pub new_chunks: AtomicU64,
     pub bytes_read: AtomicU64,
     pub abort: AtomicBool,
+    /// Why a worker stopped the backup, if one did.
+    pub fatal_error: Mutex<Option<String>>,
     pub tmp_dir: &'a Path,
+}
+
+impl Shared<'_> {
+    pub fn fatal(&self, why: String) {
+        self.fatal_error
+            .lock()
+            .expect("fatal slot")
+            .get_or_insert(why);
+        self.abort.store(true, Ordering::SeqCst);
+    }
 }
 
 pub fn backup(
@@ -94,12 +106,14 @@ pub fn backup(
     let started = Instant::now();
     let time = crate::state::now_unix();
     let recipient = req.keys.recipient()?;
-    let locator = repo.locator.clone();
+    let cache_key = repo.cache_key();
     rt.block_on(repo.init_if_missing(&recipient))?;
 
     let (found, mut skipped) = walk::walk(req.data_dir)?;
     let cache = state.file_cache(req.profile)?;
-    let known = state.known_chunks(&locator)?;
+    // Where each reusable chunk is; new chunks are added as their packs land.
+    let mut location = state.reusable_chunks(&cache_key, req.expires_at)?;
+    let known: HashSet<ChunkId> = location.keys().copied().collect();
     let (jobs, reused) = reader::plan(&found, &cache, &known);
     let total_to_read: u64 = jobs.iter().map(|j| j.bytes(&found)).sum();
     if let Some(bar) = &req.progress {
@@ -113,6 +127,7 @@ pub fn backup(
         new_chunks: AtomicU64::new(0),
         bytes_read: AtomicU64::new(0),
         abort: AtomicBool::new(false),
+        fatal_error: Mutex::new(None),
         tmp_dir: &req.tmp_dir,
     };
     let (event_tx, event_rx) = mpsc::channel::<Event>();
@@ -160,7 +175,10 @@ pub fn backup(
                 Event::Stored { pack, blake3 } => {
                     stored_bytes += pack.size;
                     new_packs += 1;
-                    state.record_pack(&locator, &pack, &blake3, false)?;
+                    state.record_pack(&cache_key, &pack, &blake3, false, req.expires_at)?;
+                    for e in &pack.chunks {
+                        location.insert(e.id, pack.id.clone());
+                    }
                 }
                 Event::UploadFailed(e) => {
                     shared.abort.store(true, Ordering::SeqCst);
@@ -175,6 +193,9 @@ pub fn backup(
         .map_err(|e| anyhow::anyhow!("upload task failed: {e}"))?;
     if let Some(bar) = &req.progress {
         bar.finish_and_clear();
+    }
+    if let Some(why) = shared.fatal_error.lock().expect("fatal slot").take() {
+        failure.get_or_insert(anyhow::anyhow!(why));
     }
     if let Some(e) = failure {
         return Err(e.context("backup stopped before writing a snapshot; every earlier snapshot is intact, and the next backup reuses what was uploaded"));
@@ -222,36 +243,44 @@ pub fn backup(
             Kind::Dir => dirs += 1,
             Kind::Symlink => symlinks += 1,
             Kind::File => {
-                let Some(reader::ReadFile { chunks, size, fingerprint }) = contents.remove(&idx) else {
+                let Some(reader::ReadFile {
+                    chunks,
+                    size,
+                    fingerprint,
+                    cacheable,
+                }) = contents.remove(&idx)
+                else {
                     continue;
                 };
                 files += 1;
                 bytes += size;
                 entry.size = size;
-                referenced.extend(entry.chunk_ids());
                 entry.chunks = chunks.clone();
-                new_cache.push((
-                    f.rel.clone(),
-                    CachedFile {
-                        fingerprint,
-                        chunks,
-                    },
-                ));
+                referenced.extend(entry.chunk_ids());
+                if cacheable {
+                    new_cache.push((
+                        f.rel.clone(),
+                        CachedFile {
+                            fingerprint,
+                            chunks,
+                        },
+                    ));
+                }
             }
         }
         entries.push(entry);
     }
 
     // Index every pack not yet indexed (this run's, and any a killed run left).
-    let pending = state.pending_packs(&locator)?;
+    let pending = state.pending_packs(&cache_key)?;
     if !pending.is_empty() {
         let index = format::encode_compressed(&Index {
             version: format::VERSION,
             packs: pending.clone(),
         })?;
-        stored_bytes += index.len() as u64;
-        rt.block_on(repo.put_object(INDEX, &index, &recipient))?;
-        state.mark_indexed(&locator, &pending)?;
+        let (name, size) = rt.block_on(repo.put_object(INDEX, &index, &recipient))?;
+        stored_bytes += size;
+        state.mark_indexed(&cache_key, &pending, &name)?;
     }
     let manifest = format::Snapshot {
         version: format::VERSION,
@@ -263,10 +292,13 @@ pub fn backup(
         entries,
     };
     let encoded = format::encode_compressed(&manifest)?;
-    stored_bytes += encoded.len() as u64;
-    let snapshot = rt.block_on(repo.put_object(SNAPSHOTS, &encoded, &recipient))?;
+    let (snapshot, size) = rt.block_on(repo.put_object(SNAPSHOTS, &encoded, &recipient))?;
+    stored_bytes += size;
 
-    let packs = state.packs_of(&locator, &referenced)?;
+    let packs: HashSet<String> = referenced
+        .iter()
+        .filter_map(|c| location.get(c).cloned())
+        .collect();
     let cached = CachedSnapshot {
         id: snapshot.clone(),
         time,
@@ -275,7 +307,7 @@ pub fn backup(
         expires_at: req.expires_at,
         tags: req.tags,
     };
-    state.record_snapshot(&locator, &cached, &packs)?;
+    state.record_snapshot(&cache_key, &cached, &packs)?;
     state.replace_file_cache(
         req.profile,
         new_cache.iter().map(|(p, c)| (p.as_slice(), c)),

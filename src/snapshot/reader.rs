@@ -34,6 +34,8 @@ pub struct ReadFile {
     pub chunks: Vec<u8>,
     pub size: u64,
     pub fingerprint: Fingerprint,
+    /// Whether the next backup may reuse this by fingerprint (not databases).
+    pub cacheable: bool,
 }
 
 pub struct JobResult {
@@ -54,12 +56,36 @@ pub fn plan(
         .enumerate()
         .map(|(i, f)| (f.abs.as_path(), i))
         .collect();
+    // Files the cache vouches for are not opened at all, not even to look
+    // for an SQLite header: that keeps a no-change backup to one stat per file.
+    let mut reused = HashMap::new();
+    for (i, f) in found.iter().enumerate() {
+        let fp = fingerprint(&f.meta);
+        let hit = cache.get(&f.rel).filter(|c| {
+            f.kind == Kind::File
+                && c.fingerprint == fp
+                && c.chunks
+                    .chunks_exact(32)
+                    .all(|id| known.contains(<&ChunkId>::try_from(id).expect("32 bytes")))
+        });
+        if let Some(c) = hit {
+            reused.insert(
+                i,
+                ReadFile {
+                    chunks: c.chunks.clone(),
+                    size: fp.size,
+                    fingerprint: fp,
+                    cacheable: true,
+                },
+            );
+        }
+    }
     let mut companion_of: HashMap<usize, usize> = HashMap::new();
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, f) in found.iter().enumerate() {
-        if f.kind != Kind::File
-            || !(sqlite::looks_like_database(&f.abs) || sqlite::has_sqlite_header(&f.abs))
-        {
+        let database = sqlite::looks_like_database(&f.abs)
+            || (!reused.contains_key(&i) && sqlite::has_sqlite_header(&f.abs));
+        if f.kind != Kind::File || !database {
             continue;
         }
         let comps: Vec<usize> = sqlite::COMPANIONS
@@ -73,33 +99,25 @@ pub fn plan(
         groups.insert(i, comps);
     }
     let mut jobs = Vec::new();
-    let mut reused = HashMap::new();
     for (i, f) in found.iter().enumerate() {
         if f.kind != Kind::File || companion_of.contains_key(&i) {
             continue;
         }
         if let Some(companions) = groups.remove(&i) {
-            // Databases are always read again: with a WAL, the main file's
-            // metadata does not change when its content does. Unchanged
+            // Databases are always read again (and never cached): with a WAL,
+            // the main file's metadata does not change when its content does,
+            // and a consistent copy differs in size from the file. Unchanged
             // content still uploads nothing (same chunks).
+            reused.remove(&i);
+            for c in &companions {
+                reused.remove(c);
+            }
             jobs.push(Job::Database {
                 main: i,
                 companions,
             });
-            continue;
-        }
-        let fp = fingerprint(&f.meta);
-        let unchanged = cache.get(&f.rel).filter(|c| {
-            c.fingerprint == fp
-                && c.chunks
-                    .chunks_exact(32)
-                    .all(|id| known.contains(<&ChunkId>::try_from(id).expect("32 bytes")))
-        });
-        match unchanged {
-            Some(c) => {
-                reused.insert(i, ReadFile { chunks: c.chunks.clone(), size: fp.size, fingerprint: fp });
-            }
-            None => jobs.push(Job::Plain(i)),
+        } else if !reused.contains_key(&i) {
+            jobs.push(Job::Plain(i));
         }
     }
     // Big files first: keeps every worker busy to the end.
@@ -143,14 +161,8 @@ pub fn work(
         }
     }
     if !out.packer.is_empty() && !shared.abort.load(Ordering::SeqCst) {
-        if let Err(e) = out.flush(shared) {
-            report(JobResult {
-                files: vec![],
-                dropped: vec![],
-                warnings: vec![format!("{e:#}")],
-            });
-            shared.abort.store(true, Ordering::SeqCst);
-        }
+        // On failure `flush` has recorded why and stopped the backup.
+        let _ = out.flush(shared);
     }
 }
 
@@ -161,11 +173,18 @@ struct Output {
 }
 
 impl Output {
+    /// Seals and queues the pack. A failure here stops the whole backup:
+    /// files already read may reference chunks of this lost pack.
     fn flush(&mut self, shared: &Shared<'_>) -> anyhow::Result<()> {
-        let sealed = self.packer.seal(&shared.recipient)?;
-        self.packs
-            .blocking_send(sealed)
-            .map_err(|_| anyhow::anyhow!("upload stopped"))
+        let result = self.packer.seal(&shared.recipient).and_then(|sealed| {
+            self.packs
+                .blocking_send(sealed)
+                .map_err(|_| anyhow::anyhow!("upload stopped"))
+        });
+        if let Err(e) = &result {
+            shared.fatal(format!("cannot seal or queue a pack: {e:#}"));
+        }
+        result
     }
 }
 
@@ -177,6 +196,7 @@ fn read_plain(f: &Found, shared: &Shared<'_>, out: &mut Output) -> Result<ReadFi
         chunks,
         size,
         fingerprint: fingerprint(&before),
+        cacheable: true,
     })
 }
 
@@ -228,6 +248,7 @@ fn read_database(
     out: &mut Output,
 ) -> JobResult {
     let f = &found[main];
+    let mut warnings = Vec::new();
     if sqlite::has_sqlite_header(&f.abs) {
         match sqlite::online_copy(&f.abs, shared.tmp_dir) {
             Ok(Some(copy)) => {
@@ -245,6 +266,7 @@ fn read_database(
                             chunks,
                             size,
                             fingerprint: fp,
+                            cacheable: false,
                         }),
                     )],
                     dropped: companions.to_vec(),
@@ -252,13 +274,10 @@ fn read_database(
                 };
             }
             Ok(None) => {}
-            Err(e) => {
-                return JobResult {
-                    files: vec![(main, Err(format!("SQLite online backup failed: {e:#}")))],
-                    dropped: vec![],
-                    warnings: vec![],
-                }
-            }
+            Err(e) => warnings.push(format!(
+                "{}: SQLite's online backup failed ({e:#}); copied the files instead",
+                f.abs.display()
+            )),
         }
     }
     // Not readable by SQLite (e.g. SQLCipher): copy the group until it holds still.
@@ -281,22 +300,29 @@ fn read_database(
         let before = stat_all();
         last = members
             .iter()
-            .map(|&m| (m, read_plain(&found[m], shared, out)))
+            .map(|&m| {
+                let read = read_plain(&found[m], shared, out).map(|r| ReadFile {
+                    cacheable: false,
+                    ..r
+                });
+                (m, read)
+            })
             .collect();
         if stat_all() == before {
             return JobResult {
                 files: last,
                 dropped: vec![],
-                warnings: vec![],
+                warnings,
             };
         }
     }
+    warnings.push(format!(
+        "{} changed during each of {DATABASE_RETRIES} copies; the copy in this snapshot may be inconsistent (close the client and back up again)",
+        f.abs.display()
+    ));
     JobResult {
         files: last,
         dropped: vec![],
-        warnings: vec![format!(
-            "{} changed during each of {DATABASE_RETRIES} copies; the copy in this snapshot may be inconsistent (close the client and back up again)",
-            f.abs.display()
-        )],
+        warnings,
     }
 }

@@ -24,6 +24,17 @@ pub fn has_sqlite_header(path: &Path) -> bool {
         && &buf == HEADER
 }
 
+/// Header bytes 18 and 19 (file format write/read versions) are 2 in WAL mode.
+fn is_wal_mode(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 20];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok()
+        && buf[18] == 2
+        && buf[19] == 2
+}
+
 /// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal` beside it.
 pub fn looks_like_database(path: &Path) -> bool {
     let name = path
@@ -47,6 +58,12 @@ pub fn companion(path: &Path, suffix: &str) -> PathBuf {
 /// Copies the database at `path` into a temporary file in `tmp_dir`.
 /// `Ok(None)`: SQLite cannot read it (encrypted, or not a database after all).
 pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<tempfile::NamedTempFile>> {
+    // A WAL database with no -wal beside it is closed: opening it, even
+    // read-only, would create -wal/-shm in the user's directory. Such a file
+    // holds still, and the careful file copy takes it as it is.
+    if is_wal_mode(path) && !companion(path, "-wal").exists() {
+        return Ok(None);
+    }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;

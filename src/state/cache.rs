@@ -38,41 +38,56 @@ pub struct CachedSnapshot {
 }
 
 impl State {
-    /// Every chunk this device knows to be stored (indexed or pending).
-    pub fn known_chunks(&self, locator: &str) -> anyhow::Result<HashSet<ChunkId>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT chunk FROM cache_chunks WHERE locator = ?1")?;
-        let rows = stmt.query_map([locator], |r| r.get::<_, Vec<u8>>(0))?;
-        let mut set = HashSet::new();
+    /// Chunks a new snapshot may reuse, with the pack holding each: any chunk
+    /// in a pack that never expires, and for a snapshot that itself expires,
+    /// chunks in packs that expire no earlier. So a disappearing snapshot's
+    /// packs are never needed by a snapshot that outlives it.
+    pub fn reusable_chunks(
+        &self,
+        repo: &str,
+        expires_at: Option<i64>,
+    ) -> anyhow::Result<HashMap<ChunkId, String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.chunk, c.pack FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
+             WHERE c.repo = ?1 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
+        )?;
+        let rows = stmt.query_map(params![repo, expires_at], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut map = HashMap::new();
         for row in rows {
-            if let Ok(id) = <ChunkId>::try_from(row?.as_slice()) {
-                set.insert(id);
+            let (chunk, pack) = row?;
+            if let Ok(id) = <ChunkId>::try_from(chunk.as_slice()) {
+                map.insert(id, pack);
             }
         }
-        Ok(set)
+        Ok(map)
     }
 
-    /// Records an uploaded pack; `indexed` says whether an index names it yet.
+    /// Records an uploaded pack; `indexed` says whether an index names it
+    /// yet, `expires_at` when the disappearing snapshot that wrote it expires.
     pub fn record_pack(
         &self,
-        locator: &str,
+        repo: &str,
         pack: &IndexPack,
         blake3: &[u8],
         indexed: bool,
+        expires_at: Option<i64>,
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "INSERT OR REPLACE INTO cache_packs (locator, pack, size, blake3, indexed) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![locator, pack.id, pack.size as i64, blake3, indexed],
+            "INSERT OR REPLACE INTO cache_packs (repo, pack, size, blake3, indexed, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![repo, pack.id, pack.size as i64, blake3, indexed, expires_at],
         )?;
         {
+            // A chunk may be in several packs (a disappearing snapshot's copy
+            // and a lasting one): one row per copy.
             let mut stmt = tx.prepare(
-                "INSERT OR IGNORE INTO cache_chunks (locator, chunk, pack, offset, length, raw_length) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR IGNORE INTO cache_chunks (repo, chunk, pack, offset, length, raw_length) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for e in &pack.chunks {
                 stmt.execute(params![
-                    locator,
+                    repo,
                     &e.id[..],
                     pack.id,
                     e.offset as i64,
@@ -86,20 +101,24 @@ impl State {
     }
 
     /// Packs uploaded but not yet named by an index object.
-    pub fn pending_packs(&self, locator: &str) -> anyhow::Result<Vec<IndexPack>> {
+    pub fn pending_packs(&self, repo: &str) -> anyhow::Result<Vec<IndexPack>> {
+        self.packs_where(repo, 0)
+    }
+
+    fn packs_where(&self, repo: &str, indexed: i64) -> anyhow::Result<Vec<IndexPack>> {
         let mut stmt = self.conn.prepare(
-            "SELECT pack, size FROM cache_packs WHERE locator = ?1 AND indexed = 0 ORDER BY pack",
+            "SELECT pack, size FROM cache_packs WHERE repo = ?1 AND indexed = ?2 ORDER BY pack",
         )?;
         let packs: Vec<(String, i64)> = stmt
-            .query_map([locator], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![repo, indexed], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let mut chunk_stmt = self.conn.prepare(
-            "SELECT chunk, offset, length, raw_length FROM cache_chunks WHERE locator = ?1 AND pack = ?2 ORDER BY offset",
+            "SELECT chunk, offset, length, raw_length FROM cache_chunks WHERE repo = ?1 AND pack = ?2 ORDER BY offset",
         )?;
         let mut out = Vec::new();
         for (id, size) in packs {
             let chunks = chunk_stmt
-                .query_map(params![locator, id], |r| {
+                .query_map(params![repo, id], |r| {
                     let chunk: Vec<u8> = r.get(0)?;
                     Ok(IndexEntry {
                         id: chunk.as_slice().try_into().unwrap_or([0; 32]),
@@ -118,12 +137,17 @@ impl State {
         Ok(out)
     }
 
-    pub fn mark_indexed(&self, locator: &str, packs: &[IndexPack]) -> anyhow::Result<()> {
+    /// Records that index object `index` names `packs`.
+    pub fn mark_indexed(&self, repo: &str, packs: &[IndexPack], index: &str) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO cache_indexes (repo, name) VALUES (?1, ?2)",
+            params![repo, index],
+        )?;
         for p in packs {
             tx.execute(
-                "UPDATE cache_packs SET indexed = 1 WHERE locator = ?1 AND pack = ?2",
-                params![locator, p.id],
+                "UPDATE cache_packs SET indexed = 1 WHERE repo = ?1 AND pack = ?2",
+                params![repo, p.id],
             )?;
         }
         tx.commit()?;
@@ -131,35 +155,17 @@ impl State {
     }
 
     /// Every pack this device recorded: name → (size, blake3 of the stored bytes).
-    pub fn cached_packs(&self, locator: &str) -> anyhow::Result<HashMap<String, (u64, Vec<u8>)>> {
+    pub fn cached_packs(&self, repo: &str) -> anyhow::Result<HashMap<String, (u64, Vec<u8>)>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT pack, size, blake3 FROM cache_packs WHERE locator = ?1")?;
-        let rows = stmt.query_map([locator], |r| {
+            .prepare("SELECT pack, size, blake3 FROM cache_packs WHERE repo = ?1")?;
+        let rows = stmt.query_map([repo], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 (r.get::<_, i64>(1)? as u64, r.get(2)?),
             ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Which pack holds each of `chunks` (those the cache knows).
-    pub fn packs_of(
-        &self,
-        locator: &str,
-        chunks: &HashSet<ChunkId>,
-    ) -> anyhow::Result<HashSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT pack FROM cache_chunks WHERE locator = ?1 AND chunk = ?2")?;
-        let mut packs = HashSet::new();
-        for c in chunks {
-            if let Ok(p) = stmt.query_row(params![locator, &c[..]], |r| r.get::<_, String>(0)) {
-                packs.insert(p);
-            }
-        }
-        Ok(packs)
     }
 
     pub fn file_cache(&self, profile: &str) -> anyhow::Result<HashMap<Vec<u8>, CachedFile>> {
@@ -214,16 +220,16 @@ impl State {
 
     pub fn record_snapshot(
         &self,
-        locator: &str,
+        repo: &str,
         s: &CachedSnapshot,
         packs: &HashSet<String>,
     ) -> anyhow::Result<()> {
         let mut packs: Vec<&String> = packs.iter().collect();
         packs.sort();
         self.conn.execute(
-            "INSERT OR REPLACE INTO cache_snapshots (locator, snapshot, time, files, bytes, expires_at, tags, packs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO cache_snapshots (repo, snapshot, time, files, bytes, expires_at, tags, packs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
-                locator,
+                repo,
                 s.id,
                 s.time,
                 s.files as i64,
@@ -236,14 +242,11 @@ impl State {
         Ok(())
     }
 
-    pub fn cached_snapshots(
-        &self,
-        locator: &str,
-    ) -> anyhow::Result<HashMap<String, CachedSnapshot>> {
+    pub fn cached_snapshots(&self, repo: &str) -> anyhow::Result<HashMap<String, CachedSnapshot>> {
         let mut stmt = self.conn.prepare(
-            "SELECT snapshot, time, files, bytes, expires_at, tags FROM cache_snapshots WHERE locator = ?1",
+            "SELECT snapshot, time, files, bytes, expires_at, tags FROM cache_snapshots WHERE repo = ?1",
         )?;
-        let rows = stmt.query_map([locator], |r| {
+        let rows = stmt.query_map([repo], |r| {
             let tags: String = r.get(5)?;
             Ok(CachedSnapshot {
                 id: r.get(0)?,
@@ -263,6 +266,62 @@ impl State {
     pub fn clear_file_cache(&self, profile: &str) -> anyhow::Result<()> {
         self.conn
             .execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
+        Ok(())
+    }
+}
+
+/// Retention bookkeeping (used by prune).
+impl State {
+    pub fn cached_indexes(&self, repo: &str) -> anyhow::Result<HashSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM cache_indexes WHERE repo = ?1")?;
+        let rows = stmt.query_map([repo], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The packs a snapshot this device knows uses.
+    pub fn snapshot_packs(&self, repo: &str, snapshot: &str) -> anyhow::Result<Vec<String>> {
+        let packs: Vec<u8> = self.conn.query_row(
+            "SELECT packs FROM cache_snapshots WHERE repo = ?1 AND snapshot = ?2",
+            params![repo, snapshot],
+            |r| r.get(0),
+        )?;
+        Ok(serde_json::from_slice(&packs)?)
+    }
+
+    /// Every indexed pack with its chunks, as the cache knows them.
+    pub fn indexed_packs(&self, repo: &str) -> anyhow::Result<Vec<IndexPack>> {
+        self.packs_where(repo, 1)
+    }
+
+    pub fn forget_snapshot(&self, repo: &str, snapshot: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "DELETE FROM cache_snapshots WHERE repo = ?1 AND snapshot = ?2",
+            params![repo, snapshot],
+        )?;
+        Ok(())
+    }
+
+    pub fn forget_index(&self, repo: &str, name: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "DELETE FROM cache_indexes WHERE repo = ?1 AND name = ?2",
+            params![repo, name],
+        )?;
+        Ok(())
+    }
+
+    pub fn forget_pack(&self, repo: &str, pack: &str) -> anyhow::Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "DELETE FROM cache_chunks WHERE repo = ?1 AND pack = ?2",
+            params![repo, pack],
+        )?;
+        tx.execute(
+            "DELETE FROM cache_packs WHERE repo = ?1 AND pack = ?2",
+            params![repo, pack],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 }

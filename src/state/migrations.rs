@@ -23,23 +23,25 @@ const MIGRATIONS: &[&str] = &[
         client TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );",
-    // 2: the backup cache (what this device wrote; see docs/format.md).
+    // 2: the backup cache (what this device wrote; see docs/format.md). `repo`
+    // is `Repo::cache_key()`: store URL and locator, since one pseudonym may
+    // back up to several stores.
     "CREATE TABLE cache_packs (
-        locator TEXT NOT NULL,
+        repo TEXT NOT NULL,
         pack TEXT NOT NULL,
         size INTEGER NOT NULL,
         blake3 BLOB NOT NULL,
         indexed INTEGER NOT NULL,
-        PRIMARY KEY (locator, pack)
+        PRIMARY KEY (repo, pack)
     );
     CREATE TABLE cache_chunks (
-        locator TEXT NOT NULL,
+        repo TEXT NOT NULL,
         chunk BLOB NOT NULL,
         pack TEXT NOT NULL,
         offset INTEGER NOT NULL,
         length INTEGER NOT NULL,
         raw_length INTEGER NOT NULL,
-        PRIMARY KEY (locator, chunk)
+        PRIMARY KEY (repo, chunk, pack)
     ) WITHOUT ROWID;
     CREATE TABLE cache_files (
         profile TEXT NOT NULL,
@@ -52,7 +54,7 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (profile, path)
     ) WITHOUT ROWID;
     CREATE TABLE cache_snapshots (
-        locator TEXT NOT NULL,
+        repo TEXT NOT NULL,
         snapshot TEXT NOT NULL,
         time INTEGER NOT NULL,
         files INTEGER NOT NULL,
@@ -60,7 +62,16 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER,
         tags TEXT NOT NULL,
         packs BLOB NOT NULL,
-        PRIMARY KEY (locator, snapshot)
+        PRIMARY KEY (repo, snapshot)
+    );",
+    // 3: retention. A pack written by a disappearing snapshot expires with it
+    // (docs/format.md §Retention); index objects this device wrote are known
+    // so that prune can tell a warm cache from a cold one.
+    "ALTER TABLE cache_packs ADD COLUMN expires_at INTEGER;
+    CREATE TABLE cache_indexes (
+        repo TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (repo, name)
     );",
 ];
 

@@ -1,0 +1,82 @@
+//! `crossing prune`: retention from cron, without the phrase.
+
+use super::{human_bytes, print_json, runtime, Context};
+use crate::cli::PruneArgs;
+use crate::prune::policy::{Policy, Verdict};
+use crate::prune::{self, PruneRequest};
+use crate::repo::Repo;
+use crate::store::Store;
+use crate::{lock, prompt};
+
+pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
+    let state = ctx.state()?;
+    let profile = state.require_profile(&args.profile)?;
+    let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+    let secrets = match &args.phrase_file {
+        Some(f) => {
+            let s = prompt::read_phrase(Some(f))?.derive();
+            anyhow::ensure!(
+                s.public().locator == keys.locator,
+                "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for",
+                profile.pseudonym,
+                profile.name
+            );
+            Some(s)
+        }
+        None => None,
+    };
+    let identity = secrets.as_ref().map(|s| s.backup_identity());
+    let _lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
+    let rt = runtime()?;
+    let repo = Repo::new(Store::open(&profile.store_url, false)?, &keys.locator);
+    let policy = Policy {
+        keep_last: args.keep_last,
+        keep_within: args.keep_within.map(|d| d.as_secs() as i64),
+        keep_daily: args.keep_daily,
+        keep_weekly: args.keep_weekly,
+    };
+    let report = prune::prune(
+        &state,
+        &repo,
+        rt.handle(),
+        PruneRequest {
+            policy,
+            now: crate::state::now_unix(),
+            dry_run: args.dry_run,
+            recipient: &keys.recipient()?,
+            identity: identity.as_ref(),
+        },
+    )?;
+    for n in &report.notes {
+        ctx.warn(n);
+    }
+    if args.json {
+        return print_json(&report);
+    }
+    let would = if report.dry_run { "would be " } else { "" };
+    for s in report
+        .snapshots
+        .iter()
+        .filter(|s| s.verdict != Verdict::Keep)
+    {
+        let why = if s.verdict == Verdict::Expired {
+            "expired"
+        } else {
+            "outside the policy"
+        };
+        ctx.say(format!("snapshot {} {would}forgotten ({why})", &s.id[..12]));
+    }
+    let kept = report
+        .snapshots
+        .iter()
+        .filter(|s| s.verdict == Verdict::Keep)
+        .count();
+    ctx.say(format!(
+        "{kept} snapshots kept, {} {would}forgotten; {} packs ({}) {would}deleted, {} kept",
+        report.snapshots.len() - kept,
+        report.packs_deleted,
+        human_bytes(report.bytes_deleted),
+        report.packs_kept
+    ));
+    Ok(())
+}
