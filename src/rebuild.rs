@@ -58,6 +58,7 @@ pub fn rebuild_cache(
         let cached = CachedSnapshot {
             id: id.clone(),
             time: snap.time,
+            nanos: snap.nanos,
             files: snap.files,
             bytes: snap.bytes,
             expires_at: snap.expires_at,

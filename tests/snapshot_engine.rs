@@ -46,7 +46,6 @@ fn small_corpus(data: &Path) {
 
 /// The awkward corpus of the round-trip test. Returns the sparse file's path.
 fn awkward_corpus(data: &Path) -> std::path::PathBuf {
-    use std::os::unix::ffi::OsStrExt as _;
     let name = |b: &[u8]| data.join(std::ffi::OsStr::from_bytes(b));
 
     write(&data.join("plain.txt"), "plain text\n");
@@ -936,6 +935,7 @@ fn forge_snapshot(fx: &Fixture, entries: Vec<crossing::repo::format::Entry>) -> 
     let manifest = Snapshot {
         version: format::VERSION,
         time: 4_000_000_000,
+        nanos: 0,
         tags: vec![],
         expires_at: None,
         files: entries

@@ -90,11 +90,13 @@ pub fn prune(
                 Some(c) => Candidate {
                     id,
                     time: c.time,
+                    nanos: c.nanos,
                     expires_at: c.expires_at,
                 },
                 None => Candidate {
                     id,
                     time: l.modified,
+                    nanos: l.modified_nanos,
                     expires_at: None,
                 },
             }
@@ -130,13 +132,16 @@ pub fn prune(
         .into_iter()
         .map(|p| p.id)
         .collect();
-    let mut live: HashSet<String> = pending.clone();
-    for s in report
-        .snapshots
-        .iter()
-        .filter(|s| s.verdict == Verdict::Keep)
-    {
-        live.extend(state.snapshot_packs(cache_key, &s.id)?);
+    let mut live: HashSet<String> = pending;
+    if warm {
+        // Warm: the cache knows every kept snapshot's packs.
+        for s in report
+            .snapshots
+            .iter()
+            .filter(|s| s.verdict == Verdict::Keep)
+        {
+            live.extend(state.snapshot_packs(cache_key, &s.id)?);
+        }
     }
     let stored: HashMap<String, (u64, i64)> = listed_packs
         .iter()

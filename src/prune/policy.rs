@@ -28,6 +28,7 @@ impl Policy {
 pub struct Candidate {
     pub id: String,
     pub time: i64,
+    pub nanos: u32,
     pub expires_at: Option<i64>,
 }
 
@@ -45,12 +46,8 @@ pub enum Verdict {
 pub fn select(candidates: &[Candidate], policy: &Policy, now: i64) -> Vec<Verdict> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     // Newest first; ties broken by ID so the outcome never depends on listing order.
-    order.sort_by(|&a, &b| {
-        candidates[b]
-            .time
-            .cmp(&candidates[a].time)
-            .then(candidates[b].id.cmp(&candidates[a].id))
-    });
+    let key = |i: usize| (candidates[i].time, candidates[i].nanos, &candidates[i].id);
+    order.sort_by(|&a, &b| key(b).cmp(&key(a)));
     let live: Vec<usize> = order
         .into_iter()
         .filter(|&i| candidates[i].expires_at.is_none_or(|e| e > now))
@@ -111,6 +108,7 @@ mod tests {
             .map(|(id, age)| Candidate {
                 id: id.to_string(),
                 time: NOW - age,
+                nanos: 0,
                 expires_at: None,
             })
             .collect()
@@ -130,6 +128,7 @@ mod tests {
             .map(|h| Candidate {
                 id: format!("h{h:03}"),
                 time: NOW - h * 3600,
+                nanos: 0,
                 expires_at: None,
             })
             .collect()

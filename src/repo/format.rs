@@ -114,6 +114,9 @@ pub struct Snapshot {
     pub version: u32,
     /// Unix seconds at the start of the backup.
     pub time: i64,
+    /// Its sub-second part: orders snapshots made within one second.
+    #[serde(default)]
+    pub nanos: u32,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Unix seconds after which `prune` forgets it ("disappearing snapshot").

@@ -277,7 +277,10 @@ impl Repo {
                 let name = basename(&l.key).to_string();
                 match self.snapshot(&name, identity).await {
                     Ok(snap) => {
-                        if best.as_ref().is_none_or(|(_, b)| snap.time > b.time) {
+                        if best
+                            .as_ref()
+                            .is_none_or(|(_, b)| (snap.time, snap.nanos) > (b.time, b.nanos))
+                        {
                             best = Some((name, snap));
                         }
                         readable += 1;

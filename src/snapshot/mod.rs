@@ -104,7 +104,8 @@ pub fn backup(
     req: BackupRequest<'_>,
 ) -> anyhow::Result<BackupSummary> {
     let started = Instant::now();
-    let time = crate::state::now_unix();
+    let started_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    let (time, nanos) = (started_at.as_secs() as i64, started_at.subsec_nanos());
     let recipient = req.keys.recipient()?;
     let cache_key = repo.cache_key();
     rt.block_on(repo.init_if_missing(&recipient))?;
@@ -285,6 +286,7 @@ pub fn backup(
     let manifest = format::Snapshot {
         version: format::VERSION,
         time,
+        nanos,
         tags: req.tags.clone(),
         expires_at: req.expires_at,
         files,
@@ -302,6 +304,7 @@ pub fn backup(
     let cached = CachedSnapshot {
         id: snapshot.clone(),
         time,
+        nanos,
         files,
         bytes,
         expires_at: req.expires_at,

@@ -31,6 +31,8 @@ pub struct CachedFile {
 pub struct CachedSnapshot {
     pub id: String,
     pub time: i64,
+    /// Sub-second part of `time`: orders snapshots made within one second.
+    pub nanos: u32,
     pub files: u64,
     pub bytes: u64,
     pub expires_at: Option<i64>,
@@ -227,7 +229,7 @@ impl State {
         let mut packs: Vec<&String> = packs.iter().collect();
         packs.sort();
         self.conn.execute(
-            "INSERT OR REPLACE INTO cache_snapshots (repo, snapshot, time, files, bytes, expires_at, tags, packs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO cache_snapshots (repo, snapshot, time, nanos, files, bytes, expires_at, tags, packs) VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)",
             params![
                 repo,
                 s.id,
@@ -236,7 +238,8 @@ impl State {
                 s.bytes as i64,
                 s.expires_at,
                 serde_json::to_string(&s.tags)?,
-                serde_json::to_vec(&packs)?
+                serde_json::to_vec(&packs)?,
+                s.nanos
             ],
         )?;
         Ok(())
@@ -244,7 +247,7 @@ impl State {
 
     pub fn cached_snapshots(&self, repo: &str) -> anyhow::Result<HashMap<String, CachedSnapshot>> {
         let mut stmt = self.conn.prepare(
-            "SELECT snapshot, time, files, bytes, expires_at, tags FROM cache_snapshots WHERE repo = ?1",
+            "SELECT snapshot, time, files, bytes, expires_at, tags, nanos FROM cache_snapshots WHERE repo = ?1",
         )?;
         let rows = stmt.query_map([repo], |r| {
             let tags: String = r.get(5)?;
@@ -255,6 +258,7 @@ impl State {
                 bytes: r.get::<_, i64>(3)? as u64,
                 expires_at: r.get(4)?,
                 tags: serde_json::from_str(&tags).unwrap_or_default(),
+                nanos: r.get(6)?,
             })
         })?;
         Ok(rows

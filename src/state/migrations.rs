@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     // (docs/format.md §Retention); index objects this device wrote are known
     // so that prune can tell a warm cache from a cold one.
     "ALTER TABLE cache_packs ADD COLUMN expires_at INTEGER;
+    ALTER TABLE cache_snapshots ADD COLUMN nanos INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE cache_indexes (
         repo TEXT NOT NULL,
         name TEXT NOT NULL,

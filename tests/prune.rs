@@ -1,0 +1,301 @@
+//! `prune` through the real binary: retention policies, disappearing
+//! snapshots, dry runs, a cold cache, and crash safety at every step.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{random_bytes, Fixture};
+use serde_json::Value;
+
+/// Every object file in the store, as relative paths.
+fn store_listing(store: &Path) -> BTreeSet<PathBuf> {
+    fn walk(dir: &Path, root: &Path, out: &mut BTreeSet<PathBuf>) {
+        for e in fs::read_dir(dir).into_iter().flatten() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(store, store, &mut out);
+    out
+}
+
+/// Backs up with a fresh, unique 1 MiB file (the previous one removed), so
+/// each snapshot has data of its own; returns (snapshot id, a copy of the data dir).
+fn backup_with_unique_file(fx: &Fixture, n: u64, extra: &[&str]) -> (String, PathBuf) {
+    for e in fs::read_dir(&fx.data).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("unique-")
+        {
+            fs::remove_file(p).unwrap();
+        }
+    }
+    fs::write(
+        fx.data.join(format!("unique-{n}.bin")),
+        random_bytes(n, 1 << 20),
+    )
+    .unwrap();
+    let (out, json) = fx.backup(extra);
+    out.expect(0, "backup");
+    let copy = fx.root().join(format!("copy-{n}"));
+    copy_tree(&fx.data, &copy);
+    (json["snapshot"].as_str().unwrap().to_string(), copy)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+    let meta = fs::metadata(from).unwrap();
+    fs::set_permissions(to, meta.permissions()).unwrap();
+}
+
+/// Restores `snapshot` into a fresh directory and compares it with `expected`
+/// (contents; the copy's mtimes differ, so only names and bytes are compared).
+fn assert_restores(fx: &Fixture, snapshot: &str, expected: &Path) {
+    let target = fx.root().join(format!("restored-{}", &snapshot[..8]));
+    let _ = fs::remove_dir_all(&target);
+    fx.restore_fresh(&target, &["--snapshot", snapshot])
+        .expect(0, "restore");
+    let names = |d: &Path| -> BTreeSet<(String, Vec<u8>)> {
+        fs::read_dir(d)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(expected),
+        names(&target),
+        "snapshot {snapshot} restores its data"
+    );
+}
+
+fn check_read_data(fx: &Fixture) {
+    let pf = fx.phrase_file.to_str().unwrap();
+    fx.crossing(["check", "--read-data", "--phrase-file", pf])
+        .expect(0, "check --read-data");
+}
+
+fn prune(fx: &Fixture, args: &[&str]) -> Value {
+    let mut all = vec!["prune", "--json"];
+    all.extend_from_slice(args);
+    fx.crossing(&all).expect(0, "prune").json()
+}
+
+fn base_data(fx: &Fixture) {
+    fs::write(fx.data.join("notes.txt"), "shared by every snapshot\n").unwrap();
+    fs::write(fx.data.join("shared.bin"), random_bytes(999, 300_000)).unwrap();
+}
+
+#[test]
+fn keep_last_forgets_old_snapshots_and_deletes_their_data() {
+    let fx = Fixture::new();
+    base_data(&fx);
+    let snaps: Vec<(String, PathBuf)> = (1..=4)
+        .map(|n| backup_with_unique_file(&fx, n, &[]))
+        .collect();
+    let packs_before = fx.packs().len();
+
+    let report = prune(&fx, &["--keep-last", "2"]);
+    assert_eq!(report["warm"], true);
+    let verdicts: Vec<(&str, &str)> = report["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["verdict"].as_str().unwrap()))
+        .collect();
+    for (i, (id, _)) in snaps.iter().enumerate() {
+        let expected = if i >= 2 { "keep" } else { "forget" };
+        assert!(
+            verdicts.contains(&(id.as_str(), expected)),
+            "{id}: {verdicts:?}"
+        );
+    }
+    assert_eq!(fx.snapshot_objects(), {
+        let mut v = vec![snaps[2].0.clone(), snaps[3].0.clone()];
+        v.sort();
+        v
+    });
+    // The forgotten snapshots' unique files lived in packs of their own.
+    assert!(report["packs_deleted"].as_u64().unwrap() >= 2, "{report}");
+    assert!(fx.packs().len() < packs_before);
+    check_read_data(&fx);
+    assert_restores(&fx, &snaps[2].0, &snaps[2].1);
+    assert_restores(&fx, &snaps[3].0, &snaps[3].1);
+
+    // The next backup is still incremental and complete.
+    let after = fx.backup_ok();
+    assert_eq!(after["new_chunks"], 0, "{after}");
+    check_read_data(&fx);
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let fx = Fixture::new();
+    base_data(&fx);
+    for n in 1..=3 {
+        backup_with_unique_file(&fx, n, &[]);
+    }
+    let before = store_listing(&fx.store);
+    let state_before = fs::read(fx.home.join("state.db")).unwrap();
+    let report = prune(&fx, &["--keep-last", "1", "--dry-run"]);
+    assert_eq!(report["dry_run"], true);
+    assert!(
+        report["packs_deleted"].as_u64().unwrap() > 0,
+        "the dry run says what it would delete: {report}"
+    );
+    assert_eq!(store_listing(&fx.store), before);
+    assert_eq!(fs::read(fx.home.join("state.db")).unwrap(), state_before);
+}
+
+#[test]
+fn an_expired_snapshot_and_its_unique_data_disappear() {
+    let fx = Fixture::new();
+    base_data(&fx);
+    let (lasting, lasting_copy) = backup_with_unique_file(&fx, 1, &[]);
+    let packs_lasting: BTreeSet<PathBuf> = fx.packs().into_iter().collect();
+
+    // A disappearing snapshot holding a secret file.
+    fs::write(fx.data.join("secret.bin"), random_bytes(4242, 2 << 20)).unwrap();
+    let (expiring, _) = backup_with_unique_file(&fx, 2, &["--expire-after", "1s"]);
+    let packs_expiring: BTreeSet<PathBuf> = fx
+        .packs()
+        .into_iter()
+        .filter(|p| !packs_lasting.contains(p))
+        .collect();
+    assert!(!packs_expiring.is_empty());
+
+    // A lasting snapshot taken while the secret is still there does not
+    // reuse the disappearing snapshot's packs: it stores the secret again.
+    let (later, later_copy) = backup_with_unique_file(&fx, 3, &[]);
+    let later_summary = fx
+        .crossing(["snapshots", "--json"])
+        .expect(0, "snapshots")
+        .json();
+    assert_eq!(later_summary.as_array().unwrap().len(), 3);
+
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let report = prune(&fx, &[]);
+    let expired: Vec<&str> = report["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["verdict"] == "expired")
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(expired, [expiring.as_str()]);
+    let remaining: BTreeSet<PathBuf> = fx.packs().into_iter().collect();
+    for p in &packs_expiring {
+        assert!(
+            !remaining.contains(p),
+            "pack {} of the expired snapshot is still stored",
+            p.display()
+        );
+    }
+    let mut expect = vec![lasting.clone(), later.clone()];
+    expect.sort();
+    assert_eq!(fx.snapshot_objects(), expect);
+    check_read_data(&fx);
+    assert_restores(&fx, &lasting, &lasting_copy);
+    assert_restores(&fx, &later, &later_copy);
+}
+
+#[test]
+fn a_cold_cache_forgets_but_deletes_only_with_the_phrase() {
+    let fx = Fixture::new();
+    base_data(&fx);
+    for n in 1..=3 {
+        backup_with_unique_file(&fx, n, &[]);
+    }
+    // A second device with the same phrase writes to the same store.
+    let other = fx.root().join("other-home");
+    let pf = fx.phrase_file.to_str().unwrap();
+    common::run(Some(&other), ["pseudonym", "import", "--phrase-file", pf])
+        .expect(0, "import on the other device");
+    let other_data = fx.root().join("other-data");
+    fs::create_dir(&other_data).unwrap();
+    fs::write(other_data.join("other.bin"), random_bytes(77, 500_000)).unwrap();
+    let url = fx.store_url();
+    common::run(
+        Some(&other),
+        [
+            "init",
+            "--data-dir",
+            other_data.to_str().unwrap(),
+            "--store",
+            &url,
+        ],
+    )
+    .expect(0, "init");
+    common::run(Some(&other), ["backup"]).expect(0, "backup on the other device");
+
+    let packs_before = fx.packs().len();
+    let report = prune(&fx, &["--keep-last", "1"]);
+    assert_eq!(report["warm"], false);
+    assert_eq!(report["packs_deleted"], 0);
+    assert_eq!(
+        fx.packs().len(),
+        packs_before,
+        "no data deleted with a cold cache"
+    );
+    assert_eq!(fx.snapshot_objects().len(), 1);
+
+    let report = prune(&fx, &["--keep-last", "1", "--phrase-file", pf]);
+    assert_eq!(report["warm"], true);
+    assert!(report["packs_deleted"].as_u64().unwrap() > 0, "{report}");
+    check_read_data(&fx);
+}
+
+#[test]
+fn prune_killed_at_any_step_leaves_a_restorable_repository() {
+    for point in [
+        "prune-after-index",
+        "prune-after-snapshots",
+        "prune-after-indexes",
+    ] {
+        let fx = Fixture::new();
+        base_data(&fx);
+        let snaps: Vec<(String, PathBuf)> = (1..=3)
+            .map(|n| backup_with_unique_file(&fx, n, &[]))
+            .collect();
+        let out = common::command(Some(&fx.home), None)
+            .args(["prune", "--keep-last", "1"])
+            .env("CROSSING_FAILPOINT", point)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{point}: the failpoint stops prune");
+        check_read_data(&fx);
+        let (kept, copy) = &snaps[2];
+        assert_restores(&fx, kept, copy);
+        // The next prune finishes the job, and the next backup works.
+        let report = prune(&fx, &["--keep-last", "1"]);
+        assert_eq!(report["warm"], true, "{point}: {report}");
+        assert_eq!(fx.snapshot_objects(), std::slice::from_ref(kept), "{point}");
+        check_read_data(&fx);
+        fx.backup_ok();
+        check_read_data(&fx);
+    }
+}
