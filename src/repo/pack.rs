@@ -5,10 +5,42 @@ use super::format::{self, ChunkId, IndexEntry, PackHeader};
 use super::seal;
 
 /// A pack being filled.
-#[derive(Default)]
 pub struct Packer {
     blobs: Vec<u8>,
     entries: Vec<IndexEntry>,
+    /// One zstd context per packer (per worker): no allocation per chunk.
+    zstd: zstd::bulk::Compressor<'static>,
+    probe: zstd::bulk::Compressor<'static>,
+}
+
+impl Default for Packer {
+    fn default() -> Self {
+        Packer {
+            blobs: Vec::new(),
+            entries: Vec::new(),
+            zstd: zstd::bulk::Compressor::new(format::ZSTD_LEVEL).expect("zstd context"),
+            probe: zstd::bulk::Compressor::new(1).expect("zstd context"),
+        }
+    }
+}
+
+/// Chunks above this size are probed before compressing.
+const PROBE_ABOVE: usize = 128 * 1024;
+const PROBE_LEN: usize = 32 * 1024;
+
+/// Whether a chunk looks compressible: a 32 KiB sample from its middle,
+/// at zstd's fastest level, must shrink by 2%. Media (the bulk of a
+/// messenger's data) is already compressed; this saves zstd's time on it.
+fn worth_compressing(probe: &mut zstd::bulk::Compressor<'static>, raw: &[u8]) -> bool {
+    if raw.len() <= PROBE_ABOVE {
+        return true;
+    }
+    let start = raw.len() / 2 - PROBE_LEN / 2;
+    let sample = &raw[start..start + PROBE_LEN];
+    probe
+        .compress(sample)
+        .map(|c| c.len() * 100 < sample.len() * 98)
+        .unwrap_or(true)
 }
 
 /// A sealed pack, ready to upload.
@@ -22,9 +54,11 @@ impl Packer {
     /// Compresses and appends a chunk (stored raw if zstd does not shrink it).
     pub fn add(&mut self, id: ChunkId, raw: &[u8]) {
         let offset = self.blobs.len() as u64;
-        let compressed = zstd::bulk::compress(raw, format::ZSTD_LEVEL)
-            .ok()
-            .filter(|c| c.len() < raw.len());
+        let compressed = if worth_compressing(&mut self.probe, raw) {
+            self.zstd.compress(raw).ok().filter(|c| c.len() < raw.len())
+        } else {
+            None
+        };
         let stored: &[u8] = compressed.as_deref().unwrap_or(raw);
         self.blobs.extend_from_slice(stored);
         self.entries.push(IndexEntry {

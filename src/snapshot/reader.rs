@@ -104,13 +104,16 @@ pub fn plan(
             continue;
         }
         if let Some(companions) = groups.remove(&i) {
-            // Databases are always read again (and never cached): with a WAL,
-            // the main file's metadata does not change when its content does,
-            // and a consistent copy differs in size from the file. Unchanged
-            // content still uploads nothing (same chunks).
-            reused.remove(&i);
-            for c in &companions {
-                reused.remove(c);
+            // A database group is reused only as a whole: every member
+            // unchanged. Online copies are never in the cache (a copy is not
+            // the file), so a live database is always copied again; its
+            // unchanged pages still upload nothing (same chunks).
+            let members = || std::iter::once(i).chain(companions.iter().copied());
+            if members().all(|m| reused.contains_key(&m)) {
+                continue;
+            }
+            for m in members() {
+                reused.remove(&m);
             }
             jobs.push(Job::Database {
                 main: i,
@@ -249,7 +252,7 @@ fn read_database(
 ) -> JobResult {
     let f = &found[main];
     let mut warnings = Vec::new();
-    if sqlite::has_sqlite_header(&f.abs) {
+    if sqlite::needs_online_copy(&f.abs) {
         match sqlite::online_copy(&f.abs, shared.tmp_dir) {
             Ok(Some(copy)) => {
                 let fp = std::fs::metadata(&f.abs)
@@ -300,13 +303,8 @@ fn read_database(
         let before = stat_all();
         last = members
             .iter()
-            .map(|&m| {
-                let read = read_plain(&found[m], shared, out).map(|r| ReadFile {
-                    cacheable: false,
-                    ..r
-                });
-                (m, read)
-            })
+            // File bytes as they are: cacheable like any file.
+            .map(|&m| (m, read_plain(&found[m], shared, out)))
             .collect();
         if stat_all() == before {
             return JobResult {

@@ -55,15 +55,17 @@ pub fn companion(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Whether to copy through SQLite: a plain SQLite database, except a WAL
+/// database with no `-wal` beside it. That one is closed (no writer), and
+/// opening it, even read-only, would create `-wal`/`-shm` in the user's
+/// directory; the careful file copy takes it as it is.
+pub fn needs_online_copy(path: &Path) -> bool {
+    has_sqlite_header(path) && !(is_wal_mode(path) && !companion(path, "-wal").exists())
+}
+
 /// Copies the database at `path` into a temporary file in `tmp_dir`.
 /// `Ok(None)`: SQLite cannot read it (encrypted, or not a database after all).
 pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<tempfile::NamedTempFile>> {
-    // A WAL database with no -wal beside it is closed: opening it, even
-    // read-only, would create -wal/-shm in the user's directory. Such a file
-    // holds still, and the careful file copy takes it as it is.
-    if is_wal_mode(path) && !companion(path, "-wal").exists() {
-        return Ok(None);
-    }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
