@@ -9,6 +9,10 @@ use crossing::error::exit_kind_of;
 fn main() {
     // Everything crossing creates (state, staging, caches) is private to the user.
     unsafe { libc::umask(0o077) };
+    // Pack-sized buffers (MiBs) come from mmap and go back to the system when
+    // freed. Without this, glibc raises its mmap threshold after the first
+    // free and keeps every freed pack buffer in the heap: +60 MB of RSS.
+    unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20) };
     let cli = Cli::parse();
     let result = Context::new(cli.home, cli.quiet).and_then(|ctx| dispatch(&ctx, cli.command));
     match result {

@@ -181,6 +181,12 @@ impl Store {
         })
     }
 
+    /// A folder on this machine: writes are disk-bound, not latency-bound,
+    /// so fewer uploads in flight (and less memory) suffice.
+    pub fn is_local(&self) -> bool {
+        self.local_root.is_some()
+    }
+
     pub fn url(&self) -> &str {
         &self.url.url
     }

@@ -142,7 +142,10 @@ fn keep_last_forgets_old_snapshots_and_deletes_their_data() {
     // The second snapshot's unique file lived in a pack of its own (the
     // first's may share a pack with the files every snapshot keeps).
     assert!(report["packs_deleted"].as_u64().unwrap() >= 1, "{report}");
-    assert!(report["bytes_deleted"].as_u64().unwrap() >= 1 << 20, "{report}");
+    assert!(
+        report["bytes_deleted"].as_u64().unwrap() >= 1 << 20,
+        "{report}"
+    );
     assert!(fx.packs().len() < packs_before);
     check_read_data(&fx);
     assert_restores(&fx, &snaps[2].0, &snaps[2].1);

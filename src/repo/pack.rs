@@ -16,7 +16,11 @@ pub struct Packer {
 impl Default for Packer {
     fn default() -> Self {
         Packer {
-            blobs: Vec::new(),
+            // The largest pack (target + one chunk + header), padded: the
+            // buffer never grows by doubling, and is reused pack after pack.
+            blobs: Vec::with_capacity(seal::padme(
+                (format::PACK_TARGET + format::CHUNK_MAX as usize + (1 << 16)) as u64,
+            ) as usize),
             entries: Vec::new(),
             zstd: zstd::bulk::Compressor::new(format::ZSTD_LEVEL).expect("zstd context"),
             probe: zstd::bulk::Compressor::new(1).expect("zstd context"),
@@ -80,14 +84,14 @@ impl Packer {
     /// Writes the header, seals, names the pack; leaves this packer empty.
     pub fn seal(&mut self, recipient: &age::x25519::Recipient) -> anyhow::Result<SealedPack> {
         let entries = std::mem::take(&mut self.entries);
-        let mut payload = std::mem::take(&mut self.blobs);
         let header = format::to_cbor(&PackHeader {
             version: format::VERSION,
             chunks: entries.clone(),
         })?;
-        payload.extend_from_slice(&header);
-        payload.extend_from_slice(&(header.len() as u32).to_le_bytes());
-        let bytes = seal::seal_owned(payload, recipient)?;
+        self.blobs.extend_from_slice(&header);
+        self.blobs
+            .extend_from_slice(&(header.len() as u32).to_le_bytes());
+        let bytes = seal::seal_buffer(&mut self.blobs, recipient)?;
         Ok(SealedPack {
             name: super::object_name(&bytes),
             bytes,

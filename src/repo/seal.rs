@@ -30,11 +30,15 @@ pub fn padme(len: u64) -> u64 {
 
 /// Frames and pads `payload` in place, ready for encryption.
 pub fn frame(mut payload: Vec<u8>) -> Vec<u8> {
+    frame_in_place(&mut payload);
+    payload
+}
+
+fn frame_in_place(payload: &mut Vec<u8>) {
     let len = payload.len() as u64;
     let total = padme(len + 8) as usize;
     payload.resize(total - 8, 0);
     payload.extend_from_slice(&len.to_le_bytes());
-    payload
 }
 
 /// Undoes [`frame`], strictly: the padding must be zeros.
@@ -55,19 +59,26 @@ pub fn unframe(mut framed: Vec<u8>) -> Result<Vec<u8>, OpenError> {
 }
 
 pub fn seal(payload: &[u8], recipient: &age::x25519::Recipient) -> anyhow::Result<Vec<u8>> {
-    seal_owned(payload.to_vec(), recipient)
+    seal_buffer(&mut payload.to_vec(), recipient)
 }
 
-/// Seals a payload the caller no longer needs (saves a copy for packs).
-pub fn seal_owned(payload: Vec<u8>, recipient: &age::x25519::Recipient) -> anyhow::Result<Vec<u8>> {
-    let framed = frame(payload);
+/// Seals `buffer`'s content, framing it in place, and leaves the buffer
+/// empty with its capacity: a packer reuses it for the next pack instead of
+/// faulting in fresh pages.
+pub fn seal_buffer(
+    buffer: &mut Vec<u8>,
+    recipient: &age::x25519::Recipient,
+) -> anyhow::Result<Vec<u8>> {
+    frame_in_place(buffer);
+    let framed = &buffer[..];
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
             .map_err(|e| anyhow::anyhow!("cannot set up encryption: {e}"))?;
     let mut out = Vec::with_capacity(framed.len() + framed.len() / 4096 + 256);
     let mut writer = encryptor.wrap_output(&mut out)?;
-    writer.write_all(&framed)?;
+    writer.write_all(framed)?;
     writer.finish()?;
+    buffer.clear();
     Ok(out)
 }
 

@@ -8,6 +8,7 @@
 //! the cache as it lands; the index and then the snapshot manifest are
 //! written only once every pack they name is stored.
 
+mod chunker;
 mod reader;
 pub mod sqlite;
 pub mod walk;
@@ -31,8 +32,16 @@ use reader::JobResult;
 pub use walk::Skipped;
 
 /// Packs being uploaded at once, and sealed packs waiting for a slot.
-const UPLOADS_IN_FLIGHT: usize = 3;
-const UPLOAD_QUEUE: usize = 2;
+/// Each pack is ~8 MiB, so these bound memory: (in flight + queued) packs.
+/// A cloud store needs several requests in flight to hide latency; a local
+/// folder is disk-bound and one more write behind the current one suffices.
+fn upload_slots(repo: &Repo) -> (usize, usize) {
+    if repo.store.is_local() {
+        (2, 1)
+    } else {
+        (4, 2)
+    }
+}
 
 pub struct BackupRequest<'a> {
     pub profile: &'a str,
@@ -132,8 +141,14 @@ pub fn backup(
         tmp_dir: &req.tmp_dir,
     };
     let (event_tx, event_rx) = mpsc::channel::<Event>();
-    let (pack_tx, pack_rx) = tokio::sync::mpsc::channel::<SealedPack>(UPLOAD_QUEUE);
-    let uploader = rt.spawn(upload_loop(repo.clone(), pack_rx, event_tx.clone()));
+    let (in_flight, queued) = upload_slots(repo);
+    let (pack_tx, pack_rx) = tokio::sync::mpsc::channel::<SealedPack>(queued);
+    let uploader = rt.spawn(upload_loop(
+        repo.clone(),
+        pack_rx,
+        event_tx.clone(),
+        in_flight,
+    ));
 
     let mut results: Vec<JobResult> = Vec::new();
     let mut stored_bytes = 0u64;
@@ -345,12 +360,13 @@ async fn upload_loop(
     repo: Repo,
     mut packs: tokio::sync::mpsc::Receiver<SealedPack>,
     events: mpsc::Sender<Event>,
+    in_flight: usize,
 ) {
     let mut inflight = FuturesUnordered::new();
     let mut open = true;
     while open || !inflight.is_empty() {
         tokio::select! {
-            next = packs.recv(), if open && inflight.len() < UPLOADS_IN_FLIGHT => match next {
+            next = packs.recv(), if open && inflight.len() < in_flight => match next {
                 Some(pack) => inflight.push(upload(repo.clone(), pack)),
                 None => open = false,
             },

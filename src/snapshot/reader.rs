@@ -5,6 +5,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::chunker::{ChunkError, Chunker};
 use super::walk::{fingerprint, Found};
 use super::{sqlite, Shared};
 use crate::repo::format::{self, ChunkId, Kind};
@@ -140,6 +141,7 @@ pub fn work(
     mut report: impl FnMut(JobResult) -> bool,
 ) {
     let mut out = Output {
+        chunker: Chunker::default(),
         packer: Packer::default(),
         packs,
     };
@@ -171,6 +173,7 @@ pub fn work(
 
 /// A worker's pack in progress and its way to the uploads.
 struct Output {
+    chunker: Chunker,
     packer: Packer,
     packs: tokio::sync::mpsc::Sender<SealedPack>,
 }
@@ -211,33 +214,34 @@ fn chunk_stream(
 ) -> Result<(Vec<u8>, u64), String> {
     let mut ids = Vec::new();
     let mut size = 0u64;
-    let chunker = fastcdc::v2020::StreamCDC::new(
-        source,
-        format::CHUNK_MIN,
-        format::CHUNK_AVG,
-        format::CHUNK_MAX,
-    );
-    for chunk in chunker {
+    // The chunker is the worker's; lend it out so `out` stays usable inside.
+    let mut chunker = std::mem::take(&mut out.chunker);
+    let result = chunker.run(source, |data| {
         if shared.abort.load(Ordering::Relaxed) {
-            return Err("backup aborted".into());
+            return Err("backup aborted".to_string());
         }
-        let chunk = chunk.map_err(|e| format!("read error: {e}"))?;
-        let id = format::chunk_id(&shared.dedup_key, &chunk.data);
-        size += chunk.length as u64;
+        let id = format::chunk_id(&shared.dedup_key, data);
+        size += data.len() as u64;
         shared
             .bytes_read
-            .fetch_add(chunk.length as u64, Ordering::Relaxed);
+            .fetch_add(data.len() as u64, Ordering::Relaxed);
         ids.extend_from_slice(&id);
         let is_new = shared.seen.lock().expect("dedup set").insert(id);
         if is_new {
             shared.new_chunks.fetch_add(1, Ordering::Relaxed);
-            out.packer.add(id, &chunk.data);
+            out.packer.add(id, data);
             if out.packer.is_full() {
                 out.flush(shared).map_err(|e| format!("{e:#}"))?;
             }
         }
+        Ok(())
+    });
+    out.chunker = chunker;
+    match result {
+        Ok(()) => Ok((ids, size)),
+        Err(ChunkError::Read(e)) => Err(format!("read error: {e}")),
+        Err(ChunkError::Consumer(e)) => Err(e),
     }
-    Ok((ids, size))
 }
 
 /// How often a changing database group is re-read before it is reported.

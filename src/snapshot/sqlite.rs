@@ -60,7 +60,8 @@ pub fn companion(path: &Path, suffix: &str) -> PathBuf {
 /// opening it, even read-only, would create `-wal`/`-shm` in the user's
 /// directory; the careful file copy takes it as it is.
 pub fn needs_online_copy(path: &Path) -> bool {
-    has_sqlite_header(path) && !(is_wal_mode(path) && !companion(path, "-wal").exists())
+    let closed_wal = is_wal_mode(path) && !companion(path, "-wal").exists();
+    has_sqlite_header(path) && !closed_wal
 }
 
 /// Copies the database at `path` into a temporary file in `tmp_dir`.
