@@ -18,7 +18,7 @@ impl Default for Packer {
         Packer {
             // The largest pack (target + one chunk + header), padded: the
             // buffer never grows by doubling, and is reused pack after pack.
-            blobs: Vec::with_capacity(seal::padme(
+            blobs: Vec::with_capacity(seal::padded_len(
                 (format::PACK_TARGET + format::CHUNK_MAX as usize + (1 << 16)) as u64,
             ) as usize),
             entries: Vec::new(),
