@@ -9,6 +9,13 @@ use crate::repo::{basename, Repo, INDEX, SNAPSHOTS};
 use crate::state::cache::CachedSnapshot;
 use crate::state::State;
 
+/// Objects that did not open with the phrase (damage, or junk written by
+/// someone with access to the store): left in place, reported.
+#[derive(Debug, Default)]
+pub struct Rebuilt {
+    pub unreadable: Vec<String>,
+}
+
 /// Reads every index and snapshot with the phrase and records them, so the
 /// cache describes the whole repository (and prune can work warm).
 pub fn rebuild_cache(
@@ -16,44 +23,59 @@ pub fn rebuild_cache(
     repo: &Repo,
     rt: &tokio::runtime::Handle,
     identity: &age::x25519::Identity,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Rebuilt> {
     let cache_key = repo.cache_key();
-    let cache_key = cache_key.as_str();
-    let mut chunk_packs: HashMap<format::ChunkId, Vec<String>> = HashMap::new();
+    let mut rebuilt = Rebuilt::default();
+    let mut copies: HashMap<format::ChunkId, Vec<String>> = HashMap::new();
     let mut packs: HashMap<String, IndexPack> = HashMap::new();
     let mut index_names = Vec::new();
     for l in rt.block_on(repo.list(INDEX))? {
         let name = basename(&l.key).to_string();
-        let index: Index =
-            format::decode_compressed(&rt.block_on(repo.get_object(INDEX, &name, identity))?)?;
+        let index = rt
+            .block_on(repo.get_object(INDEX, &name, identity))
+            .and_then(|plain| {
+                let index: Index = format::decode_compressed(&plain)?;
+                anyhow::ensure!(
+                    index.version == format::VERSION,
+                    "index version {}",
+                    index.version
+                );
+                Ok(index)
+            });
+        let Ok(index) = index else {
+            rebuilt.unreadable.push(l.key);
+            continue;
+        };
         for p in index.packs {
             for e in &p.chunks {
-                chunk_packs.entry(e.id).or_default().push(p.id.clone());
+                copies.entry(e.id).or_default().push(p.id.clone());
             }
             packs.insert(p.id.clone(), p);
         }
         index_names.push(name);
     }
-    // A pack expires only if every snapshot using it does.
-    let mut pack_expiry: HashMap<String, Option<i64>> = HashMap::new();
     let mut snapshots = Vec::new();
     for l in rt.block_on(repo.list(SNAPSHOTS))? {
         let id = basename(&l.key).to_string();
-        let snap = rt.block_on(repo.snapshot(&id, identity))?;
+        let Ok(snap) = rt.block_on(repo.snapshot(&id, identity)) else {
+            rebuilt.unreadable.push(l.key);
+            continue;
+        };
+        // Each chunk from a copy the snapshot could have used when it was
+        // written: a lasting pack, or one expiring no earlier than itself
+        // (the rule of `State::reusable_chunks`).
+        let usable = |pack: &String| match (packs[pack].expires_at, snap.expires_at) {
+            (None, _) => true,
+            (Some(p), Some(s)) => p >= s,
+            (Some(_), None) => false,
+        };
         let mut used = HashSet::new();
         for e in &snap.entries {
             for c in e.chunk_ids() {
-                if let Some(p) = chunk_packs.get(&c).and_then(|ps| ps.first()) {
-                    used.insert(p.clone());
+                if let Some(ps) = copies.get(&c) {
+                    used.insert(ps.iter().find(|p| usable(p)).unwrap_or(&ps[0]).clone());
                 }
             }
-        }
-        for p in &used {
-            let slot = pack_expiry.entry(p.clone()).or_insert(snap.expires_at);
-            *slot = match (*slot, snap.expires_at) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                _ => None,
-            };
         }
         let cached = CachedSnapshot {
             id: id.clone(),
@@ -67,20 +89,13 @@ pub fn rebuild_cache(
         snapshots.push((cached, used));
     }
     for (id, pack) in &packs {
-        let hash = hex::decode(id).unwrap_or_default();
-        state.record_pack(
-            cache_key,
-            pack,
-            &hash,
-            true,
-            pack_expiry.get(id).copied().flatten(),
-        )?;
+        state.record_pack(&cache_key, pack, &hex::decode(id).unwrap_or_default(), true)?;
     }
     for name in &index_names {
-        state.mark_indexed(cache_key, &[], name)?;
+        state.mark_indexed(&cache_key, &[], name)?;
     }
     for (cached, used) in &snapshots {
-        state.record_snapshot(cache_key, cached, used)?;
+        state.record_snapshot(&cache_key, cached, used)?;
     }
-    Ok(())
+    Ok(rebuilt)
 }

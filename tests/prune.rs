@@ -229,7 +229,7 @@ fn an_expired_snapshot_and_its_unique_data_disappear() {
 }
 
 #[test]
-fn a_cold_cache_forgets_but_deletes_only_with_the_phrase() {
+fn a_cold_cache_judges_only_its_own_snapshots_and_deletes_only_with_the_phrase() {
     let fx = Fixture::new();
     base_data(&fx);
     for n in 1..=3 {
@@ -266,11 +266,14 @@ fn a_cold_cache_forgets_but_deletes_only_with_the_phrase() {
         packs_before,
         "no data deleted with a cold cache"
     );
-    assert_eq!(fx.snapshot_objects().len(), 1);
+    // This device's own three snapshots are judged (one kept); the other
+    // device's is unknown here and kept.
+    assert_eq!(fx.snapshot_objects().len(), 2);
 
     let report = prune(&fx, &["--keep-last", "1", "--phrase-file", pf]);
     assert_eq!(report["warm"], true);
     assert!(report["packs_deleted"].as_u64().unwrap() > 0, "{report}");
+    assert_eq!(fx.snapshot_objects().len(), 1);
     check_read_data(&fx);
 }
 
@@ -303,4 +306,79 @@ fn prune_killed_at_any_step_leaves_a_restorable_repository() {
         fx.backup_ok();
         check_read_data(&fx);
     }
+}
+
+#[test]
+fn a_rebuilt_cache_still_lets_expired_data_disappear() {
+    let fx = Fixture::new();
+    let pf = fx.phrase_file.to_str().unwrap();
+    base_data(&fx);
+    // The disappearing snapshot comes first, so it stores everything...
+    fs::write(fx.data.join("secret.bin"), random_bytes(31337, 1 << 20)).unwrap();
+    fx.backup(&["--expire-after", "1s"])
+        .0
+        .expect(0, "expiring backup");
+    let packs_expiring: BTreeSet<PathBuf> = fx.packs().into_iter().collect();
+    // ...and the lasting one must store the shared files again.
+    fs::remove_file(fx.data.join("secret.bin")).unwrap();
+    let (lasting, lasting_copy) = backup_with_unique_file(&fx, 9, &[]);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    // With the phrase the cache is rebuilt from the store: it must pick, for
+    // the lasting snapshot, the copies it really uses.
+    let report = prune(&fx, &["--phrase-file", pf]);
+    assert_eq!(report["warm"], true, "{report}");
+    let remaining: BTreeSet<PathBuf> = fx.packs().into_iter().collect();
+    assert!(
+        packs_expiring.is_disjoint(&remaining),
+        "the expired snapshot's packs are gone"
+    );
+    check_read_data(&fx);
+    assert_restores(&fx, &lasting, &lasting_copy);
+}
+
+#[test]
+fn planted_objects_never_push_real_snapshots_out() {
+    let fx = Fixture::new();
+    let pf = fx.phrase_file.to_str().unwrap();
+    base_data(&fx);
+    let snaps: Vec<(String, PathBuf)> = (1..=3)
+        .map(|n| backup_with_unique_file(&fx, n, &[]))
+        .collect();
+    // Someone with write access to the store (no key needed) adds junk.
+    let junk = "f".repeat(64);
+    fs::write(
+        fx.repo_dir().join("snapshots").join(&junk),
+        b"not a snapshot",
+    )
+    .unwrap();
+
+    // Without the phrase the junk is an unknown object: kept, and it takes
+    // no keep-last slot.
+    let report = prune(&fx, &["--keep-last", "1"]);
+    let verdict = |id: &str| {
+        report["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()["verdict"]
+            .clone()
+    };
+    assert_eq!(verdict(&snaps[2].0), "keep");
+    assert_eq!(verdict(&snaps[1].0), "forget");
+    assert_eq!(verdict(&snaps[0].0), "forget");
+    assert_eq!(verdict(&junk), "unknown");
+    assert_eq!(report["warm"], false);
+
+    // With the phrase it is recognised as unreadable, left alone, and data
+    // is deleted again (the second snapshot's unique file had a pack of its own).
+    let report = prune(&fx, &["--keep-last", "1", "--phrase-file", pf]);
+    assert_eq!(report["warm"], true, "{report}");
+    assert!(report["notes"].to_string().contains(&junk), "{report}");
+    assert!(
+        report["bytes_deleted"].as_u64().unwrap() >= 1 << 20,
+        "{report}"
+    );
+    assert!(fx.repo_dir().join("snapshots").join(&junk).exists());
+    assert_restores(&fx, &snaps[2].0, &snaps[2].1);
 }

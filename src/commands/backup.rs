@@ -21,8 +21,9 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     let _repo_lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
     let store = Store::open(&profile.store_url, true)?;
     let repo = Repo::new(store, &keys.locator);
-    let tmp_dir = ctx.home.join("tmp");
-    // A killed backup may have left a plaintext database copy here.
+    // Per profile, under its lock: a killed backup may have left a plaintext
+    // database copy here, and no other backup uses this folder.
+    let tmp_dir = ctx.home.join("tmp").join(&profile.name);
     let _ = std::fs::remove_dir_all(&tmp_dir);
     crate::state::create_private_dir(&tmp_dir)?;
     let rt = runtime()?;

@@ -54,26 +54,24 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
         return print_json(&report);
     }
     let would = if report.dry_run { "would be " } else { "" };
-    for s in report
-        .snapshots
-        .iter()
-        .filter(|s| s.verdict != Verdict::Keep)
-    {
-        let why = if s.verdict == Verdict::Expired {
-            "expired"
-        } else {
-            "outside the policy"
+    for s in &report.snapshots {
+        let what = match s.verdict {
+            Verdict::Keep => continue,
+            Verdict::Expired => format!("{would}forgotten (expired)"),
+            Verdict::Forget => format!("{would}forgotten (outside the policy)"),
+            Verdict::Unknown => "kept (not known to this device)".to_string(),
+            Verdict::Unreadable => "kept in place (does not open with the phrase)".to_string(),
         };
-        ctx.say(format!("snapshot {} {would}forgotten ({why})", &s.id[..12]));
+        ctx.say(format!("snapshot {} {what}", &s.id[..12]));
     }
-    let kept = report
+    let forgotten = report
         .snapshots
         .iter()
-        .filter(|s| s.verdict == Verdict::Keep)
+        .filter(|s| s.verdict.forgets())
         .count();
     ctx.say(format!(
-        "{kept} snapshots kept, {} {would}forgotten; {} packs ({}) {would}deleted, {} kept",
-        report.snapshots.len() - kept,
+        "{} snapshots kept, {forgotten} {would}forgotten; {} packs ({}) {would}deleted, {} kept",
+        report.snapshots.len() - forgotten,
         report.packs_deleted,
         human_bytes(report.bytes_deleted),
         report.packs_kept

@@ -42,10 +42,7 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     let keys = secrets.public().clone();
     let identity = secrets.backup_identity();
     let _lock = match &state {
-        Some(_) => Some(lock::acquire(
-            &ctx.home,
-            &format!("restore-{}", keys.locator),
-        )?),
+        Some(_) => Some(lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?),
         None => None,
     };
 

@@ -14,6 +14,9 @@ struct Row {
     id: String,
     /// Unix seconds: the manifest's time with the phrase, else the store's.
     time: i64,
+    /// Sub-second part, for ordering only.
+    #[serde(skip)]
+    nanos: u32,
     /// Size of the stored (encrypted) manifest object.
     stored_size: u64,
     files: Option<u64>,
@@ -65,6 +68,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         let mut row = Row {
             id: id.clone(),
             time: listed.modified,
+            nanos: listed.modified_nanos,
             stored_size: listed.size,
             files: None,
             bytes: None,
@@ -75,8 +79,16 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         if let Some(identity) = &identity {
             match rt.block_on(repo.snapshot(&id, identity)) {
                 Ok(s) => {
-                    (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
+                    (
+                        row.time,
+                        row.nanos,
+                        row.files,
+                        row.bytes,
+                        row.tags,
+                        row.expires_at,
+                    ) = (
                         s.time,
+                        s.nanos,
                         Some(s.files),
                         Some(s.bytes),
                         Some(s.tags),
@@ -87,8 +99,16 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
                 Err(e) => row.error = Some(format!("{e:#}")),
             }
         } else if let Some(c) = cached.get(&id) {
-            (row.time, row.files, row.bytes, row.tags, row.expires_at) = (
+            (
+                row.time,
+                row.nanos,
+                row.files,
+                row.bytes,
+                row.tags,
+                row.expires_at,
+            ) = (
                 c.time,
+                c.nanos,
                 Some(c.files),
                 Some(c.bytes),
                 Some(c.tags.clone()),
@@ -97,7 +117,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         }
         rows.push(row);
     }
-    rows.sort_by_key(|r| r.time);
+    rows.sort_by_key(|r| (r.time, r.nanos));
     if args.json {
         return print_json(&rows);
     }

@@ -66,48 +66,54 @@ pub fn prune(
 ) -> anyhow::Result<PruneReport> {
     let cache_key = repo.cache_key();
     let cache_key = cache_key.as_str();
+    let mut report = PruneReport {
+        dry_run: req.dry_run,
+        ..Default::default()
+    };
+    // Objects that do not open with the phrase: damage, or junk planted by
+    // someone with write access. Left in place; they never count as snapshots.
+    let mut unreadable: HashSet<String> = HashSet::new();
     if let Some(identity) = req.identity {
         rt.block_on(repo.open_for_reading(identity))?;
-        crate::rebuild::rebuild_cache(state, repo, rt, identity)?;
+        for key in crate::rebuild::rebuild_cache(state, repo, rt, identity)?.unreadable {
+            report.notes.push(format!("{key} does not open with the phrase (damaged, or not written by crossing); left in place"));
+            unreadable.insert(basename(&key).to_string());
+        }
     }
     let listed_snaps = rt.block_on(repo.list(SNAPSHOTS))?;
     let listed_indexes = rt.block_on(repo.list(INDEX))?;
     let listed_packs = rt.block_on(repo.list(DATA))?;
     let cached_snaps = state.cached_snapshots(cache_key)?;
     let cached_indexes = state.cached_indexes(cache_key)?;
+    let accounted = |l: &crate::store::Listed, cached: &dyn Fn(&str) -> bool| {
+        let name = basename(&l.key);
+        cached(name) || unreadable.contains(name)
+    };
     let warm = listed_snaps
         .iter()
-        .all(|l| cached_snaps.contains_key(basename(&l.key)))
+        .all(|l| accounted(l, &|n| cached_snaps.contains_key(n)))
         && listed_indexes
             .iter()
-            .all(|l| cached_indexes.contains(basename(&l.key)));
+            .all(|l| accounted(l, &|n| cached_indexes.contains(n)));
+    report.warm = warm;
 
+    // The policy judges the snapshots this device knows. Any other object in
+    // snapshots/ (another device's snapshot, or junk: without the phrase the
+    // two look alike) is kept and takes no keep-last slot, so planted objects
+    // can never push real snapshots out.
     let candidates: Vec<Candidate> = listed_snaps
         .iter()
-        .map(|l| {
-            let id = basename(&l.key).to_string();
-            match cached_snaps.get(&id) {
-                Some(c) => Candidate {
-                    id,
-                    time: c.time,
-                    nanos: c.nanos,
-                    expires_at: c.expires_at,
-                },
-                None => Candidate {
-                    id,
-                    time: l.modified,
-                    nanos: l.modified_nanos,
-                    expires_at: None,
-                },
-            }
+        .filter_map(|l| {
+            let c = cached_snaps.get(basename(&l.key))?;
+            Some(Candidate {
+                id: c.id.clone(),
+                time: c.time,
+                nanos: c.nanos,
+                expires_at: c.expires_at,
+            })
         })
         .collect();
     let verdicts = policy::select(&candidates, &req.policy, req.now);
-    let mut report = PruneReport {
-        dry_run: req.dry_run,
-        warm,
-        ..Default::default()
-    };
     report.snapshots = candidates
         .iter()
         .zip(&verdicts)
@@ -117,10 +123,25 @@ pub fn prune(
             verdict: *v,
         })
         .collect();
+    for l in listed_snaps
+        .iter()
+        .filter(|l| !cached_snaps.contains_key(basename(&l.key)))
+    {
+        let verdict = if unreadable.contains(basename(&l.key)) {
+            Verdict::Unreadable
+        } else {
+            Verdict::Unknown
+        };
+        report.snapshots.push(SnapshotVerdict {
+            id: basename(&l.key).to_string(),
+            time: l.modified,
+            verdict,
+        });
+    }
     let forgotten: Vec<&str> = report
         .snapshots
         .iter()
-        .filter(|s| s.verdict != Verdict::Keep)
+        .filter(|s| s.verdict.forgets())
         .map(|s| s.id.as_str())
         .collect();
 
@@ -158,8 +179,8 @@ pub fn prune(
             .collect()
     } else {
         report.notes.push(
-            "the cache does not know every object in this repository (another device wrote to it, or it was restored here): \
-             snapshots were forgotten but no data deleted; run `crossing prune --phrase-file FILE` once to rebuild the cache"
+            "this device does not know every object in the repository (another device wrote to it, or it was restored here): \
+             only its own snapshots are judged, and no data is deleted; run `crossing prune --phrase-file FILE` once to rebuild its cache"
                 .into(),
         );
         Vec::new()

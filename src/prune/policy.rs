@@ -40,6 +40,16 @@ pub enum Verdict {
     Expired,
     /// Outside the policy.
     Forget,
+    /// Not written or read by this device (cold cache): kept, not judged.
+    Unknown,
+    /// Does not open with the phrase: kept in place, not judged.
+    Unreadable,
+}
+
+impl Verdict {
+    pub fn forgets(self) -> bool {
+        matches!(self, Verdict::Expired | Verdict::Forget)
+    }
 }
 
 /// Decides every candidate; the result is in the input's order.

@@ -66,6 +66,23 @@ pub async fn check(
     }
     let Some(keys) = keys else { return Ok(report) };
     let keys = &keys;
+    let config_key = repo.key(CONFIG, "");
+    if let Ok(bytes) = repo.store.get(&config_key).await {
+        let config = super::seal::open(&bytes, keys.identity)
+            .map_err(|e| e.to_string())
+            .and_then(|plain| {
+                format::from_cbor::<format::Config>(&plain).map_err(|e| e.to_string())
+            });
+        match config {
+            Ok(c) if c == format::Config::current() => {}
+            Ok(c) => report
+                .problems
+                .push(format!("{config_key}: unexpected settings {c:?}")),
+            Err(e) => report
+                .problems
+                .push(format!("{config_key}: does not open with the phrase ({e})")),
+        }
+    }
 
     let mut indexed: HashMap<String, (u64, Vec<IndexEntry>)> = HashMap::new();
     let mut chunk_pack: HashMap<format::ChunkId, String> = HashMap::new();
@@ -73,7 +90,15 @@ pub async fn check(
         report.indexes += 1;
         let name = basename(&listed.key);
         let index: anyhow::Result<Index> = match repo.get_object(INDEX, name, keys.identity).await {
-            Ok(plain) => format::decode_compressed(&plain),
+            Ok(plain) => format::decode_compressed(&plain).and_then(|i: Index| {
+                anyhow::ensure!(
+                    i.version == format::VERSION,
+                    "index version {} is not {}",
+                    i.version,
+                    format::VERSION
+                );
+                Ok(i)
+            }),
             Err(e) => Err(e),
         };
         match index {

@@ -67,6 +67,10 @@ pub struct IndexPack {
     /// Size of the stored (sealed) pack object.
     pub size: u64,
     pub chunks: Vec<IndexEntry>,
+    /// Set when a disappearing snapshot wrote the pack: when it expires.
+    /// No snapshot that outlives this time may use the pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

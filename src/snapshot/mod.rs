@@ -188,10 +188,11 @@ pub fn backup(
             };
             match event {
                 Event::Done(r) => results.push(r),
-                Event::Stored { pack, blake3 } => {
+                Event::Stored { mut pack, blake3 } => {
+                    pack.expires_at = req.expires_at;
                     stored_bytes += pack.size;
                     new_packs += 1;
-                    state.record_pack(&cache_key, &pack, &blake3, false, req.expires_at)?;
+                    state.record_pack(&cache_key, &pack, &blake3, false)?;
                     for e in &pack.chunks {
                         location.insert(e.id, pack.id.clone());
                     }
@@ -398,6 +399,7 @@ async fn upload(repo: Repo, pack: SealedPack) -> anyhow::Result<(IndexPack, Vec<
             id: pack.name,
             size,
             chunks: pack.entries,
+            expires_at: None,
         },
         hash,
     ))

@@ -66,20 +66,18 @@ impl State {
         Ok(map)
     }
 
-    /// Records an uploaded pack; `indexed` says whether an index names it
-    /// yet, `expires_at` when the disappearing snapshot that wrote it expires.
+    /// Records an uploaded pack; `indexed` says whether an index names it yet.
     pub fn record_pack(
         &self,
         repo: &str,
         pack: &IndexPack,
         blake3: &[u8],
         indexed: bool,
-        expires_at: Option<i64>,
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT OR REPLACE INTO cache_packs (repo, pack, size, blake3, indexed, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![repo, pack.id, pack.size as i64, blake3, indexed, expires_at],
+            params![repo, pack.id, pack.size as i64, blake3, indexed, pack.expires_at],
         )?;
         {
             // A chunk may be in several packs (a disappearing snapshot's copy
@@ -109,16 +107,18 @@ impl State {
 
     fn packs_where(&self, repo: &str, indexed: i64) -> anyhow::Result<Vec<IndexPack>> {
         let mut stmt = self.conn.prepare(
-            "SELECT pack, size FROM cache_packs WHERE repo = ?1 AND indexed = ?2 ORDER BY pack",
+            "SELECT pack, size, expires_at FROM cache_packs WHERE repo = ?1 AND indexed = ?2 ORDER BY pack",
         )?;
-        let packs: Vec<(String, i64)> = stmt
-            .query_map(params![repo, indexed], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let packs: Vec<(String, i64, Option<i64>)> = stmt
+            .query_map(params![repo, indexed], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
             .collect::<Result<_, _>>()?;
         let mut chunk_stmt = self.conn.prepare(
             "SELECT chunk, offset, length, raw_length FROM cache_chunks WHERE repo = ?1 AND pack = ?2 ORDER BY offset",
         )?;
         let mut out = Vec::new();
-        for (id, size) in packs {
+        for (id, size, expires_at) in packs {
             let chunks = chunk_stmt
                 .query_map(params![repo, id], |r| {
                     let chunk: Vec<u8> = r.get(0)?;
@@ -134,6 +134,7 @@ impl State {
                 id,
                 size: size as u64,
                 chunks,
+                expires_at,
             });
         }
         Ok(out)
