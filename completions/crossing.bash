@@ -179,7 +179,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --data-dir --store --store-option --tag --expire-after --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -217,7 +221,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__check)
-            opts="-q -h --profile --store --read-data --phrase-file --json --home --quiet --help"
+            opts="-q -h --profile --store --store-option --read-data --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,6 +232,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -521,7 +529,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__init)
-            opts="-q -h --data-dir --store --pseudonym --name --client --json --home --quiet --help"
+            opts="-q -h --data-dir --store --store-option --pseudonym --name --client --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,6 +540,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -923,7 +935,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --data-dir --client --phrase-file --force --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --force --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,6 +950,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -965,7 +981,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__snapshots)
-            opts="-q -h --profile --store --phrase-file --json --home --quiet --help"
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +992,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -17,7 +17,8 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     let _lock = lock::acquire(&ctx.home, &format!("profile-{}", profile.name))?;
     let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
     let keys = pseudonym.keys();
-    let store = Store::open(&profile.store_url, true)?;
+    let options = profile.store_options.merged(&args.store_options.parse()?);
+    let store = Store::open(&profile.store_url, &options, true)?;
     let repo = Repo::new(store, &keys.locator);
     let tmp_dir = ctx.home.join("tmp");
     crate::state::create_private_dir(&tmp_dir)?;
@@ -106,6 +107,7 @@ fn resolve_profile(ctx: &Context, state: &State, args: &BackupArgs) -> anyhow::R
         &args.profile,
         data_dir,
         store,
+        &args.store_options.parse()?,
         &pseudonym,
         Client::Generic,
     )?;

@@ -95,7 +95,19 @@ pub fn backup(
     let time = crate::state::now_unix();
     let recipient = req.keys.recipient()?;
     let locator = repo.locator.clone();
-    rt.block_on(repo.init_if_missing(&recipient))?;
+    let mut warnings = Vec::new();
+    if !rt.block_on(repo.init_if_missing(&recipient))? && state.forget_repository(&locator)? {
+        warnings.push(format!(
+            "{} held no repository for this pseudonym although this device had written one there; everything is uploaded again",
+            repo.store.url()
+        ));
+    }
+    // Packs a stopped run uploaded but did not index: index only those the store still has.
+    for pack in state.pending_packs(&locator)? {
+        if rt.block_on(repo.store.size(&repo.pack_key(&pack.id)))? != Some(pack.size) {
+            state.forget_pack(&locator, &pack.id)?;
+        }
+    }
 
     let (found, mut skipped) = walk::walk(req.data_dir)?;
     let cache = state.file_cache(req.profile)?;
@@ -183,7 +195,6 @@ pub fn backup(
     // Assemble the manifest from the walk, the reused and the read files.
     let mut contents: HashMap<usize, reader::ReadFile> = reused;
     let mut dropped: HashSet<usize> = HashSet::new();
-    let mut warnings = Vec::new();
     let mut files_read = 0u64;
     for r in results {
         dropped.extend(r.dropped);
@@ -222,7 +233,12 @@ pub fn backup(
             Kind::Dir => dirs += 1,
             Kind::Symlink => symlinks += 1,
             Kind::File => {
-                let Some(reader::ReadFile { chunks, size, fingerprint }) = contents.remove(&idx) else {
+                let Some(reader::ReadFile {
+                    chunks,
+                    size,
+                    fingerprint,
+                }) = contents.remove(&idx)
+                else {
                     continue;
                 };
                 files += 1;

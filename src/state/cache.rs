@@ -118,6 +118,37 @@ impl State {
         Ok(out)
     }
 
+    /// Forgets a pack (and its chunks) that the store turned out not to hold.
+    pub fn forget_pack(&self, locator: &str, pack: &str) -> anyhow::Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "DELETE FROM cache_chunks WHERE locator = ?1 AND pack = ?2",
+            params![locator, pack],
+        )?;
+        tx.execute(
+            "DELETE FROM cache_packs WHERE locator = ?1 AND pack = ?2",
+            params![locator, pack],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets everything this device recorded about a repository, when
+    /// the store no longer holds it (emptied, or another store at the same URL).
+    /// Returns whether there was anything to forget.
+    pub fn forget_repository(&self, locator: &str) -> anyhow::Result<bool> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut n = 0;
+        for table in ["cache_chunks", "cache_packs", "cache_snapshots"] {
+            n += tx.execute(
+                &format!("DELETE FROM {table} WHERE locator = ?1"),
+                [locator],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
     pub fn mark_indexed(&self, locator: &str, packs: &[IndexPack]) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         for p in packs {

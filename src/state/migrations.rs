@@ -62,6 +62,8 @@ const MIGRATIONS: &[&str] = &[
         packs BLOB NOT NULL,
         PRIMARY KEY (locator, snapshot)
     );",
+    // 3: a profile's non-secret store options (JSON object of KEY: VALUE).
+    "ALTER TABLE profiles ADD COLUMN store_options TEXT NOT NULL DEFAULT '{}';",
 ];
 
 pub fn current() -> i64 {

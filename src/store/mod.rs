@@ -1,0 +1,275 @@
+//! Where repositories live: an `object_store::ObjectStore` chosen by URL.
+//!
+//! `file://` is a local folder (writes are fsynced, so "durably stored"
+//! means what it says), `s3://`, `gs://` and `az://` are cloud buckets
+//! configured from the standard environment variables and the profile's
+//! [`StoreOptions`], `memory://` is for tests. Everything above this module
+//! sees only [`Store`] and [`StoreError`].
+//!
+//! - `url`: parsing store URLs;
+//! - `options`: `--store-option KEY=VALUE`, the retry policy;
+//! - `cloud`: the S3, GCS and Azure clients and their credential checks;
+//! - `errors`: object_store errors turned into ones a user can act on.
+
+mod cloud;
+mod errors;
+pub mod options;
+pub mod url;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+use object_store::path::Path as ObjPath;
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutPayload};
+
+pub use errors::{redact, StoreError};
+pub use options::StoreOptions;
+pub use url::{Scheme, StoreUrl};
+
+/// Objects at least this large go up in parts: a failed part is retried
+/// alone, and no single request carries a whole pack.
+pub const MULTIPART_THRESHOLD: usize = 8 * 1024 * 1024;
+/// Part size (S3's minimum for all but the last part is 5 MiB).
+pub const PART_SIZE: usize = 5 * 1024 * 1024;
+
+/// An open store, rooted at the URL's prefix.
+#[derive(Clone, Debug)]
+pub struct Store {
+    inner: Arc<dyn ObjectStore>,
+    url: StoreUrl,
+    /// For file:// stores, the folder, so that writes can be fsynced.
+    local_root: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens the store named by `url`. `create` makes a missing local folder.
+    pub fn open(url: &str, options: &StoreOptions, create: bool) -> anyhow::Result<Store> {
+        let url = StoreUrl::parse(url)?;
+        let (inner, local_root): (Arc<dyn ObjectStore>, _) = match url.scheme {
+            Scheme::File => {
+                options.validate(Scheme::File)?;
+                let root = PathBuf::from(&url.location);
+                if create {
+                    std::fs::create_dir_all(&root).map_err(|e| {
+                        anyhow::anyhow!("cannot create store folder {}: {e}", root.display())
+                    })?;
+                } else if !root.is_dir() {
+                    return Err(StoreError::Unreachable {
+                        what: url.what(),
+                        url: url.url.clone(),
+                        detail: format!("folder {} does not exist", root.display()),
+                        fix: " and that the drive is mounted".into(),
+                    }
+                    .into());
+                }
+                let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
+                    .map_err(|e| errors::misconfigured(&url, e))?;
+                (Arc::new(fs.with_automatic_cleanup(true)), Some(root))
+            }
+            Scheme::Memory => {
+                options.validate(Scheme::Memory)?;
+                (memory_store(&url.location), None)
+            }
+            _ => (cloud::open(&url, options)?, None),
+        };
+        Ok(Store {
+            inner,
+            url,
+            local_root,
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url.url
+    }
+
+    /// The full object path for `key` (a path relative to the URL's prefix).
+    fn path(&self, key: &str) -> ObjPath {
+        if self.url.prefix.is_empty() {
+            ObjPath::from(key)
+        } else {
+            ObjPath::from(format!("{}/{key}", self.url.prefix))
+        }
+    }
+
+    fn relative(&self, path: &ObjPath) -> String {
+        let s = path.as_ref();
+        if self.url.prefix.is_empty() {
+            s.to_string()
+        } else {
+            s.strip_prefix(&self.url.prefix)
+                .map(|r| r.trim_start_matches('/'))
+                .unwrap_or(s)
+                .to_string()
+        }
+    }
+
+    fn error(&self, key: &str, e: object_store::Error) -> anyhow::Error {
+        errors::classify(&self.url, key, e).into()
+    }
+
+    /// Writes `key`; when this returns, the object is durably stored.
+    /// Objects are named by their content, so a retried write is harmless.
+    pub async fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
+        let path = self.path(key);
+        if data.len() >= MULTIPART_THRESHOLD && self.local_root.is_none() {
+            return self.put_parts(key, &path, data).await;
+        }
+        self.inner
+            .put(&path, PutPayload::from_bytes(data))
+            .await
+            .map_err(|e| self.error(key, e))?;
+        if let Some(root) = &self.local_root {
+            sync_local(root, &path)
+                .map_err(|e| anyhow::anyhow!("cannot sync {key} to disk: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// A multipart upload, one part at a time (the caller runs several
+    /// uploads at once); parts are slices of `data`, so nothing is copied.
+    /// An upload that fails is aborted, so that no parts are left billed.
+    async fn put_parts(&self, key: &str, path: &ObjPath, data: Bytes) -> anyhow::Result<()> {
+        let mut upload = self
+            .inner
+            .put_multipart(path)
+            .await
+            .map_err(|e| self.error(key, e))?;
+        let mut result = Ok(());
+        for start in (0..data.len()).step_by(PART_SIZE) {
+            let part = data.slice(start..(start + PART_SIZE).min(data.len()));
+            result = upload.put_part(PutPayload::from_bytes(part)).await;
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            result = upload.complete().await.map(|_| ());
+        }
+        if let Err(e) = result {
+            let _ = upload.abort().await; // best effort: the store may be gone
+            return Err(self.error(key, e));
+        }
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> anyhow::Result<Bytes> {
+        let path = self.path(key);
+        let result = self
+            .inner
+            .get(&path)
+            .await
+            .map_err(|e| self.error(key, e))?;
+        result.bytes().await.map_err(|e| self.error(key, e))
+    }
+
+    /// Size of `key`, or `None` if it does not exist.
+    pub async fn size(&self, key: &str) -> anyhow::Result<Option<u64>> {
+        match self.inner.head(&self.path(key)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.error(key, e)),
+        }
+    }
+
+    /// Every object under `prefix` (recursive), with keys relative to the store root.
+    pub async fn list(&self, prefix: &str) -> anyhow::Result<Vec<Listed>> {
+        let path = self.path(prefix);
+        let metas: Vec<ObjectMeta> = self
+            .inner
+            .list(Some(&path))
+            .try_collect()
+            .await
+            .map_err(|e| self.error(prefix, e))?;
+        Ok(metas
+            .into_iter()
+            .map(|m| Listed {
+                key: self.relative(&m.location),
+                size: m.size,
+                modified: m.last_modified.timestamp(),
+            })
+            .collect())
+    }
+
+    /// The "directories" directly below the root: the repositories it holds.
+    pub async fn top_level(&self) -> anyhow::Result<Vec<String>> {
+        let prefix = if self.url.prefix.is_empty() {
+            None
+        } else {
+            Some(self.path(""))
+        };
+        let listed = self
+            .inner
+            .list_with_delimiter(prefix.as_ref())
+            .await
+            .map_err(|e| self.error("/", e))?;
+        Ok(listed
+            .common_prefixes
+            .iter()
+            .map(|p| self.relative(p))
+            .collect())
+    }
+
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self.inner.delete(&self.path(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.error(key, e)),
+        }
+    }
+}
+
+/// One object of a listing.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub key: String,
+    pub size: u64,
+    /// Unix seconds.
+    pub modified: i64,
+}
+
+/// One in-memory store per name, shared within the process (tests).
+fn memory_store(name: &str) -> Arc<dyn ObjectStore> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static STORES: OnceLock<Mutex<HashMap<String, Arc<dyn ObjectStore>>>> = OnceLock::new();
+    let mut map = STORES
+        .get_or_init(Default::default)
+        .lock()
+        .expect("memory store map");
+    map.entry(name.to_string())
+        .or_insert_with(|| Arc::new(object_store::memory::InMemory::new()))
+        .clone()
+}
+
+/// fsyncs a file written by `LocalFileSystem` and its directory.
+fn sync_local(root: &std::path::Path, path: &ObjPath) -> std::io::Result<()> {
+    let file = root.join(path.as_ref());
+    std::fs::File::open(&file)?.sync_all()?;
+    if let Some(dir) = file.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn large_objects_round_trip_in_parts() {
+        let store = Store::open("memory://parts-test/p", &StoreOptions::default(), true).unwrap();
+        let data: Vec<u8> = (0..MULTIPART_THRESHOLD + PART_SIZE + 123)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        store.put("big", Bytes::from(data.clone())).await.unwrap();
+        assert_eq!(store.get("big").await.unwrap(), data);
+        assert_eq!(store.size("big").await.unwrap(), Some(data.len() as u64));
+        let err = store.get("absent").await.unwrap_err();
+        assert!(matches!(
+            err.downcast_ref::<StoreError>(),
+            Some(StoreError::Missing { .. })
+        ));
+    }
+}
