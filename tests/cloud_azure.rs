@@ -57,3 +57,18 @@ fn server_stopped_mid_backup() {
     // SIGTERM: azurite keeps its metadata in memory and saves it on exit.
     scenarios::server_stops_mid_backup(&mut server, &cloud, Stop::Terminate);
 }
+
+#[test]
+fn restore_through_dropped_connections() {
+    let Some(cloud) = Cloud::azure() else { return };
+    scenarios::restore_through_dropped_connections(&cloud);
+}
+
+#[test]
+fn server_stopped_mid_restore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((mut server, cloud)) = server::azurite(&tmp.path().join("az"), "fault") else {
+        return;
+    };
+    scenarios::server_stops_mid_restore(&mut server, &cloud, Stop::Terminate);
+}

@@ -46,3 +46,18 @@ fn server_killed_mid_backup() {
     };
     scenarios::server_stops_mid_backup(&mut server, &cloud, Stop::Kill);
 }
+
+#[test]
+fn restore_through_dropped_connections() {
+    let Some(cloud) = Cloud::s3() else { return };
+    scenarios::restore_through_dropped_connections(&cloud);
+}
+
+#[test]
+fn server_stopped_mid_restore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((mut server, cloud)) = server::s3s_fs(&tmp.path().join("s3"), "fault") else {
+        return;
+    };
+    scenarios::server_stops_mid_restore(&mut server, &cloud, Stop::Kill);
+}

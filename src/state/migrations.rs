@@ -87,3 +87,29 @@ pub fn apply(conn: &Connection, found: i64) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_of_a_version_2_database_get_empty_store_options() {
+        let home = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(home.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO pseudonyms VALUES ('me', '05ab', 'ed', 'age1x', 'loc', x'00', 1);
+                 INSERT INTO profiles VALUES ('p', x'2f64', 's3://b/p', 'me', 'generic', 1);",
+            )
+            .unwrap();
+        }
+        let state = crate::state::State::open(home.path()).unwrap();
+        let p = state.require_profile("p").unwrap();
+        assert_eq!(p.store_url, "s3://b/p");
+        assert!(p.store_options.is_empty());
+    }
+}

@@ -198,7 +198,7 @@ fn unknown(key: &str, cloud: &str) -> Result<(), StoreError> {
     Err(StoreError::InvalidOption {
         key: key.to_string(),
         why: format!(
-            "not a {cloud} store setting; see docs/stores.md for the keys (e.g. endpoint, region, allow_http, timeout, retries, retry_timeout)"
+            "not a setting of {cloud} stores; see docs/stores.md for the keys (e.g. endpoint, region, allow_http, timeout, retries, retry_timeout)"
         ),
     })
 }

@@ -228,6 +228,17 @@ pub fn list(store: &dyn ObjectStore, prefix: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// One object's metadata, as the server reports it.
+pub fn head(store: &dyn ObjectStore, key: &str) -> object_store::ObjectMeta {
+    use object_store::ObjectStoreExt;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(store.head(&object_store::path::Path::from(key)))
+        .unwrap()
+}
+
 /// Deletes one object, as the server's own client would.
 pub fn delete(store: &dyn ObjectStore, key: &str) {
     use object_store::ObjectStoreExt;

@@ -21,7 +21,8 @@ pub fn round_trip(cloud: &Cloud) {
     let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
     tree::sample(&data, 1);
     let phrase = new_pseudonym(&home);
-    let url = cloud.url(&unique("rt"));
+    let prefix = unique("rt");
+    let url = cloud.url(&prefix);
     cloud
         .cmd(&home)
         .args(["init", "--data-dir"])
@@ -39,12 +40,27 @@ pub fn round_trip(cloud: &Cloud) {
     let first = json(cloud.cmd(&home).args(["backup", "--json"]));
     assert_eq!(first["files"], 4, "{first}");
     assert!(first["new_packs"].as_u64().unwrap() >= 2, "{first}");
-    // The 20 MiB file fills packs above the multipart threshold.
-    let big_packs = list(&*cloud.client(), "")
+    // The 20 MiB file fills packs above the multipart threshold (8 MiB).
+    let client = cloud.client();
+    let big_packs: Vec<(String, u64)> = list(&*client, &prefix)
         .into_iter()
         .filter(|(k, size)| k.contains("/data/") && *size >= 8 * MIB as u64)
-        .count();
-    assert!(big_packs >= 1, "no pack went up in parts");
+        .collect();
+    assert!(
+        !big_packs.is_empty(),
+        "no pack reached the multipart threshold"
+    );
+    if cloud.kind == super::Kind::S3 {
+        // S3 names a multipart object's ETag "<hash>-<number of parts>": 5 MiB parts.
+        for (key, size) in &big_packs {
+            let parts = size.div_ceil(5 * MIB as u64);
+            let etag = super::head(&*client, key).e_tag.unwrap_or_default();
+            assert!(
+                etag.trim_matches('"').ends_with(&format!("-{parts}")),
+                "{key} ({size} bytes) was not uploaded in {parts} parts: ETag {etag}"
+            );
+        }
+    }
 
     let second = json(cloud.cmd(&home).args(["backup", "--json"]));
     assert_eq!(second["files_read"], 0, "{second}");
@@ -431,4 +447,130 @@ pub fn store_emptied(cloud: &Cloud) {
     );
     assert_eq!(report["problems"], Value::Array(vec![]), "{report}");
     assert_eq!(report["snapshots"], 1, "{report}");
+}
+
+/// A backup of `tree::sample` in a fresh prefix; returns (tmp, url, phrase).
+fn backed_up(cloud: &Cloud) -> (tempfile::TempDir, String, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
+    tree::sample(&data, 5);
+    let phrase = new_pseudonym(&home);
+    let url = cloud.url(&unique("rs"));
+    cloud
+        .cmd(&home)
+        .args(["backup", "--json", "--data-dir"])
+        .arg(&data)
+        .args(["--store", &url])
+        .assert()
+        .success();
+    (tmp, url, phrase)
+}
+
+/// Connections dropped mid-download are retried (object_store resumes the
+/// body where it broke off), and the restore is byte-for-byte.
+pub fn restore_through_dropped_connections(cloud: &Cloud) {
+    let (tmp, url, phrase) = backed_up(cloud);
+    let upstream: std::net::SocketAddr = cloud
+        .endpoint
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let proxy = Proxy::start(
+        0,
+        upstream,
+        Faults {
+            cut_downloads: Some((3, MIB as u64)),
+            ..Default::default()
+        },
+    );
+    let restored = tmp.path().join("restored");
+    cloud
+        .via(&proxy.url())
+        .cmd(&tmp.path().join("device"))
+        .args(["restore", "--store", &url, "--data-dir"])
+        .arg(&restored)
+        .arg("--phrase-file")
+        .arg(&phrase)
+        .assert()
+        .success();
+    assert_eq!(proxy.cuts(), 3, "the proxy did not cut the downloads");
+    tree::assert_same(&tmp.path().join("data"), &restored);
+}
+
+/// The server dies mid-restore: exit 5, and neither the target nor a
+/// staging directory is left behind; after a restart the restore completes.
+pub fn server_stops_mid_restore(server: &mut Server, cloud: &Cloud, stop: Stop) {
+    let (tmp, url, phrase) = backed_up(cloud);
+    let mut proxy = Proxy::start(
+        0,
+        server.addr(),
+        Faults {
+            download_rate: Some(4 * MIB as u64),
+            ..Default::default()
+        },
+    );
+    let restored = tmp.path().join("restored");
+    let device = tmp.path().join("device");
+    let slow = cloud.via(&proxy.url());
+    let mut child = spawn(
+        &slow,
+        &device,
+        &[
+            "restore",
+            "--store",
+            &url,
+            "--data-dir",
+            restored.to_str().unwrap(),
+            "--phrase-file",
+            phrase.to_str().unwrap(),
+            "--store-option",
+            "retries=2",
+            "--store-option",
+            "retry_timeout=5s",
+        ],
+    );
+    let staging = || {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("crossing-restore"))
+            .count()
+    };
+    wait_for(
+        &mut child,
+        Duration::from_secs(60),
+        "the restore began writing",
+        || staging() > 0,
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    match stop {
+        Stop::Kill => server.kill(),
+        Stop::Terminate => server.terminate(),
+    }
+    proxy.stop();
+    let out = finish(child, Duration::from_secs(120));
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = error_line(&out.stderr);
+    assert!(line.contains("not reachable"), "{line}");
+    assert!(
+        !restored.exists(),
+        "a partial restore was left at the target"
+    );
+    assert_eq!(staging(), 0, "a staging directory was left behind");
+
+    server.start();
+    cloud
+        .cmd(&device)
+        .args(["restore", "--store", &url, "--data-dir"])
+        .arg(&restored)
+        .arg("--phrase-file")
+        .arg(&phrase)
+        .assert()
+        .success();
+    tree::assert_same(&tmp.path().join("data"), &restored);
 }
