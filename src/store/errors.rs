@@ -40,7 +40,7 @@ pub enum StoreError {
         detail: String,
         hint: String,
     },
-    #[error("{what} ({url}) is not reachable: {detail}; check the network{fix}, then run the command again")]
+    #[error("{what} ({url}) is not reachable: {detail}; {fix}")]
     Unreachable {
         what: String,
         url: String,
@@ -71,13 +71,13 @@ pub fn credential_vars(scheme: Scheme) -> &'static str {
     }
 }
 
-/// Where the address of the service is set, for messages.
-fn endpoint_fix(scheme: Scheme) -> &'static str {
+/// What to check when a cloud does not answer, for messages.
+fn unreachable_fix(scheme: Scheme) -> &'static str {
     match scheme {
-        Scheme::S3 => " and the endpoint (AWS_ENDPOINT, or --store-option endpoint=URL)",
-        Scheme::Gcs => " and the address (--store-option base_url=URL, or gcs_base_url in the key file)",
-        Scheme::Azure => " and the endpoint (AZURE_STORAGE_ENDPOINT, or AZURE_STORAGE_USE_EMULATOR with AZURITE_BLOB_STORAGE_URL)",
-        Scheme::File | Scheme::Memory => "",
+        Scheme::S3 => "check the network and the endpoint (AWS_ENDPOINT, or --store-option endpoint=URL), then run the command again",
+        Scheme::Gcs => "check the network and the address (--store-option base_url=URL, or gcs_base_url in the key file), then run the command again",
+        Scheme::Azure => "check the network and the endpoint (AZURE_STORAGE_ENDPOINT, or AZURE_STORAGE_USE_EMULATOR with AZURITE_BLOB_STORAGE_URL), then run the command again",
+        Scheme::File | Scheme::Memory => "check that the folder (or its drive) is there, then run the command again",
     }
 }
 
@@ -133,7 +133,7 @@ pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError
             what,
             url: url.url.clone(),
             detail: summary(&text, code.as_deref()),
-            fix: endpoint_fix(scheme).to_string(),
+            fix: unreachable_fix(scheme).to_string(),
         },
     }
 }
@@ -362,6 +362,39 @@ mod tests {
             msg.contains("not reachable: connection refused (HEAD http://127.0.0.1:1/b/k, 3 retries over 0.8s)"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn gcs_answers_are_classified() {
+        // GCS's XML API error bodies, as documented and as object_store reports them.
+        let url = StoreUrl::parse("gs://photos/p").unwrap();
+        let missing = object_store::Error::NotFound {
+            path: "p/x/config".into(),
+            source: "Error performing GET https://storage.googleapis.com/photos?list-type=2 in 80ms - Server returned non-2xx status code: 404 Not Found: <?xml version='1.0' encoding='UTF-8'?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist.</Message></Error>".into(),
+        };
+        let msg = classify(&url, "p/x", missing).to_string();
+        assert!(
+            msg.starts_with("GCS bucket \"photos\" does not exist (NoSuchBucket)"),
+            "{msg}"
+        );
+        let denied = object_store::Error::PermissionDenied {
+            path: "p/x/config".into(),
+            source: "Server returned non-2xx status code: 403 Forbidden: <?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>".into(),
+        };
+        let msg = classify(&url, "p/x", denied).to_string();
+        assert!(
+            msg.starts_with("access denied to GCS bucket \"photos\" (AccessDenied)"),
+            "{msg}"
+        );
+        assert!(msg.contains("GOOGLE_APPLICATION_CREDENTIALS"), "{msg}");
+        let object = object_store::Error::NotFound {
+            path: "p/x/config".into(),
+            source: "Server returned non-2xx status code: 404 Not Found: ".into(),
+        };
+        assert!(matches!(
+            classify(&url, "x/config", object),
+            StoreError::Missing { .. }
+        ));
     }
 
     #[test]

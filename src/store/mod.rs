@@ -60,7 +60,7 @@ impl Store {
                         what: url.what(),
                         url: url.url.clone(),
                         detail: format!("folder {} does not exist", root.display()),
-                        fix: " and that the drive is mounted".into(),
+                        fix: "check that the drive is mounted and the path is right".into(),
                     }
                     .into());
                 }
@@ -111,7 +111,8 @@ impl Store {
     }
 
     /// Writes `key`; when this returns, the object is durably stored.
-    /// Objects are named by their content, so a retried write is harmless.
+    /// crossing writes each name once (packs, indexes and snapshots are
+    /// named by their content), so a retried write is harmless.
     pub async fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
         let path = self.path(key);
         if data.len() >= MULTIPART_THRESHOLD && self.local_root.is_none() {

@@ -87,8 +87,11 @@ impl StoreOptions {
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// Retries with exponential backoff and jitter: 200 ms, doubling up to
-    /// 15 s between tries; `retries` tries at most, none started after `retry_timeout`.
+    /// Retries with exponential backoff and jitter (object_store's
+    /// decorrelated jitter: each wait is drawn between 0.5 s and 3 times the
+    /// previous one, at most 30 s), `retries` times at most, none started
+    /// after `retry_timeout`. A store that is down is given up on after
+    /// about a minute (5%–95%: 14 s to 2.5 min) per request.
     pub fn retry_config(&self) -> Result<object_store::RetryConfig, StoreError> {
         let max_retries = match self.0.get("retries") {
             Some(v) => parse_retries(v)?,
@@ -100,9 +103,9 @@ impl StoreOptions {
         };
         Ok(object_store::RetryConfig {
             backoff: object_store::BackoffConfig {
-                init_backoff: Duration::from_millis(200),
-                max_backoff: Duration::from_secs(15),
-                base: 2.0,
+                init_backoff: Duration::from_millis(500),
+                max_backoff: Duration::from_secs(30),
+                base: 3.0,
             },
             max_retries,
             retry_timeout,
