@@ -5,7 +5,7 @@
 # Markdown table (record them in docs/benchmarks.md).
 #
 # usage: bench/s3.sh [CORPUS_MIB]   (default 256; needs .ci/install.sh's s3s-fs)
-# Everything lives under bench/work/ (ignored by git). restic comes from
+# Everything lives under bench/work/ (ignored by git); results: docs/benchmarks.md. restic comes from
 # Debian's package if absent. Timings on a shared 2-core machine are noisy:
 # compare the two tools within one run, not across runs.
 set -euo pipefail

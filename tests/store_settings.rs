@@ -109,27 +109,27 @@ fn options_are_checked_kept_and_never_secret() {
     // Secrets stay in the environment: refused, and not echoed.
     for (url, opt, var) in [
         (
-            "s3://b/p",
+            "s3://bkt/p",
             "secret_access_key=s3cr3t-value",
             "AWS_SECRET_ACCESS_KEY",
         ),
         (
-            "s3://b/p",
+            "s3://bkt/p",
             "aws_session_token=s3cr3t-value",
             "AWS_SESSION_TOKEN",
         ),
         (
-            "az://c/p",
+            "az://ctr/p",
             "account_key=s3cr3t-value",
             "AZURE_STORAGE_ACCOUNT_KEY",
         ),
         (
-            "az://c/p",
+            "az://ctr/p",
             "sas_token=s3cr3t-value",
             "AZURE_STORAGE_SAS_TOKEN",
         ),
         (
-            "gs://b/p",
+            "gs://bkt/p",
             "service_account_key=s3cr3t-value",
             "GOOGLE_SERVICE_ACCOUNT_KEY",
         ),
@@ -140,13 +140,13 @@ fn options_are_checked_kept_and_never_secret() {
             .stderr(predicate::str::contains(var).and(predicate::str::contains("s3cr3t").not()));
     }
     // Keys that are not the cloud's, or malformed, are usage errors.
-    init("x", "s3://b/p", &["use_emulator=true"])
+    init("x", "s3://bkt/p", &["use_emulator=true"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a setting of S3 stores"));
     init("x", "file:///tmp/s", &["region=x"]).assert().code(2);
-    init("x", "s3://b/p", &["retries=lots"]).assert().code(2);
-    init("x", "s3://b/p", &["endpoint"])
+    init("x", "s3://bkt/p", &["retries=lots"]).assert().code(2);
+    init("x", "s3://bkt/p", &["endpoint"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("KEY=VALUE"));
@@ -164,6 +164,10 @@ fn options_are_checked_kept_and_never_secret() {
     ] {
         init(name, url, &[]).assert().success();
     }
+    init("x", "s3://b/p", &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("3 to 63 characters"));
     init("x", "https://s3.amazonaws.com/bucket", &[])
         .assert()
         .code(2)

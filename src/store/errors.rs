@@ -116,6 +116,20 @@ pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError
             hint: region,
         };
     }
+    if http_status(&text) == Some("400") {
+        // The service found the request malformed: a setting, not the network.
+        return StoreError::Misconfigured {
+            what,
+            detail: match &code {
+                Some(code) => format!("HTTP 400, {code}"),
+                None => "HTTP 400".into(),
+            },
+            fix: format!(
+                "check the store URL, the --store-option values and {}",
+                credential_vars(scheme)
+            ),
+        };
+    }
     match e {
         object_store::Error::NotFound { .. } => StoreError::Missing {
             object: key.to_string(),
@@ -325,13 +339,13 @@ mod tests {
     #[test]
     fn wrong_region_names_the_right_one() {
         // What AWS answers when the request is signed for the wrong region.
-        let url = StoreUrl::parse("s3://b/p").unwrap();
+        let url = StoreUrl::parse("s3://bkt/p").unwrap();
         let body = "Server returned non-2xx status code: 400 Bad Request: <?xml version=\"1.0\"?><Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'</Message><Region>eu-west-1</Region></Error>";
         let e = classify(&url, "k", generic(body));
         assert!(matches!(e, StoreError::WrongRegion { .. }));
         let msg = e.to_string();
         assert!(
-            msg.contains("AWS_REGION=eu-west-1") && msg.contains("S3 bucket \"b\""),
+            msg.contains("AWS_REGION=eu-west-1") && msg.contains("S3 bucket \"bkt\""),
             "{msg}"
         );
         let bare = "Received redirect without LOCATION, this normally indicates an incorrectly configured region";
@@ -343,7 +357,7 @@ mod tests {
 
     #[test]
     fn summaries_are_one_line_without_bodies() {
-        let url = StoreUrl::parse("az://c").unwrap();
+        let url = StoreUrl::parse("az://ctr").unwrap();
         let e = classify(
             &url,
             "k",
@@ -352,7 +366,7 @@ mod tests {
         let msg = e.to_string();
         assert!(!msg.contains('\n') && !msg.contains("<?xml"), "{msg}");
         assert!(
-            msg.contains("HTTP 500 (InternalError)") && msg.contains("Azure container \"c\""),
+            msg.contains("HTTP 500 (InternalError)") && msg.contains("Azure container \"ctr\""),
             "{msg}"
         );
         assert!(msg.contains("(PUT http://x/c/k, after 2.0s)"), "{msg}");

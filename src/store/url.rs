@@ -120,6 +120,9 @@ impl StoreUrl {
                 }
             }
         };
+        if let Some(why) = bad_bucket_name(scheme, &location) {
+            return Err(invalid(&why));
+        }
         Ok(StoreUrl {
             url: input.to_string(),
             scheme,
@@ -133,6 +136,40 @@ impl StoreUrl {
     pub fn what(&self) -> String {
         format!("{} \"{}\"", self.scheme.service(), self.location)
     }
+}
+
+/// The clouds' naming rules, checked here so that a typo is a usage error
+/// rather than an HTTP 400 from the service.
+fn bad_bucket_name(scheme: Scheme, name: &str) -> Option<String> {
+    let (max, allowed): (usize, fn(char) -> bool) = match scheme {
+        Scheme::S3 => (63, |c| c.is_ascii_alphanumeric() || "._-".contains(c)),
+        Scheme::Gcs => (222, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)
+        }),
+        Scheme::Azure if name == "$root" || name == "$web" => return None,
+        Scheme::Azure => (63, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+        }),
+        Scheme::File | Scheme::Memory => return None,
+    };
+    let kind = scheme.service();
+    if name.len() < 3 || name.len() > max {
+        return Some(format!(
+            "{kind} names have 3 to {max} characters, \"{name}\" has {}",
+            name.len()
+        ));
+    }
+    if !name.chars().all(allowed) {
+        return Some(format!(
+            "\"{name}\" is not a valid {kind} name (lower-case letters, digits{})",
+            if scheme == Scheme::Azure {
+                " and hyphens"
+            } else {
+                ", dots, hyphens"
+            }
+        ));
+    }
+    None
 }
 
 fn host_is_azure(u: &url::Url) -> bool {
@@ -166,7 +203,8 @@ mod tests {
             StoreUrl::parse("az://container").unwrap().scheme,
             Scheme::Azure
         );
-        assert_eq!(StoreUrl::parse("gs://b/p").unwrap().scheme, Scheme::Gcs);
+        assert_eq!(StoreUrl::parse("gs://bkt/p").unwrap().scheme, Scheme::Gcs);
+        assert_eq!(StoreUrl::parse("az://$web").unwrap().location, "$web");
         for bad in [
             "ftp://x/y",
             "s3:///nobucket",
@@ -176,6 +214,9 @@ mod tests {
             "https://example.com/bucket",
             "https://acct.blob.core.windows.net/",
             "az://has.dots/p",
+            "s3://b/p",
+            "az://Upper/p",
+            "gs://under_score_OK_but_not_UPPER",
         ] {
             assert!(StoreUrl::parse(bad).is_err(), "{bad} accepted");
         }
