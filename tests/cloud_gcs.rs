@@ -120,6 +120,9 @@ fn a_repository_is_read_through_gs() {
         .assert()
         .success();
     let first = json(crossing(&home).args(["backup", "--json"]));
+    // Snapshot times are in seconds, and "latest" is the newest by that time:
+    // two snapshots within one second would make it ambiguous.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     std::fs::write(data.join("notes/added.txt"), b"a second snapshot").unwrap();
     json(crossing(&home).args(["backup", "--json"]));
 
