@@ -131,7 +131,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;init' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory to protect (default with --client: the client''s usual location)')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]. Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*)')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting kept in the profile, KEY=VALUE (repeatable): endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment')
             [CompletionResult]::new('--pseudonym', '--pseudonym', [CompletionResultType]::ParameterName, 'The pseudonym whose key encrypts the backups (default: the only one, or "default")')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The profile''s name')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Which client''s data this is')
@@ -204,6 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to back up')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'First use without a profile: the store URL (see `crossing init --help`)')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'A label stored in the (encrypted) snapshot; repeatable')
             [CompletionResult]::new('--expire-after', '--expire-after', [CompletionResultType]::ParameterName, 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
@@ -218,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose store and data directory to use by default')
             [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Snapshot ID (or a unique prefix of it), or "latest"')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store URL (default: the profile''s)')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where to restore (default: the profile''s data directory, or the client''s)')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Restore to this client''s usual data directory')
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
@@ -233,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;snapshots' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store URL, when there is no profile (needs --phrase-file or a prompt)')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment')
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'With the phrase, the snapshots'' contents are read too (files, bytes, tags)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
@@ -245,6 +249,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;check' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store URL, when there is no profile (needs the phrase)')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment')
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'With the phrase, snapshots and indexes are checked too')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--read-data', '--read-data', [CompletionResultType]::ParameterName, 'Download, decrypt and authenticate every pack (needs the phrase)')

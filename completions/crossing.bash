@@ -185,7 +185,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --data-dir --store --store-option --tag --expire-after --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,6 +200,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -223,7 +227,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__check)
-            opts="-q -h --profile --store --read-data --phrase-file --json --home --quiet --help"
+            opts="-q -h --profile --store --store-option --read-data --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +238,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -541,7 +549,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__init)
-            opts="-q -h --data-dir --store --pseudonym --name --client --json --home --quiet --help"
+            opts="-q -h --data-dir --store --store-option --pseudonym --name --client --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +560,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -985,7 +997,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --data-dir --client --phrase-file --force --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --force --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,6 +1012,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1027,7 +1043,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__snapshots)
-            opts="-q -h --profile --store --phrase-file --json --home --quiet --help"
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,6 +1054,10 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -114,7 +114,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;init'= {
             cand --data-dir 'The data directory to protect (default with --client: the client''s usual location)'
-            cand --store 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX]'
+            cand --store 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]. Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*)'
+            cand --store-option 'A non-secret store setting kept in the profile, KEY=VALUE (repeatable): endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment'
             cand --pseudonym 'The pseudonym whose key encrypts the backups (default: the only one, or "default")'
             cand --name 'The profile''s name'
             cand --client 'Which client''s data this is'
@@ -177,6 +178,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --profile 'The profile to back up'
             cand --data-dir 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)'
             cand --store 'First use without a profile: the store URL (see `crossing init --help`)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --tag 'A label stored in the (encrypted) snapshot; repeatable'
             cand --expire-after 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
@@ -190,6 +192,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --profile 'The profile whose store and data directory to use by default'
             cand --snapshot 'Snapshot ID (or a unique prefix of it), or "latest"'
             cand --store 'The store URL (default: the profile''s)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --data-dir 'Where to restore (default: the profile''s data directory, or the client''s)'
             cand --client 'Restore to this client''s usual data directory'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
@@ -204,6 +207,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;snapshots'= {
             cand --profile 'profile'
             cand --store 'The store URL, when there is no profile (needs --phrase-file or a prompt)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --phrase-file 'With the phrase, the snapshots'' contents are read too (files, bytes, tags)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --json 'json'
@@ -215,6 +219,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;check'= {
             cand --profile 'profile'
             cand --store 'The store URL, when there is no profile (needs the phrase)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --phrase-file 'With the phrase, snapshots and indexes are checked too'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --read-data 'Download, decrypt and authenticate every pack (needs the phrase)'

@@ -77,7 +77,8 @@ complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Forget a pseudonym on this device (its backups stay in the store)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l data-dir -d 'The data directory to protect (default with --client: the client\'s usual location)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand init" -l store -d 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX]' -r
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l store -d 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]. Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l store-option -d 'A non-secret store setting kept in the profile, KEY=VALUE (repeatable): endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l pseudonym -d 'The pseudonym whose key encrypts the backups (default: the only one, or "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l name -d 'The profile\'s name' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l client -d 'Which client\'s data this is' -r -f -a "session\t'Session Desktop'
@@ -112,6 +113,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l profile -d 'The profile to back up' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l data-dir -d 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store -d 'First use without a profile: the store URL (see `crossing init --help`)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l tag -d 'A label stored in the (encrypted) snapshot; repeatable' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l expire-after -d 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -121,6 +123,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l snapshot -d 'Snapshot ID (or a unique prefix of it), or "latest"' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store -d 'The store URL (default: the profile\'s)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l data-dir -d 'Where to restore (default: the profile\'s data directory, or the client\'s)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l client -d 'Restore to this client\'s usual data directory' -r -f -a "session\t'Session Desktop'
 signal\t'Signal Desktop'
@@ -133,6 +136,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l profile -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store -d 'The store URL, when there is no profile (needs --phrase-file or a prompt)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l phrase-file -d 'With the phrase, the snapshots\' contents are read too (files, bytes, tags)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l json
@@ -140,6 +144,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s q -l qui
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l profile -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l store -d 'The store URL, when there is no profile (needs the phrase)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l phrase-file -d 'With the phrase, snapshots and indexes are checked too' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l read-data -d 'Download, decrypt and authenticate every pack (needs the phrase)'

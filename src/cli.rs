@@ -120,6 +120,21 @@ pub struct PhraseArgs {
     pub phrase_file: Option<PathBuf>,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct StoreOptionArgs {
+    /// A non-secret store setting, KEY=VALUE (repeatable), over the profile's:
+    /// endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md).
+    /// A first backup keeps them in its new profile. Secrets stay in the environment.
+    #[arg(long = "store-option", value_name = "KEY=VALUE")]
+    pub store_options: Vec<String>,
+}
+
+impl StoreOptionArgs {
+    pub fn parse(&self) -> Result<crate::store::StoreOptions, crate::store::StoreError> {
+        crate::store::StoreOptions::parse_pairs(&self.store_options)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Client {
     /// Session Desktop.
@@ -135,9 +150,16 @@ pub struct InitArgs {
     /// The data directory to protect (default with --client: the client's usual location).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX].
+    /// Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX],
+    /// az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX].
+    /// Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: String,
+    /// A non-secret store setting kept in the profile, KEY=VALUE (repeatable):
+    /// endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md).
+    /// Secrets are refused: they stay in the environment.
+    #[arg(long = "store-option", value_name = "KEY=VALUE")]
+    pub store_options: Vec<String>,
     /// The pseudonym whose key encrypts the backups (default: the only one, or "default").
     #[arg(long)]
     pub pseudonym: Option<String>,
@@ -180,6 +202,8 @@ pub struct BackupArgs {
     /// First use without a profile: the store URL (see `crossing init --help`).
     #[arg(long, value_name = "URL", requires = "data_dir")]
     pub store: Option<String>,
+    #[command(flatten)]
+    pub store_options: StoreOptionArgs,
     /// A label stored in the (encrypted) snapshot; repeatable.
     #[arg(long = "tag", value_name = "T")]
     pub tags: Vec<String>,
@@ -202,6 +226,8 @@ pub struct RestoreArgs {
     /// The store URL (default: the profile's).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: Option<String>,
+    #[command(flatten)]
+    pub store_options: StoreOptionArgs,
     /// Where to restore (default: the profile's data directory, or the client's).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -224,6 +250,8 @@ pub struct SnapshotsArgs {
     /// The store URL, when there is no profile (needs --phrase-file or a prompt).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: Option<String>,
+    #[command(flatten)]
+    pub store_options: StoreOptionArgs,
     /// With the phrase, the snapshots' contents are read too (files, bytes, tags).
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
@@ -238,6 +266,8 @@ pub struct CheckArgs {
     /// The store URL, when there is no profile (needs the phrase).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: Option<String>,
+    #[command(flatten)]
+    pub store_options: StoreOptionArgs,
     /// Download, decrypt and authenticate every pack (needs the phrase).
     #[arg(long)]
     pub read_data: bool,

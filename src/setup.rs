@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::Client;
 use crate::state::profiles::Profile;
 use crate::state::{now_unix, State};
-use crate::store::StoreUrl;
+use crate::store::{StoreOptions, StoreUrl};
 
 /// The client's usual data directory on this OS (Session Desktop, Signal Desktop).
 pub fn client_data_dir(client: Client) -> anyhow::Result<PathBuf> {
@@ -43,11 +43,12 @@ pub fn create_profile(
     name: &str,
     data_dir: &Path,
     store: &str,
+    store_options: &StoreOptions,
     pseudonym: &str,
     client: Client,
 ) -> anyhow::Result<Profile> {
     crate::state::pseudonyms::validate_name(name)?;
-    StoreUrl::parse(store)?;
+    store_options.validate(StoreUrl::parse(store)?.scheme)?;
     let data_dir = absolute(data_dir)?;
     if data_dir.exists() && !data_dir.is_dir() {
         anyhow::bail!("--data-dir {} is not a directory", data_dir.display());
@@ -63,6 +64,7 @@ pub fn create_profile(
         name: name.to_string(),
         data_dir,
         store_url: store.to_string(),
+        store_options: store_options.clone(),
         pseudonym: pseudonym.to_string(),
         client: client_name(client).to_string(),
         created_at: now_unix(),

@@ -19,7 +19,8 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     let keys = pseudonym.keys();
     // Profiles of one pseudonym share a repository (and its cache): one writer at a time.
     let _repo_lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
-    let store = Store::open(&profile.store_url, true)?;
+    let options = profile.store_options.merged(&args.store_options.parse()?);
+    let store = Store::open(&profile.store_url, &options, true)?;
     let repo = Repo::new(store, &keys.locator);
     // Per profile, under its lock: a killed backup may have left a plaintext
     // database copy here, and no other backup uses this folder.
@@ -111,6 +112,7 @@ fn resolve_profile(ctx: &Context, state: &State, args: &BackupArgs) -> anyhow::R
         &args.profile,
         data_dir,
         store,
+        &args.store_options.parse()?,
         &pseudonym,
         Client::Generic,
     )?;

@@ -10,6 +10,7 @@ use crate::store::Store;
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
     let rt = runtime()?;
+    let options = args.store_options.parse()?;
     let need_phrase = args.read_data || args.phrase_file.is_some() || args.store.is_some();
     let secrets = if need_phrase {
         Some(prompt::read_phrase(args.phrase_file.as_deref())?.derive())
@@ -19,7 +20,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
     let (repo, cached) = match &args.store {
         Some(url) => {
             let locator = &secrets.as_ref().expect("phrase read").public().locator;
-            (Repo::new(Store::open(url, false)?, locator), None)
+            (Repo::new(Store::open(url, &options, false)?, locator), None)
         }
         None => {
             let state = ctx.state()?;
@@ -33,7 +34,12 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
                     profile.name
                 );
             }
-            let repo = Repo::new(Store::open(&profile.store_url, false)?, &keys.locator);
+            let store = Store::open(
+                &profile.store_url,
+                &profile.store_options.merged(&options),
+                false,
+            )?;
+            let repo = Repo::new(store, &keys.locator);
             let cached = state.cached_packs(&repo.cache_key())?;
             (repo, Some(cached))
         }

@@ -19,11 +19,13 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
             )
         })?,
     };
+    let options = crate::store::StoreOptions::parse_pairs(&args.store_options)?;
     let profile = setup::create_profile(
         &state,
         &args.name,
         &data_dir,
         &args.store,
+        &options,
         &pseudonym,
         args.client,
     )?;
@@ -31,10 +33,15 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
         print_json(&profile)?;
     } else {
         ctx.say(format!(
-            "Profile \"{}\": {} -> {} (encrypted for pseudonym \"{}\")",
+            "Profile \"{}\": {} -> {}{} (encrypted for pseudonym \"{}\")",
             profile.name,
             profile.data_dir.display(),
             profile.store_url,
+            if options.is_empty() {
+                String::new()
+            } else {
+                format!(" [{options}]")
+            },
             profile.pseudonym
         ));
         if args.client != Client::Generic && !profile.data_dir.exists() {
@@ -82,10 +89,11 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> anyhow::Result<()> {
 
 fn describe(p: &Profile) -> String {
     format!(
-        "name:      {}\ndata dir:  {}\nstore:     {}\npseudonym: {}\nclient:    {}\n",
+        "name:      {}\ndata dir:  {}\nstore:     {}\noptions:   {}\npseudonym: {}\nclient:    {}\n",
         p.name,
         p.data_dir.display(),
         p.store_url,
+        p.store_options,
         p.pseudonym,
         p.client
     )

@@ -28,7 +28,10 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let identity = secrets.as_ref().map(|s| s.backup_identity());
     let _lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
     let rt = runtime()?;
-    let repo = Repo::new(Store::open(&profile.store_url, false)?, &keys.locator);
+    let repo = Repo::new(
+        Store::open(&profile.store_url, &profile.store_options, false)?,
+        &keys.locator,
+    );
     let policy = Policy {
         keep_last: args.keep_last,
         keep_within: args.keep_within.map(|d| d.as_secs() as i64),

@@ -47,7 +47,12 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     };
 
     let rt = runtime()?;
-    let repo = Repo::new(Store::open(&store_url, false)?, &keys.locator);
+    let profile_options = match (&args.store, &profile) {
+        (None, Some(p)) => p.store_options.clone(),
+        _ => Default::default(),
+    };
+    let options = profile_options.merged(&args.store_options.parse()?);
+    let repo = Repo::new(Store::open(&store_url, &options, false)?, &keys.locator);
     rt.block_on(repo.open_for_reading(&identity))?;
     let (snapshot_id, snapshot) = rt.block_on(repo.resolve_snapshot(&args.snapshot, &identity))?;
     let index = rt.block_on(repo.load_index(&identity))?;

@@ -30,11 +30,15 @@ struct Row {
 
 pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
     let rt = runtime()?;
+    let options = args.store_options.parse()?;
     let (repo, identity, cached) = match (&args.store, &args.phrase_file) {
         (Some(url), _) => {
             let phrase = prompt::read_phrase(args.phrase_file.as_deref())?;
             let secrets = phrase.derive();
-            let repo = Repo::new(Store::open(url, false)?, &secrets.public().locator);
+            let repo = Repo::new(
+                Store::open(url, &options, false)?,
+                &secrets.public().locator,
+            );
             (repo, Some(secrets.backup_identity()), Default::default())
         }
         (None, phrase_file) => {
@@ -54,7 +58,12 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            let repo = Repo::new(Store::open(&profile.store_url, false)?, &keys.locator);
+            let store = Store::open(
+                &profile.store_url,
+                &profile.store_options.merged(&options),
+                false,
+            )?;
+            let repo = Repo::new(store, &keys.locator);
             let cached = state.cached_snapshots(&repo.cache_key())?;
             (repo, identity, cached)
         }

@@ -103,13 +103,18 @@ impl Repo {
         Ok(self.store.size(&self.key(CONFIG, "")).await?.is_some())
     }
 
-    /// Writes the config object if the repository is new (write-only: no phrase needed).
-    pub async fn init_if_missing(&self, recipient: &age::x25519::Recipient) -> anyhow::Result<()> {
-        if !self.exists().await? {
-            let sealed = seal::seal(&format::to_cbor(&Config::current())?, recipient)?;
-            self.store.put(&self.key(CONFIG, ""), sealed.into()).await?;
+    /// Writes the config object if the repository is new (write-only: no
+    /// phrase needed). Returns whether the repository existed already.
+    pub async fn init_if_missing(
+        &self,
+        recipient: &age::x25519::Recipient,
+    ) -> anyhow::Result<bool> {
+        if self.exists().await? {
+            return Ok(true);
         }
-        Ok(())
+        let sealed = seal::seal(&format::to_cbor(&Config::current())?, recipient)?;
+        self.store.put(&self.key(CONFIG, ""), sealed.into()).await?;
+        Ok(false)
     }
 
     /// Fails with a precise reason unless the phrase's repository is here and

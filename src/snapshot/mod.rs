@@ -117,7 +117,19 @@ pub fn backup(
     let (time, nanos) = (started_at.as_secs() as i64, started_at.subsec_nanos());
     let recipient = req.keys.recipient()?;
     let cache_key = repo.cache_key();
-    rt.block_on(repo.init_if_missing(&recipient))?;
+    let mut warnings = Vec::new();
+    if !rt.block_on(repo.init_if_missing(&recipient))? && state.forget_repository(&cache_key)? {
+        warnings.push(format!(
+            "{} held no repository for this pseudonym although this device had written one there; everything is uploaded again",
+            repo.store.url()
+        ));
+    }
+    // Packs a stopped run uploaded but did not index: index only those the store still has.
+    for pack in state.pending_packs(&cache_key)? {
+        if rt.block_on(repo.store.size(&repo.pack_key(&pack.id)))? != Some(pack.size) {
+            state.forget_pack(&cache_key, &pack.id)?;
+        }
+    }
 
     let (found, mut skipped) = walk::walk(req.data_dir)?;
     let cache = state.file_cache(req.profile)?;
@@ -221,7 +233,6 @@ pub fn backup(
     // Assemble the manifest from the walk, the reused and the read files.
     let mut contents: HashMap<usize, reader::ReadFile> = reused;
     let mut dropped: HashSet<usize> = HashSet::new();
-    let mut warnings = Vec::new();
     let mut files_read = 0u64;
     for r in results {
         dropped.extend(r.dropped);

@@ -140,6 +140,24 @@ impl State {
         Ok(out)
     }
 
+    /// Forgets everything this device recorded about a repository, when
+    /// the store no longer holds it (emptied, or another store at the same URL).
+    /// Returns whether there was anything to forget.
+    pub fn forget_repository(&self, repo: &str) -> anyhow::Result<bool> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut n = 0;
+        for table in [
+            "cache_chunks",
+            "cache_packs",
+            "cache_snapshots",
+            "cache_indexes",
+        ] {
+            n += tx.execute(&format!("DELETE FROM {table} WHERE repo = ?1"), [repo])?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
     /// Records that index object `index` names `packs`.
     pub fn mark_indexed(&self, repo: &str, packs: &[IndexPack], index: &str) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;

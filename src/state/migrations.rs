@@ -74,6 +74,8 @@ const MIGRATIONS: &[&str] = &[
         name TEXT NOT NULL,
         PRIMARY KEY (repo, name)
     );",
+    // 4: a profile's non-secret store options (JSON object of KEY: VALUE).
+    "ALTER TABLE profiles ADD COLUMN store_options TEXT NOT NULL DEFAULT '{}';",
 ];
 
 pub fn current() -> i64 {
@@ -96,4 +98,30 @@ pub fn apply(conn: &Connection, found: i64) -> anyhow::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_of_a_version_2_database_get_empty_store_options() {
+        let home = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(home.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO pseudonyms VALUES ('me', '05ab', 'ed', 'age1x', 'loc', x'00', 1);
+                 INSERT INTO profiles VALUES ('p', x'2f64', 's3://b/p', 'me', 'generic', 1);",
+            )
+            .unwrap();
+        }
+        let state = crate::state::State::open(home.path()).unwrap();
+        let p = state.require_profile("p").unwrap();
+        assert_eq!(p.store_url, "s3://b/p");
+        assert!(p.store_options.is_empty());
+    }
 }

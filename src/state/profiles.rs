@@ -8,12 +8,15 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{State, StateError};
+use crate::store::StoreOptions;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
     pub name: String,
     pub data_dir: PathBuf,
     pub store_url: String,
+    /// Non-secret settings for the store (endpoint, region, …).
+    pub store_options: StoreOptions,
     pub pseudonym: String,
     pub client: String,
     pub created_at: i64,
@@ -21,17 +24,21 @@ pub struct Profile {
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Profile> {
     let dir: Vec<u8> = r.get(1)?;
+    let options: String = r.get(6)?;
     Ok(Profile {
         name: r.get(0)?,
         data_dir: PathBuf::from(OsString::from_vec(dir)),
         store_url: r.get(2)?,
+        store_options: serde_json::from_str(&options).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, e.into())
+        })?,
         pseudonym: r.get(3)?,
         client: r.get(4)?,
         created_at: r.get(5)?,
     })
 }
 
-const COLUMNS: &str = "name, data_dir, store_url, pseudonym, client, created_at";
+const COLUMNS: &str = "name, data_dir, store_url, pseudonym, client, created_at, store_options";
 
 impl State {
     pub fn add_profile(&self, p: &Profile) -> anyhow::Result<()> {
@@ -40,14 +47,15 @@ impl State {
         }
         self.require_pseudonym(&p.pseudonym)?;
         self.conn.execute(
-            &format!("INSERT INTO profiles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            &format!("INSERT INTO profiles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
             params![
                 p.name,
                 p.data_dir.as_os_str().as_bytes(),
                 p.store_url,
                 p.pseudonym,
                 p.client,
-                p.created_at
+                p.created_at,
+                serde_json::to_string(&p.store_options)?
             ],
         )?;
         Ok(())

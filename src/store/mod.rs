@@ -2,8 +2,19 @@
 //!
 //! `file://` is a local folder (writes are fsynced, so "durably stored"
 //! means what it says), `s3://`, `gs://` and `az://` are cloud buckets
-//! configured from the standard environment variables, `memory://` is for
-//! tests. Everything above this module sees only [`Store`].
+//! configured from the standard environment variables and the profile's
+//! [`StoreOptions`], `memory://` is for tests. Everything above this module
+//! sees only [`Store`] and [`StoreError`].
+//!
+//! - `url`: parsing store URLs;
+//! - `options`: `--store-option KEY=VALUE`, the retry policy;
+//! - `cloud`: the S3, GCS and Azure clients and their credential checks;
+//! - `errors`: object_store errors turned into ones a user can act on.
+
+mod cloud;
+mod errors;
+pub mod options;
+pub mod url;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,105 +24,15 @@ use futures::TryStreamExt;
 use object_store::path::Path as ObjPath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutPayload};
 
-use crate::error::ExitKind;
+pub use errors::{redact, StoreError};
+pub use options::StoreOptions;
+pub use url::{Scheme, StoreUrl};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("invalid store URL \"{url}\": {why}")]
-    InvalidUrl { url: String, why: String },
-    #[error("store {url} is not reachable ({detail}); check the address, the network and the credentials")]
-    Unreachable { url: String, detail: String },
-    #[error("object {object} is missing from the store")]
-    Missing { object: String },
-}
-
-impl StoreError {
-    pub fn exit_kind(&self) -> ExitKind {
-        match self {
-            StoreError::InvalidUrl { .. } => ExitKind::Usage,
-            StoreError::Unreachable { .. } => ExitKind::NotReachable,
-            StoreError::Missing { .. } => ExitKind::Integrity,
-        }
-    }
-}
-
-/// The schemes a profile may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
-    File,
-    S3,
-    Gcs,
-    Azure,
-    Memory,
-}
-
-/// A checked store URL: scheme, bucket (or folder) and prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreUrl {
-    pub url: String,
-    pub scheme: Scheme,
-    /// For file://, the folder; for buckets, the bucket name.
-    pub location: String,
-    /// Path prefix inside the bucket (empty for none).
-    pub prefix: String,
-}
-
-impl StoreUrl {
-    pub fn parse(input: &str) -> Result<StoreUrl, StoreError> {
-        let invalid = |why: &str| StoreError::InvalidUrl {
-            url: input.to_string(),
-            why: why.to_string(),
-        };
-        let parsed = url::Url::parse(input).map_err(|e| {
-            invalid(&format!(
-                "{e}; expected e.g. file:///path or s3://bucket/prefix"
-            ))
-        })?;
-        let scheme = match parsed.scheme() {
-            "file" => Scheme::File,
-            "s3" | "s3a" => Scheme::S3,
-            "gs" => Scheme::Gcs,
-            "az" | "azure" | "abfs" | "abfss" => Scheme::Azure,
-            "memory" => Scheme::Memory,
-            other => {
-                return Err(invalid(&format!(
-                    "unknown scheme \"{other}\"; crossing stores are file://, s3://, gs://, az:// (or memory:// for tests)"
-                )))
-            }
-        };
-        let path = parsed.path().trim_matches('/').to_string();
-        let (location, prefix) = match scheme {
-            Scheme::File => {
-                if parsed
-                    .host_str()
-                    .is_some_and(|h| !h.is_empty() && h != "localhost")
-                {
-                    return Err(invalid("a file:// URL needs an absolute path, like file:///home/me/store (three slashes)"));
-                }
-                let path = parsed
-                    .to_file_path()
-                    .map_err(|_| invalid("not a valid absolute file path"))?;
-                (path.to_string_lossy().into_owned(), String::new())
-            }
-            Scheme::Memory => (parsed.host_str().unwrap_or("").to_string(), path),
-            _ => {
-                let bucket = parsed.host_str().unwrap_or("");
-                if bucket.is_empty() {
-                    return Err(invalid(
-                        "the URL names no bucket or container, like s3://my-bucket/prefix",
-                    ));
-                }
-                (bucket.to_string(), path)
-            }
-        };
-        Ok(StoreUrl {
-            url: input.to_string(),
-            scheme,
-            location,
-            prefix,
-        })
-    }
-}
+/// Objects at least this large go up in parts: a failed part is retried
+/// alone, and no single request carries a whole pack.
+pub const MULTIPART_THRESHOLD: usize = 8 * 1024 * 1024;
+/// Part size (S3's minimum for all but the last part is 5 MiB).
+pub const PART_SIZE: usize = 5 * 1024 * 1024;
 
 /// An open store, rooted at the URL's prefix.
 #[derive(Clone, Debug)]
@@ -124,14 +45,11 @@ pub struct Store {
 
 impl Store {
     /// Opens the store named by `url`. `create` makes a missing local folder.
-    pub fn open(url: &str, create: bool) -> anyhow::Result<Store> {
+    pub fn open(url: &str, options: &StoreOptions, create: bool) -> anyhow::Result<Store> {
         let url = StoreUrl::parse(url)?;
-        let unreachable = |e: object_store::Error| StoreError::Unreachable {
-            url: url.url.clone(),
-            detail: e.to_string(),
-        };
         let (inner, local_root): (Arc<dyn ObjectStore>, _) = match url.scheme {
             Scheme::File => {
+                options.validate(Scheme::File)?;
                 let root = PathBuf::from(&url.location);
                 if create {
                     std::fs::create_dir_all(&root).map_err(|e| {
@@ -139,40 +57,22 @@ impl Store {
                     })?;
                 } else if !root.is_dir() {
                     return Err(StoreError::Unreachable {
+                        what: url.what(),
                         url: url.url.clone(),
                         detail: format!("folder {} does not exist", root.display()),
+                        fix: "check that the drive is mounted and the path is right".into(),
                     }
                     .into());
                 }
                 let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
-                    .map_err(unreachable)?;
+                    .map_err(|e| errors::misconfigured(&url, e))?;
                 (Arc::new(fs.with_automatic_cleanup(true)), Some(root))
             }
-            Scheme::Memory => (memory_store(&url.location), None),
-            Scheme::S3 => {
-                let s3 = object_store::aws::AmazonS3Builder::from_env()
-                    .with_bucket_name(&url.location)
-                    .with_retry(retry_config())
-                    .build()
-                    .map_err(unreachable)?;
-                (Arc::new(s3), None)
+            Scheme::Memory => {
+                options.validate(Scheme::Memory)?;
+                (memory_store(&url.location), None)
             }
-            Scheme::Gcs => {
-                let gcs = object_store::gcp::GoogleCloudStorageBuilder::from_env()
-                    .with_bucket_name(&url.location)
-                    .with_retry(retry_config())
-                    .build()
-                    .map_err(unreachable)?;
-                (Arc::new(gcs), None)
-            }
-            Scheme::Azure => {
-                let az = object_store::azure::MicrosoftAzureBuilder::from_env()
-                    .with_container_name(&url.location)
-                    .with_retry(retry_config())
-                    .build()
-                    .map_err(unreachable)?;
-                (Arc::new(az), None)
-            }
+            _ => (cloud::open(&url, options)?, None),
         };
         Ok(Store {
             inner,
@@ -213,22 +113,17 @@ impl Store {
     }
 
     fn error(&self, key: &str, e: object_store::Error) -> anyhow::Error {
-        match e {
-            object_store::Error::NotFound { .. } => StoreError::Missing {
-                object: key.to_string(),
-            }
-            .into(),
-            other => StoreError::Unreachable {
-                url: self.url.url.clone(),
-                detail: format!("{key}: {other}"),
-            }
-            .into(),
-        }
+        errors::classify(&self.url, key, e).into()
     }
 
     /// Writes `key`; when this returns, the object is durably stored.
+    /// crossing writes each name once (packs, indexes and snapshots are
+    /// named by their content), so a retried write is harmless.
     pub async fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
         let path = self.path(key);
+        if data.len() >= MULTIPART_THRESHOLD && self.local_root.is_none() {
+            return self.put_parts(key, &path, data).await;
+        }
         self.inner
             .put(&path, PutPayload::from_bytes(data))
             .await
@@ -236,6 +131,33 @@ impl Store {
         if let Some(root) = &self.local_root {
             sync_local(root, &path)
                 .map_err(|e| anyhow::anyhow!("cannot sync {key} to disk: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// A multipart upload, one part at a time (the caller runs several
+    /// uploads at once); parts are slices of `data`, so nothing is copied.
+    /// An upload that fails is aborted, so that no parts are left billed.
+    async fn put_parts(&self, key: &str, path: &ObjPath, data: Bytes) -> anyhow::Result<()> {
+        let mut upload = self
+            .inner
+            .put_multipart(path)
+            .await
+            .map_err(|e| self.error(key, e))?;
+        let mut result = Ok(());
+        for start in (0..data.len()).step_by(PART_SIZE) {
+            let part = data.slice(start..(start + PART_SIZE).min(data.len()));
+            result = upload.put_part(PutPayload::from_bytes(part)).await;
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            result = upload.complete().await.map(|_| ());
+        }
+        if let Err(e) = result {
+            let _ = upload.abort().await; // best effort: the store may be gone
+            return Err(self.error(key, e));
         }
         Ok(())
     }
@@ -319,19 +241,6 @@ pub struct Listed {
     pub modified_nanos: u32,
 }
 
-/// Retries with exponential backoff on transient errors: up to 10 tries over at most 3 minutes.
-fn retry_config() -> object_store::RetryConfig {
-    object_store::RetryConfig {
-        backoff: object_store::BackoffConfig {
-            init_backoff: std::time::Duration::from_millis(200),
-            max_backoff: std::time::Duration::from_secs(15),
-            base: 2.0,
-        },
-        max_retries: 10,
-        retry_timeout: std::time::Duration::from_secs(180),
-    }
-}
-
 /// One in-memory store per name, shared within the process (tests).
 fn memory_store(name: &str) -> Arc<dyn ObjectStore> {
     use std::collections::HashMap;
@@ -360,31 +269,19 @@ fn sync_local(root: &std::path::Path, path: &ObjPath) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn urls_are_checked() {
-        let u = StoreUrl::parse("s3://bucket/some/prefix/").unwrap();
-        assert_eq!(
-            (u.scheme, u.location.as_str(), u.prefix.as_str()),
-            (Scheme::S3, "bucket", "some/prefix")
-        );
-        let f = StoreUrl::parse("file:///tmp/store").unwrap();
-        assert_eq!(
-            (f.scheme, f.location.as_str()),
-            (Scheme::File, "/tmp/store")
-        );
-        assert_eq!(
-            StoreUrl::parse("az://container").unwrap().scheme,
-            Scheme::Azure
-        );
-        assert_eq!(StoreUrl::parse("gs://b/p").unwrap().scheme, Scheme::Gcs);
-        for bad in [
-            "ftp://x/y",
-            "s3:///nobucket",
-            "file://host/path",
-            "not a url",
-            "/tmp/x",
-        ] {
-            assert!(StoreUrl::parse(bad).is_err(), "{bad} accepted");
-        }
+    #[tokio::test]
+    async fn large_objects_round_trip_in_parts() {
+        let store = Store::open("memory://parts-test/p", &StoreOptions::default(), true).unwrap();
+        let data: Vec<u8> = (0..MULTIPART_THRESHOLD + PART_SIZE + 123)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        store.put("big", Bytes::from(data.clone())).await.unwrap();
+        assert_eq!(store.get("big").await.unwrap(), data);
+        assert_eq!(store.size("big").await.unwrap(), Some(data.len() as u64));
+        let err = store.get("absent").await.unwrap_err();
+        assert!(matches!(
+            err.downcast_ref::<StoreError>(),
+            Some(StoreError::Missing { .. })
+        ));
     }
 }

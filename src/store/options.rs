@@ -1,0 +1,276 @@
+//! Non-secret store settings (`--store-option KEY=VALUE`), kept in a profile.
+//!
+//! Keys are object_store's configuration keys for the URL's cloud (e.g.
+//! `endpoint`, `region`, `allow_http`, `timeout`), plus crossing's own
+//! `retries` and `retry_timeout`. Secrets are refused: they stay in the
+//! environment, so that the state database never holds one.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use object_store::aws::AmazonS3ConfigKey;
+use object_store::azure::AzureConfigKey;
+use object_store::gcp::GoogleConfigKey;
+use serde::{Deserialize, Serialize};
+
+use super::url::Scheme;
+use super::StoreError;
+
+/// Retries after a transient error (connection refused or reset, timeout, 5xx, 429).
+pub const DEFAULT_RETRIES: usize = 10;
+/// No retry starts later than this after a request's first attempt.
+pub const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// KEY=VALUE settings, keys in lower case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StoreOptions(pub BTreeMap<String, String>);
+
+impl StoreOptions {
+    /// Parses `KEY=VALUE` arguments (not yet checked against a scheme).
+    pub fn parse_pairs(pairs: &[String]) -> Result<StoreOptions, StoreError> {
+        let mut map = BTreeMap::new();
+        for pair in pairs {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| StoreError::InvalidOption {
+                    key: pair.clone(),
+                    why: "expected KEY=VALUE, e.g. --store-option endpoint=https://s3.example.net"
+                        .into(),
+                })?;
+            let key = key.trim().to_ascii_lowercase().replace('-', "_");
+            if key.is_empty() {
+                return Err(StoreError::InvalidOption {
+                    key: pair.clone(),
+                    why: "empty key".into(),
+                });
+            }
+            map.insert(key, value.trim().to_string());
+        }
+        Ok(StoreOptions(map))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// These options, with `over`'s values taking precedence.
+    pub fn merged(&self, over: &StoreOptions) -> StoreOptions {
+        let mut map = self.0.clone();
+        map.extend(over.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+        StoreOptions(map)
+    }
+
+    /// Checks every key against the scheme, and refuses secrets.
+    pub fn validate(&self, scheme: Scheme) -> Result<(), StoreError> {
+        for (key, value) in &self.0 {
+            check_key(scheme, key)?;
+            match key.as_str() {
+                "retries" => {
+                    parse_retries(value)?;
+                }
+                "retry_timeout" => {
+                    parse_duration(key, value)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The options that object_store takes (crossing's own removed).
+    pub fn for_builder(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .filter(|(k, _)| !CROSSING_KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Retries with exponential backoff and jitter (object_store's
+    /// decorrelated jitter: each wait is drawn between 0.5 s and 3 times the
+    /// previous one, at most 30 s), `retries` times at most, none started
+    /// after `retry_timeout`. A store that is down is given up on after
+    /// about a minute (5%–95%: 14 s to 2.5 min) per request.
+    pub fn retry_config(&self) -> Result<object_store::RetryConfig, StoreError> {
+        let max_retries = match self.0.get("retries") {
+            Some(v) => parse_retries(v)?,
+            None => DEFAULT_RETRIES,
+        };
+        let retry_timeout = match self.0.get("retry_timeout") {
+            Some(v) => parse_duration("retry_timeout", v)?,
+            None => DEFAULT_RETRY_TIMEOUT,
+        };
+        Ok(object_store::RetryConfig {
+            backoff: object_store::BackoffConfig {
+                init_backoff: Duration::from_millis(500),
+                max_backoff: Duration::from_secs(30),
+                base: 3.0,
+            },
+            max_retries,
+            retry_timeout,
+        })
+    }
+}
+
+impl std::fmt::Display for StoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pairs: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        f.write_str(&pairs.join(" "))
+    }
+}
+
+const CROSSING_KEYS: &[&str] = &["retries", "retry_timeout"];
+
+fn parse_retries(v: &str) -> Result<usize, StoreError> {
+    v.parse::<usize>()
+        .ok()
+        .filter(|n| *n <= 100)
+        .ok_or_else(|| StoreError::InvalidOption {
+            key: "retries".into(),
+            why: format!("\"{v}\" is not a number of retries from 0 to 100"),
+        })
+}
+
+fn parse_duration(key: &str, v: &str) -> Result<Duration, StoreError> {
+    humantime::parse_duration(v).map_err(|e| StoreError::InvalidOption {
+        key: key.into(),
+        why: format!("\"{v}\" is not a duration like 30s or 3m ({e})"),
+    })
+}
+
+fn check_key(scheme: Scheme, key: &str) -> Result<(), StoreError> {
+    if CROSSING_KEYS.contains(&key) {
+        return Ok(());
+    }
+    let refuse = |why: String| {
+        Err(StoreError::InvalidOption {
+            key: key.to_string(),
+            why,
+        })
+    };
+    let secret = |var: &str| {
+        refuse(format!(
+            "this is a secret, and a profile stores no secrets: set {var} in the environment instead"
+        ))
+    };
+    let from_url = || refuse("the store URL names the bucket or container".into());
+    match scheme {
+        Scheme::File | Scheme::Memory => refuse(format!(
+            "{} stores take no options except retries and retry_timeout",
+            if scheme == Scheme::File {
+                "file://"
+            } else {
+                "memory://"
+            }
+        )),
+        Scheme::S3 => match AmazonS3ConfigKey::from_str(key) {
+            Ok(AmazonS3ConfigKey::SecretAccessKey | AmazonS3ConfigKey::AccessKeyId) => {
+                secret("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            }
+            Ok(AmazonS3ConfigKey::Token) => secret("AWS_SESSION_TOKEN"),
+            Ok(AmazonS3ConfigKey::Encryption(_)) if key.contains("customer_key") => {
+                secret("AWS_SSE_CUSTOMER_KEY_BASE64")
+            }
+            Ok(AmazonS3ConfigKey::Bucket) => from_url(),
+            Ok(_) => Ok(()),
+            Err(_) => unknown(key, "S3"),
+        },
+        Scheme::Gcs => match GoogleConfigKey::from_str(key) {
+            Ok(GoogleConfigKey::ServiceAccountKey) => secret("GOOGLE_SERVICE_ACCOUNT_KEY"),
+            Ok(GoogleConfigKey::BearerToken) => secret("GOOGLE_BEARER_TOKEN"),
+            Ok(GoogleConfigKey::Bucket) => from_url(),
+            Ok(_) => Ok(()),
+            Err(_) => unknown(key, "GCS"),
+        },
+        Scheme::Azure => match AzureConfigKey::from_str(key) {
+            Ok(AzureConfigKey::AccessKey) => secret("AZURE_STORAGE_ACCOUNT_KEY"),
+            Ok(AzureConfigKey::SasKey) => secret("AZURE_STORAGE_SAS_TOKEN"),
+            Ok(AzureConfigKey::ClientSecret) => secret("AZURE_CLIENT_SECRET"),
+            Ok(AzureConfigKey::Token) => secret("AZURE_STORAGE_TOKEN"),
+            Ok(AzureConfigKey::EncryptionKey) => secret("AZURE_STORAGE_ENCRYPTION_KEY"),
+            Ok(AzureConfigKey::FabricSessionToken) => secret("AZURE_FABRIC_SESSION_TOKEN"),
+            Ok(AzureConfigKey::ContainerName) => from_url(),
+            Ok(_) => Ok(()),
+            Err(_) => unknown(key, "Azure"),
+        },
+    }
+}
+
+fn unknown(key: &str, cloud: &str) -> Result<(), StoreError> {
+    Err(StoreError::InvalidOption {
+        key: key.to_string(),
+        why: format!(
+            "not a setting of {cloud} stores; see docs/stores.md for the keys (e.g. endpoint, region, allow_http, timeout, retries, retry_timeout)"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(pairs: &[&str]) -> StoreOptions {
+        StoreOptions::parse_pairs(&pairs.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn keys_are_checked_per_cloud_and_secrets_refused() {
+        let s3 = opts(&[
+            "Endpoint=http://127.0.0.1:9000",
+            "region=eu-west-1",
+            "allow-http=true",
+        ]);
+        assert_eq!(s3.0["endpoint"], "http://127.0.0.1:9000");
+        assert!(s3.0.contains_key("allow_http"));
+        s3.validate(Scheme::S3).unwrap();
+        assert!(s3.validate(Scheme::File).is_err());
+        let err = opts(&["secret_access_key=x"])
+            .validate(Scheme::S3)
+            .unwrap_err();
+        assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{err}");
+        let err = opts(&["account_key=x"])
+            .validate(Scheme::Azure)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("AZURE_STORAGE_ACCOUNT_KEY"),
+            "{err}"
+        );
+        let err = opts(&["sas_token=x"]).validate(Scheme::Azure).unwrap_err();
+        assert!(!err.to_string().contains("=x"), "{err}");
+        assert!(opts(&["service_account_key=x"])
+            .validate(Scheme::Gcs)
+            .is_err());
+        assert!(opts(&["bucket=other"]).validate(Scheme::S3).is_err());
+        assert!(opts(&["no_such_key=1"]).validate(Scheme::S3).is_err());
+        opts(&["use_emulator=true", "account_name=dev"])
+            .validate(Scheme::Azure)
+            .unwrap();
+        opts(&["service_account=/etc/key.json"])
+            .validate(Scheme::Gcs)
+            .unwrap();
+        assert!(StoreOptions::parse_pairs(&["novalue".into()]).is_err());
+    }
+
+    #[test]
+    fn retry_policy_is_tunable() {
+        let default = StoreOptions::default().retry_config().unwrap();
+        assert_eq!(
+            (default.max_retries, default.retry_timeout),
+            (DEFAULT_RETRIES, DEFAULT_RETRY_TIMEOUT)
+        );
+        let quick = opts(&["retries=2", "retry_timeout=5s"]);
+        quick.validate(Scheme::File).unwrap();
+        let rc = quick.retry_config().unwrap();
+        assert_eq!(
+            (rc.max_retries, rc.retry_timeout),
+            (2, Duration::from_secs(5))
+        );
+        assert_eq!(quick.for_builder().count(), 0);
+        assert!(opts(&["retries=many"]).validate(Scheme::S3).is_err());
+        assert!(opts(&["retry_timeout=soon"]).validate(Scheme::S3).is_err());
+        let merged = opts(&["retries=1", "region=a"]).merged(&opts(&["region=b"]));
+        assert_eq!(merged.0["region"], "b");
+        assert_eq!(merged.0["retries"], "1");
+    }
+}

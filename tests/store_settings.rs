@@ -1,0 +1,177 @@
+//! Store URLs, options and credentials, checked before any request: these
+//! need no server and always run.
+
+mod cloudkit;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use cloudkit::{crossing, error_line, json};
+
+const PHRASE: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+/// `snapshots` on `url` with `env`: exit 5 and the one error line.
+fn unreachable_line(url: &str, env: &[(&str, &str)]) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let out = crossing(home.path())
+        .env("HOME", home.path()) // no gcloud default credentials
+        .envs(env.iter().copied())
+        .args(["snapshots", "--store", url, "--phrase-file", "-"])
+        .write_stdin(PHRASE)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(5)
+        .get_output()
+        .clone();
+    error_line(&out.stderr)
+}
+
+#[test]
+fn missing_credentials_name_the_bucket_and_the_variables() {
+    let line = unreachable_line("s3://my-bucket/p", &[]);
+    assert!(
+        line.contains("no credentials for S3 bucket \"my-bucket\""),
+        "{line}"
+    );
+    assert!(
+        line.contains("AWS_ACCESS_KEY_ID") && line.contains("AWS_SECRET_ACCESS_KEY"),
+        "{line}"
+    );
+
+    let line = unreachable_line("s3://my-bucket/p", &[("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")]);
+    assert!(
+        line.contains("AWS_SECRET_ACCESS_KEY") && line.contains("\"my-bucket\""),
+        "{line}"
+    );
+
+    let line = unreachable_line("gs://my-bucket", &[]);
+    assert!(
+        line.contains("GCS bucket \"my-bucket\"")
+            && line.contains("GOOGLE_APPLICATION_CREDENTIALS"),
+        "{line}"
+    );
+
+    let line = unreachable_line("az://backups/p", &[]);
+    assert!(
+        line.contains("Azure container \"backups\"") && line.contains("AZURE_STORAGE_ACCOUNT_NAME"),
+        "{line}"
+    );
+
+    let line = unreachable_line("https://myaccount.blob.core.windows.net/backups/p", &[]);
+    assert!(
+        line.contains("Azure container \"backups\"") && line.contains("AZURE_STORAGE_ACCOUNT_KEY"),
+        "{line}"
+    );
+}
+
+#[test]
+fn options_are_checked_kept_and_never_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
+    std::fs::create_dir(&data).unwrap();
+    crossing(&home)
+        .args(["pseudonym", "new"])
+        .assert()
+        .success();
+    let init = |name: &str, url: &str, opts: &[&str]| {
+        let mut cmd = crossing(&home);
+        cmd.args(["init", "--name", name, "--data-dir"])
+            .arg(&data)
+            .args(["--store", url]);
+        for o in opts {
+            cmd.args(["--store-option", o]);
+        }
+        cmd
+    };
+    init(
+        "minio",
+        "s3://backups/me",
+        &[
+            "endpoint=https://minio.example.net:9000",
+            "region=eu-central-1",
+            "retries=4",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(
+        "endpoint=https://minio.example.net:9000",
+    ));
+    let shown = json(crossing(&home).args(["profile", "show", "minio", "--json"]));
+    assert_eq!(
+        shown["store_options"]["endpoint"],
+        "https://minio.example.net:9000"
+    );
+    assert_eq!(shown["store_options"]["region"], "eu-central-1");
+    assert_eq!(shown["store_options"]["retries"], "4");
+
+    // Secrets stay in the environment: refused, and not echoed.
+    for (url, opt, var) in [
+        (
+            "s3://bkt/p",
+            "secret_access_key=s3cr3t-value",
+            "AWS_SECRET_ACCESS_KEY",
+        ),
+        (
+            "s3://bkt/p",
+            "aws_session_token=s3cr3t-value",
+            "AWS_SESSION_TOKEN",
+        ),
+        (
+            "az://ctr/p",
+            "account_key=s3cr3t-value",
+            "AZURE_STORAGE_ACCOUNT_KEY",
+        ),
+        (
+            "az://ctr/p",
+            "sas_token=s3cr3t-value",
+            "AZURE_STORAGE_SAS_TOKEN",
+        ),
+        (
+            "gs://bkt/p",
+            "service_account_key=s3cr3t-value",
+            "GOOGLE_SERVICE_ACCOUNT_KEY",
+        ),
+    ] {
+        init("x", url, &[opt])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(var).and(predicate::str::contains("s3cr3t").not()));
+    }
+    // Keys that are not the cloud's, or malformed, are usage errors.
+    init("x", "s3://bkt/p", &["use_emulator=true"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a setting of S3 stores"));
+    init("x", "file:///tmp/s", &["region=x"]).assert().code(2);
+    init("x", "s3://bkt/p", &["retries=lots"]).assert().code(2);
+    init("x", "s3://bkt/p", &["endpoint"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("KEY=VALUE"));
+    let all = json(crossing(&home).args(["profile", "list", "--json"]));
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        1,
+        "a refused profile was recorded: {all}"
+    );
+
+    // Azure's https form and az://CONTAINER@ACCOUNT are store URLs; other https ones are not.
+    for (name, url) in [
+        ("az1", "https://myaccount.blob.core.windows.net/backups/me"),
+        ("az2", "az://backups@myaccount.blob.core.windows.net/me"),
+    ] {
+        init(name, url, &[]).assert().success();
+    }
+    init("x", "s3://b/p", &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("3 to 63 characters"));
+    init("x", "https://s3.amazonaws.com/bucket", &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--store-option endpoint="));
+    let shown: Value = json(crossing(&home).args(["profile", "show", "az1", "--json"]));
+    assert_eq!(shown["store_options"], serde_json::json!({}));
+}
