@@ -108,9 +108,40 @@ pub fn round_trip(cloud: &Cloud) {
     assert_eq!(report["snapshots"], 2, "{report}");
     let packs = report["packs"].as_u64().unwrap();
     assert!(packs >= 2 && report["packs_read"] == packs, "{report}");
-    // TODO(prune): once `crossing prune` exists, prune the first snapshot here
-    // and check that `check --read-data` still passes and the restore of the
-    // second is byte-for-byte (the prune round trip the cloud issue asks for).
+
+    // Prune: the 20 MiB file leaves the data directory; keeping only the
+    // newest snapshot deletes the packs that held it, in the cloud store.
+    std::fs::remove_file(data.join("big.bin")).unwrap();
+    json(cloud.cmd(&home).args(["backup", "--json"]));
+    let pruned = json(
+        cloud
+            .cmd(&home)
+            .args(["prune", "--keep-last", "1", "--json"]),
+    );
+    assert_eq!(pruned["warm"], true, "{pruned}");
+    assert!(
+        pruned["bytes_deleted"].as_u64().unwrap() >= 20 * MIB as u64,
+        "{pruned}"
+    );
+    let after = json(
+        cloud
+            .cmd(&home)
+            .args(["check", "--read-data", "--json", "--phrase-file"])
+            .arg(&phrase),
+    );
+    assert_eq!(after["problems"], Value::Array(vec![]), "{after}");
+    assert_eq!(after["snapshots"], 1, "{after}");
+    let again = tmp.path().join("restored-after-prune");
+    cloud
+        .cmd(&device)
+        .args(["restore", "--store", &url, "--data-dir"])
+        .arg(&again)
+        .arg("--phrase-file")
+        .arg(&phrase)
+        .args(&options)
+        .assert()
+        .success();
+    tree::assert_same(&data, &again);
 }
 
 /// Missing, wrong or misdirected settings: exit 5, one line, naming the
