@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)')
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
+            [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
+            [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -254,6 +256,29 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'crossing;wipe' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose data directory to destroy')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every profile''s data directory')
+            [CompletionResult]::new('--keep-state', '--keep-state', [CompletionResultType]::ParameterName, 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too')
+            [CompletionResult]::new('--thorough', '--thorough', [CompletionResultType]::ParameterName, 'Afterwards fill the free space of each filesystem and churn its journal (slow)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be destroyed and change nothing')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;destroy-aside' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'crossing;generate-assets' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root: man/ and completions/ are written below it')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
@@ -271,6 +296,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)')
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
+            [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
+            [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -326,6 +353,12 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;help;check' {
+            break
+        }
+        'crossing;help;wipe' {
+            break
+        }
+        'crossing;help;destroy-aside' {
             break
         }
         'crossing;help;generate-assets' {

@@ -22,6 +22,9 @@ _crossing() {
             crossing,check)
                 cmd="crossing__subcmd__check"
                 ;;
+            crossing,destroy-aside)
+                cmd="crossing__subcmd__destroy__subcmd__aside"
+                ;;
             crossing,generate-assets)
                 cmd="crossing__subcmd__generate__subcmd__assets"
                 ;;
@@ -43,11 +46,17 @@ _crossing() {
             crossing,snapshots)
                 cmd="crossing__subcmd__snapshots"
                 ;;
+            crossing,wipe)
+                cmd="crossing__subcmd__wipe"
+                ;;
             crossing__subcmd__help,backup)
                 cmd="crossing__subcmd__help__subcmd__backup"
                 ;;
             crossing__subcmd__help,check)
                 cmd="crossing__subcmd__help__subcmd__check"
+                ;;
+            crossing__subcmd__help,destroy-aside)
+                cmd="crossing__subcmd__help__subcmd__destroy__subcmd__aside"
                 ;;
             crossing__subcmd__help,generate-assets)
                 cmd="crossing__subcmd__help__subcmd__generate__subcmd__assets"
@@ -69,6 +78,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,snapshots)
                 cmd="crossing__subcmd__help__subcmd__snapshots"
+                ;;
+            crossing__subcmd__help,wipe)
+                cmd="crossing__subcmd__help__subcmd__wipe"
                 ;;
             crossing__subcmd__help__subcmd__profile,list)
                 cmd="crossing__subcmd__help__subcmd__profile__subcmd__list"
@@ -161,7 +173,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +258,24 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__destroy__subcmd__aside)
+            opts="-q -h --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__generate__subcmd__assets)
             opts="-q -h --out --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -269,7 +299,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +327,20 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__destroy__subcmd__aside)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -507,6 +551,20 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__snapshots)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__wipe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -980,6 +1038,28 @@ _crossing() {
                     return 0
                     ;;
                 --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__wipe)
+            opts="-q -h --profile --all --keep-state --thorough --dry-run --yes --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

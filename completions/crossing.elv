@@ -32,6 +32,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
+            cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -223,6 +225,27 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;wipe'= {
+            cand --profile 'The profile whose data directory to destroy'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --all 'Every profile''s data directory'
+            cand --keep-state 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too'
+            cand --thorough 'Afterwards fill the free space of each filesystem and churn its journal (slow)'
+            cand --dry-run 'List what would be destroyed and change nothing'
+            cand --yes 'Do not ask for confirmation (needed without a terminal)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;destroy-aside'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;generate-assets'= {
             cand --out 'The repository root: man/ and completions/ are written below it'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
@@ -239,6 +262,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
+            cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -279,6 +304,10 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;snapshots'= {
         }
         &'crossing;help;check'= {
+        }
+        &'crossing;help;wipe'= {
+        }
+        &'crossing;help;destroy-aside'= {
         }
         &'crossing;help;generate-assets'= {
         }

@@ -35,6 +35,8 @@ complete -c crossing -n "__fish_crossing_needs_command" -f -a "backup" -d 'Write
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "snapshots" -d 'List the snapshots in a store'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "wipe" -d 'Destroy a profile\'s data directory and crossing\'s own state, file by file (see docs/wipe.md)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "destroy-aside" -d 'The detached half of an emergency wipe: destroys directories renamed aside'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -145,19 +147,34 @@ complete -c crossing -n "__fish_crossing_using_subcommand check" -l read-data -d
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l profile -d 'The profile whose data directory to destroy' -r
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l all -d 'Every profile\'s data directory'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l keep-state -d 'Keep crossing\'s home (state database, caches, locks); by default it is destroyed too'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l thorough -d 'Afterwards fill the free space of each filesystem and churn its journal (slow)'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l dry-run -d 'List what would be destroyed and change nothing'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand destroy-aside" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand destroy-aside" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand destroy-aside" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l out -d 'The repository root: man/ and completions/ are written below it' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "wipe" -d 'Destroy a profile\'s data directory and crossing\'s own state, file by file (see docs/wipe.md)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "destroy-aside" -d 'The detached half of an emergency wipe: destroys directories renamed aside'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check wipe destroy-aside generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "new" -d 'Make a fresh recovery phrase and show it once, with the pseudonym\'s ID'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "import" -d 'Import a pseudonym from its existing recovery phrase'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "list" -d 'List pseudonyms (public data only)'

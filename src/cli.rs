@@ -65,6 +65,13 @@ pub enum Command {
     /// Verify a repository: structure, or with --read-data every byte.
     Check(CheckArgs),
 
+    /// Destroy a profile's data directory and crossing's own state, file by file (see docs/wipe.md).
+    Wipe(WipeArgs),
+
+    /// The detached half of an emergency wipe: destroys directories renamed aside.
+    #[command(hide = true)]
+    DestroyAside(DestroyAsideArgs),
+
     /// Write man pages and shell completions (for packagers and the repository itself).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -243,6 +250,42 @@ pub struct CheckArgs {
     pub phrase_file: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WipeArgs {
+    /// The profile whose data directory to destroy.
+    #[arg(
+        long,
+        env = "CROSSING_PROFILE",
+        default_value = "default",
+        conflicts_with = "all"
+    )]
+    pub profile: String,
+    /// Every profile's data directory.
+    #[arg(long)]
+    pub all: bool,
+    /// Keep crossing's home (state database, caches, locks); by default it is destroyed too.
+    #[arg(long)]
+    pub keep_state: bool,
+    /// Afterwards fill the free space of each filesystem and churn its journal (slow).
+    #[arg(long)]
+    pub thorough: bool,
+    /// List what would be destroyed and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (needed without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyAsideArgs {
+    /// Directories renamed aside by an emergency wipe.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

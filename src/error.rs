@@ -104,6 +104,9 @@ pub fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
         if let Some(e) = cause.downcast_ref::<crate::lock::LockError>() {
             return e.exit_kind();
         }
+        if let Some(e) = cause.downcast_ref::<crate::wipe::WipeError>() {
+            return e.exit_kind();
+        }
     }
     ExitKind::Failure
 }

@@ -19,3 +19,4 @@ pub mod setup;
 pub mod snapshot;
 pub mod state;
 pub mod store;
+pub mod wipe;

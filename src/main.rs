@@ -30,6 +30,8 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Restore(args) => commands::restore::run(ctx, args)?,
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),
+        Command::Wipe(args) => commands::wipe::run(ctx, args)?,
+        Command::DestroyAside(args) => commands::emergency::destroy_aside(&args.paths)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }
     Ok(0)

@@ -22,5 +22,8 @@ fn committed_assets_are_fresh() {
             }
         }
     }
-    assert!(stale.is_empty(), "stale assets, run `cargo run --release -- generate-assets --out .`: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale assets, run `cargo run --release -- generate-assets --out .`: {stale:?}"
+    );
 }

@@ -9,7 +9,10 @@ use serde_json::Value;
 
 fn crossing(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("crossing").unwrap();
-    cmd.arg("--home").arg(home).env_remove("CROSSING_PHRASE_FILE").env_remove("CROSSING_STORE");
+    cmd.arg("--home")
+        .arg(home)
+        .env_remove("CROSSING_PHRASE_FILE")
+        .env_remove("CROSSING_STORE");
     cmd
 }
 
@@ -18,7 +21,8 @@ fn json(cmd: &mut Command) -> Value {
     serde_json::from_slice(&out).unwrap()
 }
 
-const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+const ABANDON: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 #[test]
 fn pseudonym_lifecycle() {
@@ -30,7 +34,15 @@ fn pseudonym_lifecycle() {
     let id = created["pseudonym"]["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("05") && id.len() == 66);
 
-    let long = json(crossing(h).args(["pseudonym", "new", "--name", "bob", "--words", "24", "--json"]));
+    let long = json(crossing(h).args([
+        "pseudonym",
+        "new",
+        "--name",
+        "bob",
+        "--words",
+        "24",
+        "--json",
+    ]));
     assert_eq!(long["phrase"].as_str().unwrap().split(' ').count(), 24);
 
     // The human form shows the phrase once, with a warning.
@@ -38,15 +50,30 @@ fn pseudonym_lifecycle() {
         .args(["pseudonym", "new", "--name", "carol"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("never shown again").and(predicate::str::contains("ID: 05")));
+        .stdout(
+            predicate::str::contains("never shown again").and(predicate::str::contains("ID: 05")),
+        );
 
     let list = json(crossing(h).args(["pseudonym", "list", "--json"]));
-    let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["alice", "bob", "carol"]);
 
     // No secret in list/show output; the phrase is nowhere in the state.
-    let listing = crossing(h).args(["pseudonym", "list", "--json"]).output().unwrap().stdout;
-    let shown = crossing(h).args(["pseudonym", "show", "alice", "--json"]).output().unwrap().stdout;
+    let listing = crossing(h)
+        .args(["pseudonym", "list", "--json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let shown = crossing(h)
+        .args(["pseudonym", "show", "alice", "--json"])
+        .output()
+        .unwrap()
+        .stdout;
     for out in [&listing, &shown] {
         let text = String::from_utf8_lossy(out);
         assert!(!text.contains(phrase));
@@ -54,14 +81,37 @@ fn pseudonym_lifecycle() {
     }
     let db = std::fs::read(h.join("state.db")).unwrap();
     assert!(!contains(&db, phrase.as_bytes()));
-    assert_eq!(json(crossing(h).args(["pseudonym", "show", "alice", "--json"]))["id"], id.as_str());
+    assert_eq!(
+        json(crossing(h).args(["pseudonym", "show", "alice", "--json"]))["id"],
+        id.as_str()
+    );
 
     // Names are unique; unknown names are errors.
-    crossing(h).args(["pseudonym", "new", "--name", "alice"]).assert().code(9).stderr(predicate::str::contains("exists already"));
-    crossing(h).args(["pseudonym", "show", "nobody"]).assert().failure().stderr(predicate::str::contains("no pseudonym named"));
-    crossing(h).args(["pseudonym", "remove", "bob"]).assert().success();
-    crossing(h).args(["pseudonym", "remove", "bob"]).assert().failure();
-    assert_eq!(json(crossing(h).args(["pseudonym", "list", "--json"])).as_array().unwrap().len(), 2);
+    crossing(h)
+        .args(["pseudonym", "new", "--name", "alice"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("exists already"));
+    crossing(h)
+        .args(["pseudonym", "show", "nobody"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no pseudonym named"));
+    crossing(h)
+        .args(["pseudonym", "remove", "bob"])
+        .assert()
+        .success();
+    crossing(h)
+        .args(["pseudonym", "remove", "bob"])
+        .assert()
+        .failure();
+    assert_eq!(
+        json(crossing(h).args(["pseudonym", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -72,7 +122,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 fn import_checks_the_phrase_and_stores_nothing_on_error() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let bad_word = ABANDON.replacen("abandon", "abandonn", 1).replacen("abandon abandon", "abandon abandom", 1);
+    let bad_word = ABANDON.replacen("abandon", "abandonn", 1).replacen(
+        "abandon abandon",
+        "abandon abandom",
+        1,
+    );
     crossing(h)
         .args(["pseudonym", "import", "--phrase-file", "-"])
         .write_stdin(bad_word)
@@ -92,12 +146,22 @@ fn import_checks_the_phrase_and_stores_nothing_on_error() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("2 words"));
-    assert_eq!(json(crossing(h).args(["pseudonym", "list", "--json"])).as_array().unwrap().len(), 0);
+    assert_eq!(
+        json(crossing(h).args(["pseudonym", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 
     // From a file, then the same phrase again is refused.
     let file = h.join("phrase.txt");
     std::fs::write(&file, format!("  {}\n", ABANDON.to_uppercase())).unwrap();
-    crossing(h).args(["pseudonym", "import", "--phrase-file"]).arg(&file).assert().success();
+    crossing(h)
+        .args(["pseudonym", "import", "--phrase-file"])
+        .arg(&file)
+        .assert()
+        .success();
     crossing(h)
         .args(["pseudonym", "import", "--name", "again", "--phrase-file"])
         .arg(&file)
@@ -114,7 +178,10 @@ fn no_terminal_and_no_phrase_file_fails_at_once() {
         .timeout(std::time::Duration::from_secs(20))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not a terminal").and(predicate::str::contains("--phrase-file")));
+        .stderr(
+            predicate::str::contains("not a terminal")
+                .and(predicate::str::contains("--phrase-file")),
+        );
 }
 
 #[test]
@@ -131,16 +198,31 @@ fn state_is_private() {
 fn corrupt_or_newer_state_is_reported_not_replaced() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    std::fs::write(h.join("state.db"), b"this is not a database, but somebody's file").unwrap();
-    crossing(h).args(["pseudonym", "list"]).assert().code(8).stderr(predicate::str::contains("corrupt"));
-    assert_eq!(std::fs::read(h.join("state.db")).unwrap(), b"this is not a database, but somebody's file");
+    std::fs::write(
+        h.join("state.db"),
+        b"this is not a database, but somebody's file",
+    )
+    .unwrap();
+    crossing(h)
+        .args(["pseudonym", "list"])
+        .assert()
+        .code(8)
+        .stderr(predicate::str::contains("corrupt"));
+    assert_eq!(
+        std::fs::read(h.join("state.db")).unwrap(),
+        b"this is not a database, but somebody's file"
+    );
 
     std::fs::remove_file(h.join("state.db")).unwrap();
     crossing(h).args(["pseudonym", "list"]).assert().success();
     let conn = rusqlite::Connection::open(h.join("state.db")).unwrap();
     conn.pragma_update(None, "user_version", 999).unwrap();
     drop(conn);
-    crossing(h).args(["pseudonym", "list"]).assert().code(8).stderr(predicate::str::contains("newer crossing"));
+    crossing(h)
+        .args(["pseudonym", "list"])
+        .assert()
+        .code(8)
+        .stderr(predicate::str::contains("newer crossing"));
 }
 
 #[test]
@@ -152,8 +234,17 @@ fn profiles() {
     let store = format!("file://{}/store", home.path().display());
 
     // No pseudonym yet: init says how to make one.
-    crossing(&h).args(["init", "--data-dir"]).arg(&data).args(["--store", &store]).assert().failure().stderr(predicate::str::contains("pseudonym new"));
-    crossing(&h).args(["pseudonym", "new", "--name", "me"]).assert().success();
+    crossing(&h)
+        .args(["init", "--data-dir"])
+        .arg(&data)
+        .args(["--store", &store])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("pseudonym new"));
+    crossing(&h)
+        .args(["pseudonym", "new", "--name", "me"])
+        .assert()
+        .success();
     crossing(&h)
         .args(["init", "--data-dir"])
         .arg(&data)
@@ -161,9 +252,19 @@ fn profiles() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown scheme \"ftp\""));
-    for url in [store.as_str(), "s3://bucket/prefix", "gs://bucket", "az://container/p"] {
+    for url in [
+        store.as_str(),
+        "s3://bucket/prefix",
+        "gs://bucket",
+        "az://container/p",
+    ] {
         let name = url.split(':').next().unwrap();
-        crossing(&h).args(["init", "--name", name, "--data-dir"]).arg(&data).args(["--store", url]).assert().success();
+        crossing(&h)
+            .args(["init", "--name", name, "--data-dir"])
+            .arg(&data)
+            .args(["--store", url])
+            .assert()
+            .success();
     }
     let list = json(crossing(&h).args(["profile", "list", "--json"]));
     assert_eq!(list.as_array().unwrap().len(), 4);
@@ -171,11 +272,27 @@ fn profiles() {
     assert_eq!(shown["store_url"], "s3://bucket/prefix");
     assert_eq!(shown["pseudonym"], "me");
     assert_eq!(shown["data_dir"], data.to_str().unwrap());
-    crossing(&h).args(["init", "--name", "s3", "--data-dir"]).arg(&data).args(["--store", &store]).assert().code(9);
+    crossing(&h)
+        .args(["init", "--name", "s3", "--data-dir"])
+        .arg(&data)
+        .args(["--store", &store])
+        .assert()
+        .code(9);
     // A pseudonym in use cannot be removed.
-    crossing(&h).args(["pseudonym", "remove", "me"]).assert().code(9).stderr(predicate::str::contains("used by profile"));
-    crossing(&h).args(["profile", "remove", "s3"]).assert().success();
-    crossing(&h).args(["profile", "show", "s3"]).assert().failure().stderr(predicate::str::contains("no profile named"));
+    crossing(&h)
+        .args(["pseudonym", "remove", "me"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("used by profile"));
+    crossing(&h)
+        .args(["profile", "remove", "s3"])
+        .assert()
+        .success();
+    crossing(&h)
+        .args(["profile", "show", "s3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no profile named"));
 
     // --client fills in the client's usual directory.
     let fake_home = home.path().join("user");
@@ -183,9 +300,17 @@ fn profiles() {
         crossing(&h)
             .env("HOME", &fake_home)
             .env("XDG_CONFIG_HOME", fake_home.join(".config"))
-            .args(["init", "--name", "sess", "--client", "session", "--store", &store, "--json"]),
+            .args([
+                "init", "--name", "sess", "--client", "session", "--store", &store, "--json",
+            ]),
     );
-    assert!(shown["data_dir"].as_str().unwrap().ends_with(".config/Session"), "{shown}");
+    assert!(
+        shown["data_dir"]
+            .as_str()
+            .unwrap()
+            .ends_with(".config/Session"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -195,8 +320,19 @@ fn every_visible_command_has_help() {
     let help = String::from_utf8(help).unwrap();
     assert!(help.contains("EXIT CODES"));
     assert!(!help.contains("generate-assets"));
-    for cmd in ["pseudonym", "init", "profile", "backup", "restore", "snapshots", "check"] {
+    for cmd in [
+        "pseudonym",
+        "init",
+        "profile",
+        "backup",
+        "restore",
+        "snapshots",
+        "check",
+    ] {
         assert!(help.contains(cmd), "{cmd} missing from --help");
-        crossing(home.path()).args([cmd, "--help"]).assert().success();
+        crossing(home.path())
+            .args([cmd, "--help"])
+            .assert()
+            .success();
     }
 }

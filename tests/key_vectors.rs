@@ -5,7 +5,11 @@ use crossing::keys::{labels, Phrase};
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/keys.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/keys.json"
+    ))
+    .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -22,19 +26,35 @@ fn every_vector_derives_the_same_public_values() {
     let v = vectors();
     let list = v["vectors"].as_array().unwrap();
     assert!(list.len() >= 3);
-    assert!(list.iter().any(|t| t["phrase"].as_str().unwrap().ends_with("abandon about")));
+    assert!(list
+        .iter()
+        .any(|t| t["phrase"].as_str().unwrap().ends_with("abandon about")));
     for t in list {
         let phrase = Phrase::parse(t["phrase"].as_str().unwrap()).unwrap();
-        assert_eq!(hex::encode(*phrase.master_seed()), t["master_seed"], "{}", t["phrase"]);
+        assert_eq!(
+            hex::encode(*phrase.master_seed()),
+            t["master_seed"],
+            "{}",
+            t["phrase"]
+        );
         let keys = phrase.derive();
         let public = keys.public();
         assert_eq!(public.id, t["id"].as_str().unwrap());
         assert_eq!(public.id.len(), 66);
         assert_eq!(public.ed25519_public, t["ed25519_public"].as_str().unwrap());
-        assert_eq!(public.backup_recipient, t["backup_recipient"].as_str().unwrap());
+        assert_eq!(
+            public.backup_recipient,
+            t["backup_recipient"].as_str().unwrap()
+        );
         assert_eq!(public.locator, t["locator"].as_str().unwrap());
-        assert_eq!(hex::encode(public.dedup_key.0), t["dedup_key"].as_str().unwrap());
-        assert_eq!(keys.backup_identity().to_public().to_string(), public.backup_recipient);
+        assert_eq!(
+            hex::encode(public.dedup_key.0),
+            t["dedup_key"].as_str().unwrap()
+        );
+        assert_eq!(
+            keys.backup_identity().to_public().to_string(),
+            public.backup_recipient
+        );
     }
 }
 
@@ -45,7 +65,17 @@ fn the_binary_reports_the_vector_values() {
     let home = tempfile::tempdir().unwrap();
     let out = assert_cmd::Command::cargo_bin("crossing")
         .unwrap()
-        .args(["--home", home.path().to_str().unwrap(), "pseudonym", "import", "--name", "v", "--phrase-file", "-", "--json"])
+        .args([
+            "--home",
+            home.path().to_str().unwrap(),
+            "pseudonym",
+            "import",
+            "--name",
+            "v",
+            "--phrase-file",
+            "-",
+            "--json",
+        ])
         .write_stdin(t["phrase"].as_str().unwrap())
         .assert()
         .success()

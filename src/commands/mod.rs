@@ -4,10 +4,12 @@
 pub mod assets;
 pub mod backup;
 pub mod check;
+pub mod emergency;
 pub mod profile;
 pub mod pseudonym;
 pub mod restore;
 pub mod snapshots;
+pub mod wipe;
 
 use std::path::PathBuf;
 

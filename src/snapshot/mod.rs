@@ -222,7 +222,12 @@ pub fn backup(
             Kind::Dir => dirs += 1,
             Kind::Symlink => symlinks += 1,
             Kind::File => {
-                let Some(reader::ReadFile { chunks, size, fingerprint }) = contents.remove(&idx) else {
+                let Some(reader::ReadFile {
+                    chunks,
+                    size,
+                    fingerprint,
+                }) = contents.remove(&idx)
+                else {
                     continue;
                 };
                 files += 1;

@@ -97,7 +97,14 @@ pub fn plan(
         });
         match unchanged {
             Some(c) => {
-                reused.insert(i, ReadFile { chunks: c.chunks.clone(), size: fp.size, fingerprint: fp });
+                reused.insert(
+                    i,
+                    ReadFile {
+                        chunks: c.chunks.clone(),
+                        size: fp.size,
+                        fingerprint: fp,
+                    },
+                );
             }
             None => jobs.push(Job::Plain(i)),
         }
