@@ -33,6 +33,10 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
+            cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
+            cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
+            cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
+            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -239,6 +243,122 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;duress'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Set the app PIN and a duress code (each asked twice, without echo)'
+            cand status 'Show what is set (needs the PIN)'
+            cand clear 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;duress;set'= {
+            cand --max-failures 'Wipe after N consecutive wrong codes (at least 3; off by default)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --no-duress-code 'Set only a PIN (the duress slot is filled with random bytes all the same)'
+            cand --stdin 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress;status'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress;clear'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress;help'= {
+            cand set 'Set the app PIN and a duress code (each asked twice, without echo)'
+            cand status 'Show what is set (needs the PIN)'
+            cand clear 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;duress;help;set'= {
+        }
+        &'crossing;duress;help;status'= {
+        }
+        &'crossing;duress;help;clear'= {
+        }
+        &'crossing;duress;help;help'= {
+        }
+        &'crossing;unlock'= {
+            cand --profile 'On a duress code, wipe only this profile''s data directory (and crossing''s home); by default every profile''s'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input (the rest is left to COMMAND)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand clear 'Disarm the switch'
+            cand check 'For cron: wipe if the time is up, else record the time that passed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;deadman;set'= {
+            cand --after 'after'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;clear'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;check'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;help'= {
+            cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand clear 'Disarm the switch'
+            cand check 'For cron: wipe if the time is up, else record the time that passed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;deadman;help;set'= {
+        }
+        &'crossing;deadman;help;clear'= {
+        }
+        &'crossing;deadman;help;check'= {
+        }
+        &'crossing;deadman;help;help'= {
+        }
+        &'crossing;checkin'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;destroy-aside'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand -q 'Print nothing but errors'
@@ -263,6 +383,10 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
+            cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
+            cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
+            cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
+            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -306,6 +430,32 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;check'= {
         }
         &'crossing;help;wipe'= {
+        }
+        &'crossing;help;duress'= {
+            cand set 'Set the app PIN and a duress code (each asked twice, without echo)'
+            cand status 'Show what is set (needs the PIN)'
+            cand clear 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+        }
+        &'crossing;help;duress;set'= {
+        }
+        &'crossing;help;duress;status'= {
+        }
+        &'crossing;help;duress;clear'= {
+        }
+        &'crossing;help;unlock'= {
+        }
+        &'crossing;help;deadman'= {
+            cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand clear 'Disarm the switch'
+            cand check 'For cron: wipe if the time is up, else record the time that passed'
+        }
+        &'crossing;help;deadman;set'= {
+        }
+        &'crossing;help;deadman;clear'= {
+        }
+        &'crossing;help;deadman;check'= {
+        }
+        &'crossing;help;checkin'= {
         }
         &'crossing;help;destroy-aside'= {
         }

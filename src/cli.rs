@@ -68,6 +68,20 @@ pub enum Command {
     /// Destroy a profile's data directory and crossing's own state, file by file (see docs/wipe.md).
     Wipe(WipeArgs),
 
+    /// Set, show or clear the unlock gate's PIN, duress code and failure limit.
+    #[command(subcommand)]
+    Duress(DuressCommand),
+
+    /// The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same.
+    Unlock(UnlockArgs),
+
+    /// A dead-man switch: wipe when nobody checked in for a while.
+    #[command(subcommand)]
+    Deadman(DeadmanCommand),
+
+    /// Check in: resets the dead-man switch (every correct `unlock` does too).
+    Checkin,
+
     /// The detached half of an emergency wipe: destroys directories renamed aside.
     #[command(hide = true)]
     DestroyAside(DestroyAsideArgs),
@@ -279,6 +293,67 @@ pub struct WipeArgs {
     pub yes: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuressCommand {
+    /// Set the app PIN and a duress code (each asked twice, without echo).
+    Set {
+        /// Set only a PIN (the duress slot is filled with random bytes all the same).
+        #[arg(long)]
+        no_duress_code: bool,
+        /// Wipe after N consecutive wrong codes (at least 3; off by default).
+        #[arg(long, value_name = "N")]
+        max_failures: Option<u32>,
+        /// Read the codes as lines of standard input: the current PIN if one is
+        /// set, the PIN twice, then the duress code twice.
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Show what is set (needs the PIN).
+    Status {
+        /// Read the PIN as a line of standard input.
+        #[arg(long)]
+        stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the PIN, the duress code and the failure limit (needs the PIN).
+    Clear {
+        /// Read the PIN as a line of standard input.
+        #[arg(long)]
+        stdin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// On a duress code, wipe only this profile's data directory (and crossing's
+    /// home); by default every profile's.
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
+    /// Read the PIN as a line of standard input (the rest is left to COMMAND).
+    #[arg(long)]
+    pub stdin: bool,
+    /// The client to run once unlocked, with its arguments (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadmanCommand {
+    /// Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h).
+    Set {
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        after: std::time::Duration,
+    },
+    /// Disarm the switch.
+    Clear,
+    /// For cron: wipe if the time is up, else record the time that passed.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

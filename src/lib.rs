@@ -9,6 +9,8 @@
 
 pub mod cli;
 pub mod commands;
+pub mod deadman;
+pub mod duress;
 pub mod error;
 pub mod keys;
 pub mod lock;

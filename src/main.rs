@@ -31,6 +31,10 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),
         Command::Wipe(args) => commands::wipe::run(ctx, args)?,
+        Command::Duress(cmd) => commands::duress::run(ctx, cmd)?,
+        Command::Unlock(args) => commands::unlock::run(ctx, args)?,
+        Command::Deadman(cmd) => commands::deadman::run(ctx, cmd)?,
+        Command::Checkin => commands::deadman::checkin(ctx)?,
         Command::DestroyAside(args) => commands::emergency::destroy_aside(&args.paths)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }

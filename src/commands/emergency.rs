@@ -102,3 +102,16 @@ pub fn pending_aside(dir: &Path) -> Vec<PathBuf> {
         })
         .unwrap_or_default()
 }
+
+/// Destroys everything now, but keeps the unlock gate (PIN, duress code,
+/// failure limit; failures reset): the user can still open the (now empty)
+/// client, and whoever holds the device sees the gate unchanged.
+pub fn now_keeping_gate(ctx: &Context) -> anyhow::Result<Report> {
+    let gate = crate::duress::Gate::load(&ctx.home).ok().flatten();
+    let report = now(&all_targets(ctx))?;
+    if let Some(mut gate) = gate {
+        gate.failures = 0;
+        gate.save(&ctx.home)?;
+    }
+    Ok(report)
+}

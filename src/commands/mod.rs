@@ -4,11 +4,14 @@
 pub mod assets;
 pub mod backup;
 pub mod check;
+pub mod deadman;
+pub mod duress;
 pub mod emergency;
 pub mod profile;
 pub mod pseudonym;
 pub mod restore;
 pub mod snapshots;
+pub mod unlock;
 pub mod wipe;
 
 use std::path::PathBuf;

@@ -62,6 +62,22 @@ const MIGRATIONS: &[&str] = &[
         packs BLOB NOT NULL,
         PRIMARY KEY (locator, snapshot)
     );",
+    // 3: the dead-man switch and the remote-wipe arming (one row each at most).
+    "CREATE TABLE deadman (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        after_secs INTEGER NOT NULL,
+        elapsed_ms INTEGER NOT NULL,
+        anchor_wall INTEGER NOT NULL,
+        anchor_boot_id TEXT NOT NULL,
+        anchor_boottime_ms INTEGER NOT NULL
+    );
+    CREATE TABLE remote_wipe (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        store_url TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        commitment BLOB NOT NULL,
+        armed_at INTEGER NOT NULL
+    );",
 ];
 
 pub fn current() -> i64 {

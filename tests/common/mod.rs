@@ -74,12 +74,16 @@ impl Setup {
         crossing(&self.home)
     }
 
-    /// Waits (bounded) until no directory renamed aside is left next to the
-    /// home and the data directory: the detached destruction has finished.
+    /// Waits (bounded) until the sandbox holds only `home` (if it exists)
+    /// and `store`: the detached destruction has finished.
     pub fn wait_for_detached_destruction(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let left = aside_dirs(self.dir.path());
+            let left: Vec<String> = std::fs::read_dir(self.dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "home" && n != "store")
+                .collect();
             if left.is_empty() {
                 return;
             }
