@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
             [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
             [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too)')
+            [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -411,6 +412,83 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'crossing;remote-wipe' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;remote-wipe;arm' {
+            [CompletionResult]::new('--friend', '--friend', [CompletionResultType]::ParameterName, 'The friend''s pseudonym ID (05…); your phrase is asked once, not kept')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel (any store URL crossing supports)')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Instead, print a random secret for a friend without crossing''s keys')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;send' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'store')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;check' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;disarm' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;help' {
+            [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;remote-wipe;help;arm' {
+            break
+        }
+        'crossing;remote-wipe;help;send' {
+            break
+        }
+        'crossing;remote-wipe;help;check' {
+            break
+        }
+        'crossing;remote-wipe;help;disarm' {
+            break
+        }
+        'crossing;remote-wipe;help;help' {
+            break
+        }
         'crossing;destroy-aside' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -441,6 +519,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
             [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
             [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too)')
+            [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -536,6 +615,25 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;help;checkin' {
+            break
+        }
+        'crossing;help;remote-wipe' {
+            [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            break
+        }
+        'crossing;help;remote-wipe;arm' {
+            break
+        }
+        'crossing;help;remote-wipe;send' {
+            break
+        }
+        'crossing;help;remote-wipe;check' {
+            break
+        }
+        'crossing;help;remote-wipe;disarm' {
             break
         }
         'crossing;help;destroy-aside' {

@@ -49,6 +49,9 @@ _crossing() {
             crossing,pseudonym)
                 cmd="crossing__subcmd__pseudonym"
                 ;;
+            crossing,remote-wipe)
+                cmd="crossing__subcmd__remote__subcmd__wipe"
+                ;;
             crossing,restore)
                 cmd="crossing__subcmd__restore"
                 ;;
@@ -142,6 +145,9 @@ _crossing() {
             crossing__subcmd__help,pseudonym)
                 cmd="crossing__subcmd__help__subcmd__pseudonym"
                 ;;
+            crossing__subcmd__help,remote-wipe)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe"
+                ;;
             crossing__subcmd__help,restore)
                 cmd="crossing__subcmd__help__subcmd__restore"
                 ;;
@@ -195,6 +201,18 @@ _crossing() {
                 ;;
             crossing__subcmd__help__subcmd__pseudonym,show)
                 cmd="crossing__subcmd__help__subcmd__pseudonym__subcmd__show"
+                ;;
+            crossing__subcmd__help__subcmd__remote__subcmd__wipe,arm)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__arm"
+                ;;
+            crossing__subcmd__help__subcmd__remote__subcmd__wipe,check)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__check"
+                ;;
+            crossing__subcmd__help__subcmd__remote__subcmd__wipe,disarm)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__disarm"
+                ;;
+            crossing__subcmd__help__subcmd__remote__subcmd__wipe,send)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send"
                 ;;
             crossing__subcmd__profile,help)
                 cmd="crossing__subcmd__profile__subcmd__help"
@@ -256,6 +274,36 @@ _crossing() {
             crossing__subcmd__pseudonym__subcmd__help,show)
                 cmd="crossing__subcmd__pseudonym__subcmd__help__subcmd__show"
                 ;;
+            crossing__subcmd__remote__subcmd__wipe,arm)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__arm"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe,check)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__check"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe,disarm)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__disarm"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe,help)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe,send)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__send"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,arm)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__arm"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,check)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__check"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,disarm)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__disarm"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,help)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__help"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,send)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__send"
+                ;;
             *)
                 ;;
         esac
@@ -263,7 +311,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin remote-wipe destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,7 +747,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin remote-wipe destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,6 +1097,76 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__pseudonym__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe)
+            opts="arm send check disarm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__arm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__disarm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1509,6 +1627,208 @@ _crossing() {
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe)
+            opts="-q -h --home --quiet --help arm send check disarm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__arm)
+            opts="-q -h --friend --token --store --phrase-file --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --friend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__check)
+            opts="-q -h --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__disarm)
+            opts="-q -h --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help)
+            opts="arm send check disarm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__arm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__disarm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__send)
+            opts="-q -h --to --token --store --phrase-file --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

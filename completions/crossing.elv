@@ -37,6 +37,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -359,6 +360,72 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;remote-wipe'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
+            cand send 'As the friend: write the wipe request into the channel'
+            cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
+            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;remote-wipe;arm'= {
+            cand --friend 'The friend''s pseudonym ID (05…); your phrase is asked once, not kept'
+            cand --store 'The store that carries the channel (any store URL crossing supports)'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --token 'Instead, print a random secret for a friend without crossing''s keys'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;send'= {
+            cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
+            cand --token 'The token the user''s `arm --token` printed'
+            cand --store 'store'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;check'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;disarm'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;help'= {
+            cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
+            cand send 'As the friend: write the wipe request into the channel'
+            cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
+            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;remote-wipe;help;arm'= {
+        }
+        &'crossing;remote-wipe;help;send'= {
+        }
+        &'crossing;remote-wipe;help;check'= {
+        }
+        &'crossing;remote-wipe;help;disarm'= {
+        }
+        &'crossing;remote-wipe;help;help'= {
+        }
         &'crossing;destroy-aside'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand -q 'Print nothing but errors'
@@ -387,6 +454,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -456,6 +524,20 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;deadman;check'= {
         }
         &'crossing;help;checkin'= {
+        }
+        &'crossing;help;remote-wipe'= {
+            cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
+            cand send 'As the friend: write the wipe request into the channel'
+            cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
+            cand disarm 'Forget the arming on this device and remove its channel object'
+        }
+        &'crossing;help;remote-wipe;arm'= {
+        }
+        &'crossing;help;remote-wipe;send'= {
+        }
+        &'crossing;help;remote-wipe;check'= {
+        }
+        &'crossing;help;remote-wipe;disarm'= {
         }
         &'crossing;help;destroy-aside'= {
         }

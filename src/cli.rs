@@ -82,6 +82,10 @@ pub enum Command {
     /// Check in: resets the dead-man switch (every correct `unlock` does too).
     Checkin,
 
+    /// Let a trusted friend wipe this device remotely, through an object store.
+    #[command(subcommand)]
+    RemoteWipe(RemoteWipeCommand),
+
     /// The detached half of an emergency wipe: destroys directories renamed aside.
     #[command(hide = true)]
     DestroyAside(DestroyAsideArgs),
@@ -354,6 +358,46 @@ pub enum DeadmanCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteWipeCommand {
+    /// Arm this device: derive a secret shared with a friend (or make a token).
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["friend", "token"])))]
+    Arm {
+        /// The friend's pseudonym ID (05…); your phrase is asked once, not kept.
+        #[arg(long, value_name = "FRIEND_ID")]
+        friend: Option<String>,
+        /// Instead, print a random secret for a friend without crossing's keys.
+        #[arg(long)]
+        token: bool,
+        /// The store that carries the channel (any store URL crossing supports).
+        #[arg(long, value_name = "URL")]
+        store: String,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+    },
+    /// As the friend: write the wipe request into the channel.
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "token"])))]
+    Send {
+        /// The user's pseudonym ID (05…); your own phrase is asked for.
+        #[arg(long, value_name = "USER_ID")]
+        to: Option<String>,
+        /// The token the user's `arm --token` printed.
+        #[arg(long, value_name = "T")]
+        token: Option<String>,
+        #[arg(long, value_name = "URL")]
+        store: String,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+    },
+    /// For cron (and the start of every backup): wipe if the friend sent the request.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the arming on this device and remove its channel object.
+    Disarm,
 }
 
 #[derive(Debug, Args)]

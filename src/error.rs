@@ -113,6 +113,9 @@ pub fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
         if let Some(e) = cause.downcast_ref::<crate::duress::GateError>() {
             return e.exit_kind();
         }
+        if cause.is::<crate::remote_wipe::ProtocolError>() {
+            return ExitKind::Usage;
+        }
     }
     ExitKind::Failure
 }

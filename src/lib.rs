@@ -15,6 +15,7 @@ pub mod error;
 pub mod keys;
 pub mod lock;
 pub mod prompt;
+pub mod remote_wipe;
 pub mod repo;
 pub mod restore;
 pub mod setup;

@@ -13,6 +13,20 @@ use crate::{lock, setup};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     let state = ctx.state()?;
+    // A remote wipe request comes first: a device told to wipe must not
+    // spend time (or bandwidth) on a backup. An unreachable channel is not
+    // a trigger and does not stop the backup.
+    match super::remote_wipe::check_channel(ctx, &state, false, false) {
+        Ok(Some(report)) => {
+            eprintln!("crossing: a remote wipe request was found: data destroyed, no backup made");
+            super::wipe::finish(&report)?;
+            return Ok(0);
+        }
+        Ok(None) => {}
+        Err(e) => ctx.warn(format!(
+            "remote wipe: could not check the channel ({e:#}); backing up anyway"
+        )),
+    }
     let profile = resolve_profile(ctx, &state, &args)?;
     let _lock = lock::acquire(&ctx.home, &format!("profile-{}", profile.name))?;
     let pseudonym = state.require_pseudonym(&profile.pseudonym)?;

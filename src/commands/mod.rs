@@ -9,6 +9,7 @@ pub mod duress;
 pub mod emergency;
 pub mod profile;
 pub mod pseudonym;
+pub mod remote_wipe;
 pub mod restore;
 pub mod snapshots;
 pub mod unlock;
