@@ -28,6 +28,9 @@ _crossing() {
             crossing,deadman)
                 cmd="crossing__subcmd__deadman"
                 ;;
+            crossing,depart)
+                cmd="crossing__subcmd__depart"
+                ;;
             crossing,destroy-aside)
                 cmd="crossing__subcmd__destroy__subcmd__aside"
                 ;;
@@ -123,6 +126,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,deadman)
                 cmd="crossing__subcmd__help__subcmd__deadman"
+                ;;
+            crossing__subcmd__help,depart)
+                cmd="crossing__subcmd__help__subcmd__depart"
                 ;;
             crossing__subcmd__help,destroy-aside)
                 cmd="crossing__subcmd__help__subcmd__destroy__subcmd__aside"
@@ -311,7 +317,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin remote-wipe destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +566,28 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__depart)
+            opts="-q -h --profile --thorough --yes --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__destroy__subcmd__aside)
             opts="-q -h --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -747,7 +775,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin remote-wipe destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -847,6 +875,20 @@ _crossing() {
         crossing__subcmd__help__subcmd__deadman__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__depart)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
@@ -360,6 +361,17 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;depart'= {
+            cand --profile 'The profile to back up and wipe'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --thorough 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)'
+            cand --yes 'Do not ask before wiping (needed without a terminal)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;remote-wipe'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand -q 'Print nothing but errors'
@@ -454,6 +466,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
@@ -524,6 +537,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;deadman;check'= {
         }
         &'crossing;help;checkin'= {
+        }
+        &'crossing;help;depart'= {
         }
         &'crossing;help;remote-wipe'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'

@@ -82,6 +82,9 @@ pub enum Command {
     /// Check in: resets the dead-man switch (every correct `unlock` does too).
     Checkin,
 
+    /// Before a crossing: back up, verify the snapshot is complete in the store, then wipe.
+    Depart(DepartArgs),
+
     /// Let a trusted friend wipe this device remotely, through an object store.
     #[command(subcommand)]
     RemoteWipe(RemoteWipeCommand),
@@ -398,6 +401,21 @@ pub enum RemoteWipeCommand {
     },
     /// Forget the arming on this device and remove its channel object.
     Disarm,
+}
+
+#[derive(Debug, Args)]
+pub struct DepartArgs {
+    /// The profile to back up and wipe.
+    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`).
+    #[arg(long)]
+    pub thorough: bool,
+    /// Do not ask before wiping (needed without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -35,6 +35,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Unlock(args) => commands::unlock::run(ctx, args)?,
         Command::Deadman(cmd) => commands::deadman::run(ctx, cmd)?,
         Command::Checkin => commands::deadman::checkin(ctx)?,
+        Command::Depart(args) => commands::depart::run(ctx, args)?,
         Command::RemoteWipe(cmd) => commands::remote_wipe::run(ctx, cmd)?,
         Command::DestroyAside(args) => commands::emergency::destroy_aside(&args.paths)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,

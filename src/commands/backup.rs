@@ -29,30 +29,10 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     }
     let profile = resolve_profile(ctx, &state, &args)?;
     let _lock = lock::acquire(&ctx.home, &format!("profile-{}", profile.name))?;
-    let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
-    let keys = pseudonym.keys();
-    let store = Store::open(&profile.store_url, true)?;
-    let repo = Repo::new(store, &keys.locator);
-    let tmp_dir = ctx.home.join("tmp");
-    crate::state::create_private_dir(&tmp_dir)?;
-    let rt = runtime()?;
     let expires_at = args
         .expire_after
         .map(|d| crate::state::now_unix() + d.as_secs() as i64);
-    let summary = snapshot::backup(
-        &state,
-        &repo,
-        rt.handle(),
-        BackupRequest {
-            profile: &profile.name,
-            data_dir: &profile.data_dir,
-            keys: &keys,
-            tags: args.tags,
-            expires_at,
-            tmp_dir,
-            progress: progress_bar(ctx, args.json, "backup"),
-        },
-    )?;
+    let summary = snapshot_profile(ctx, &state, &profile, args.tags, expires_at, args.json)?;
     for w in &summary.warnings {
         ctx.warn(w);
     }
@@ -82,6 +62,38 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
         eprintln!("  {}: {}", s.path, s.reason);
     }
     Ok(ExitKind::Partial.code())
+}
+
+/// One snapshot of `profile` (the caller holds the profile's lock).
+pub fn snapshot_profile(
+    ctx: &Context,
+    state: &State,
+    profile: &Profile,
+    tags: Vec<String>,
+    expires_at: Option<i64>,
+    json: bool,
+) -> anyhow::Result<snapshot::BackupSummary> {
+    let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
+    let keys = pseudonym.keys();
+    let store = Store::open(&profile.store_url, true)?;
+    let repo = Repo::new(store, &keys.locator);
+    let tmp_dir = ctx.home.join("tmp");
+    crate::state::create_private_dir(&tmp_dir)?;
+    let rt = runtime()?;
+    snapshot::backup(
+        state,
+        &repo,
+        rt.handle(),
+        BackupRequest {
+            profile: &profile.name,
+            data_dir: &profile.data_dir,
+            keys: &keys,
+            tags,
+            expires_at,
+            tmp_dir,
+            progress: progress_bar(ctx, json, "backup"),
+        },
+    )
 }
 
 /// The named profile, or on first use (`--data-dir` and `--store`) a new one,

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod backup;
 pub mod check;
 pub mod deadman;
+pub mod depart;
 pub mod duress;
 pub mod emergency;
 pub mod profile;

@@ -233,8 +233,9 @@ pub fn backup(
                 files += 1;
                 bytes += size;
                 entry.size = size;
-                referenced.extend(entry.chunk_ids());
                 entry.chunks = chunks.clone();
+                // After `chunks` is set: the snapshot's packs are recorded from these.
+                referenced.extend(entry.chunk_ids());
                 new_cache.push((
                     f.rel.clone(),
                     CachedFile {

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::State;
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
@@ -264,5 +264,27 @@ impl State {
         self.conn
             .execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
         Ok(())
+    }
+}
+
+impl State {
+    /// The packs a snapshot this device wrote needs (recorded at backup time).
+    pub fn snapshot_packs(
+        &self,
+        locator: &str,
+        snapshot: &str,
+    ) -> anyhow::Result<Option<Vec<String>>> {
+        let packs: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT packs FROM cache_snapshots WHERE locator = ?1 AND snapshot = ?2",
+                params![locator, snapshot],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match packs {
+            Some(json) => Some(serde_json::from_slice(&json)?),
+            None => None,
+        })
     }
 }
