@@ -31,29 +31,114 @@ pub fn free_bytes(dir: &Path) -> u64 {
 
 /// Fills the free space of `dir`'s filesystem with random bytes, syncs, and
 /// removes the filler. Returns the bytes written.
+///
+/// One large file first; then small files, because ext4 keeps free blocks
+/// preallocated for small files (locality-group preallocation) that a
+/// large file never receives. ext4 also keeps a reserve pool of free blocks
+/// (2% of the filesystem, at most 4096 clusters) that ordinary writes never
+/// get; as root, the pool is opened for the small files and restored as
+/// soon as the filler is removed (see docs/wipe.md).
 pub fn fill(dir: &Path, on_bytes: &mut dyn FnMut(u64)) -> std::io::Result<u64> {
-    let path = dir.join(hidden_name());
-    let result = fill_file(&path, on_bytes);
-    let removed = fs::remove_file(&path);
+    // Blocks freed in a transaction that has not committed yet cannot be
+    // allocated again (ext4, jbd2): commit the wipe's deletions first.
+    syncfs(dir)?;
+    let work = dir.join(hidden_name());
+    fs::create_dir(&work)?;
+    let mut rng = rand::rngs::StdRng::from_rng(rand::rngs::OsRng).map_err(std::io::Error::other)?;
+    let mut pool = None;
+    let result = fill_file(&work.join("0"), usize::MAX, &mut rng, on_bytes).and_then(|big| {
+        pool = ReservePool::open(dir);
+        Ok(big + fill_small_files(&work, &mut rng, on_bytes)?)
+    });
+    let removed = fs::remove_dir_all(&work);
     sync_dir(dir);
+    let _ = syncfs(dir);
+    drop(pool);
     let written = result?;
     removed?;
     Ok(written)
 }
 
-fn fill_file(path: &Path, on_bytes: &mut dyn FnMut(u64)) -> std::io::Result<u64> {
+fn fill_small_files(
+    work: &Path,
+    rng: &mut rand::rngs::StdRng,
+    on_bytes: &mut dyn FnMut(u64),
+) -> std::io::Result<u64> {
+    let block = statvfs(work).map(|s| s.block as usize).unwrap_or(4096);
+    let mut written = 0;
+    for n in 1..=MAX_SMALL_FILES {
+        let w = match fill_file(&work.join(n.to_string()), 8 * block, rng, on_bytes) {
+            Ok(w) => w,
+            Err(e) if is_full(&e) => 0, // no inode (or block) left for another file
+            Err(e) => return Err(e),
+        };
+        written += w;
+        if w == 0 {
+            break;
+        }
+    }
+    syncfs(work)?;
+    Ok(written)
+}
+
+/// ext4's reserve pool, lowered to zero while it lives (root only; the
+/// setting is the kernel's, in sysfs, and a mount resets it anyway).
+struct ReservePool {
+    path: PathBuf,
+    old: String,
+}
+
+impl ReservePool {
+    #[cfg(target_os = "linux")]
+    fn open(dir: &Path) -> Option<ReservePool> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 || statvfs(dir)?.fs_type != EXT4_MAGIC {
+            return None;
+        }
+        let path = PathBuf::from(format!(
+            "/sys/fs/ext4/{}/reserved_clusters",
+            block_device_name(dir)?
+        ));
+        let old = fs::read_to_string(&path).ok()?.trim().to_string();
+        fs::write(&path, "0").ok()?;
+        Some(ReservePool { path, old })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open(_dir: &Path) -> Option<ReservePool> {
+        None
+    }
+}
+
+impl Drop for ReservePool {
+    fn drop(&mut self) {
+        let _ = fs::write(&self.path, &self.old);
+    }
+}
+
+/// Small files at most (bounded, in case a filesystem never says "full").
+const MAX_SMALL_FILES: usize = 1 << 20;
+
+/// Writes random bytes into a new file until `limit` or a full disk, then
+/// syncs it. Returns the bytes that landed.
+fn fill_file(
+    path: &Path,
+    limit: usize,
+    rng: &mut rand::rngs::StdRng,
+    on_bytes: &mut dyn FnMut(u64),
+) -> std::io::Result<u64> {
     let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
-    let mut rng = rand::rngs::StdRng::from_rng(rand::rngs::OsRng).map_err(std::io::Error::other)?;
     let mut buf = vec![0u8; BLOCK];
-    let mut written = 0u64;
+    let mut written = 0usize;
     // Large writes first, then ever smaller ones for the last partial blocks.
-    let mut size = BLOCK;
-    loop {
-        rng.fill_bytes(&mut buf[..size]);
-        match file.write(&buf[..size]) {
+    let mut size = BLOCK.min(limit);
+    while written < limit {
+        let size_now = size.min(limit - written);
+        rng.fill_bytes(&mut buf[..size_now]);
+        match file.write(&buf[..size_now]) {
             Ok(0) => break,
             Ok(n) => {
-                written += n as u64;
+                written += n;
                 on_bytes(n as u64);
             }
             Err(e) if is_full(&e) => {
@@ -68,7 +153,7 @@ fn fill_file(path: &Path, on_bytes: &mut dyn FnMut(u64)) -> std::io::Result<u64>
     // Delayed allocation can report a full disk only at sync time.
     match file.sync_all() {
         Err(e) if !is_full(&e) => Err(e),
-        _ => Ok(written),
+        _ => Ok(written as u64),
     }
 }
 
@@ -222,9 +307,7 @@ fn jbd2_journal_blocks(_dev: u64) -> Option<u64> {
 /// kernels: a quarter) of the journal: 4 N over-estimates it safely.
 #[cfg(target_os = "linux")]
 fn jbd2_journal_blocks(dev: u64) -> Option<u64> {
-    let (major, minor) = (libc::major(dev), libc::minor(dev));
-    let sys = fs::canonicalize(format!("/sys/dev/block/{major}:{minor}")).ok()?;
-    let name = sys.file_name()?.to_string_lossy().into_owned();
+    let name = device_name(dev)?;
     let info = fs::read_to_string(format!("/proc/fs/jbd2/{name}-8/info")).ok()?;
     let line = info.lines().find(|l| l.contains("each up to"))?;
     let n: u64 = line
@@ -235,6 +318,19 @@ fn jbd2_journal_blocks(dev: u64) -> Option<u64> {
         .parse()
         .ok()?;
     Some(n * 4)
+}
+
+/// The kernel's name of the block device holding `dir` ("vda", "loop0").
+#[cfg(target_os = "linux")]
+fn block_device_name(dir: &Path) -> Option<String> {
+    device_name(fs::metadata(dir).ok()?.dev())
+}
+
+#[cfg(target_os = "linux")]
+fn device_name(dev: u64) -> Option<String> {
+    let (major, minor) = (libc::major(dev), libc::minor(dev));
+    let sys = fs::canonicalize(format!("/sys/dev/block/{major}:{minor}")).ok()?;
+    Some(sys.file_name()?.to_string_lossy().into_owned())
 }
 
 struct Vfs {

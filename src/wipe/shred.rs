@@ -87,9 +87,13 @@ fn overwrite(path: &Path, dev: u64, progress: &mut Progress<'_>) -> std::io::Res
         return Err(std::io::Error::other("changed while being wiped"));
     }
     let len = meta.len();
+    // The last block's slack (past the end of the file) may hold older data.
+    let block = meta.blksize().max(512);
+    let end = len.div_ceil(block) * block;
     let mut rng = rand::rngs::StdRng::from_rng(rand::rngs::OsRng).map_err(std::io::Error::other)?;
     let mut buf = vec![0u8; BLOCK];
-    for (start, end) in data_extents(&file, len) {
+    for (start, stop) in data_extents(&file, len) {
+        let end = if stop >= len { end } else { stop };
         file.seek(SeekFrom::Start(start))?;
         let mut pos = start;
         while pos < end {
