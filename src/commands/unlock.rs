@@ -10,6 +10,7 @@
 //! and the same code keeps working.
 
 use std::os::unix::process::CommandExt;
+use std::time::{Duration, Instant};
 
 use super::{emergency, Context};
 use crate::cli::UnlockArgs;
@@ -43,6 +44,18 @@ pub fn targets_for(ctx: &Context, profile: Option<&str>) -> Vec<Target> {
     super::wipe::targets(ctx, known.as_slice(), false)
 }
 
+/// How long after the hash check both the PIN and the duress path return:
+/// each one's disk writes (a few fsyncs, renames) take less on a working
+/// disk, so both end at the same moment and timing tells nothing. Measured
+/// in benches/unlock.rs, figures in docs/duress.md.
+const SETTLE: Duration = Duration::from_millis(40);
+
+fn settle(since: Instant) {
+    if let Some(rest) = SETTLE.checked_sub(since.elapsed()) {
+        std::thread::sleep(rest);
+    }
+}
+
 /// A gate that let the code through, as the PIN's (the fresh one after a duress code).
 pub struct Passed {
     pub gate: Gate,
@@ -59,10 +72,12 @@ pub fn authenticate(
     targets: &[Target],
 ) -> anyhow::Result<Passed> {
     let check = gate.check(code);
+    let checked = Instant::now();
     if check.pin {
         gate.failures = 0;
         gate.save(&ctx.home)?;
         super::deadman::checkin_quietly(ctx);
+        settle(checked);
         return Ok(Passed { gate, check });
     }
     if check.duress {
@@ -70,6 +85,7 @@ pub fn authenticate(
         // Whatever fails here must not show: the adversary is watching.
         let _ = emergency::aside_and_detach(targets);
         fresh.save(&ctx.home)?;
+        settle(checked);
         return Ok(Passed {
             gate: fresh,
             check: check.as_pin(),
