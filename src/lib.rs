@@ -4,6 +4,9 @@
 //! Layers, top to bottom (nothing below calls up):
 //! - `cli`, `commands`: argument definitions and one orchestrator per command;
 //! - `snapshot` (walk and back up), `restore`, `setup`;
+//! - protections: `wipe` (destruction and its guard rails), `duress` (the
+//!   unlock gate's file), `deadman` (elapsed-time accounting), `remote_wipe`
+//!   (the protocol);
 //! - `repo` (the on-store format: packs, indexes, snapshot manifests);
 //! - `store` (object_store by URL), `state` (SQLite), `keys`, `prompt`, `lock`.
 

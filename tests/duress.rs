@@ -323,3 +323,21 @@ fn the_failure_limit_wipes_after_n_consecutive_wrong_codes_only() {
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
+
+#[test]
+fn a_directory_a_duress_code_could_not_wipe_is_reported_when_setting_it() {
+    let s = Setup::new();
+    let real = s.dir.path().join("real");
+    std::fs::rename(&s.data, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &s.data).unwrap();
+    s.cmd()
+        .args(["duress", "set", "--stdin"])
+        .write_stdin(format!("{PIN}\n{PIN}\n{DURESS}\n{DURESS}\n"))
+        .assert()
+        .code(9)
+        .stderr(
+            predicate::str::contains("symbolic link")
+                .and(predicate::str::contains("nothing was set")),
+        );
+    assert!(!s.home.join("gate").exists());
+}

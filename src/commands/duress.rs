@@ -97,6 +97,12 @@ fn set(
         )?)
     };
     duress::validate(&pin, code.as_deref().map(|c| c.as_str()))?;
+    // Learn now, not under duress, if a configured directory cannot be wiped.
+    crate::wipe::plan(&targets_for(ctx, None)).map_err(|e| {
+        anyhow::Error::new(e).context(
+            "a duress code or the failure limit could not destroy a configured directory, so nothing was set",
+        )
+    })?;
     Gate::new(&pin, code.as_deref().map(|c| c.as_str()), max_failures).save(&ctx.home)?;
     ctx.say(format!(
         "PIN set{}{}. Put `crossing unlock -- CLIENT` in front of your client.",

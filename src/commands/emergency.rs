@@ -8,7 +8,7 @@
 //!   unlock gate returns as fast as after a normal unlock.
 
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 
 use super::Context;
@@ -88,19 +88,6 @@ fn spawn_destroyer(paths: &[PathBuf]) -> anyhow::Result<()> {
 pub fn destroy_aside(paths: &[PathBuf]) -> anyhow::Result<()> {
     let report = wipe::destroy_aside(paths)?;
     super::wipe::finish(&report)
-}
-
-/// Whether `dir` still holds directories renamed aside (tests and benchmarks
-/// wait for the detached destruction with this).
-pub fn pending_aside(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| wipe::aside::is_aside_name(p))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Destroys everything now, but keeps the unlock gate (PIN, duress code,
