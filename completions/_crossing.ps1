@@ -36,6 +36,14 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Forget snapshots outside a retention policy or past --expire-after, and delete their data')
+            [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
+            [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
+            [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
+            [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too)')
+            [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe')
+            [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
+            [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -276,6 +284,254 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'crossing;wipe' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose data directory to destroy')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every profile''s data directory')
+            [CompletionResult]::new('--keep-state', '--keep-state', [CompletionResultType]::ParameterName, 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too')
+            [CompletionResult]::new('--thorough', '--thorough', [CompletionResultType]::ParameterName, 'Afterwards fill the free space of each filesystem and churn its journal (slow)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be destroyed and change nothing')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;duress' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set the app PIN and a duress code (each asked twice, without echo)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is set (needs the PIN)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove the PIN, the duress code and the failure limit (needs the PIN)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;duress;set' {
+            [CompletionResult]::new('--max-failures', '--max-failures', [CompletionResultType]::ParameterName, 'Wipe after N consecutive wrong codes (at least 3; off by default)')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--no-duress-code', '--no-duress-code', [CompletionResultType]::ParameterName, 'Set only a PIN (the duress slot is filled with random bytes all the same)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;duress;status' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the PIN as a line of standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;duress;clear' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the PIN as a line of standard input')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;duress;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set the app PIN and a duress code (each asked twice, without echo)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is set (needs the PIN)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove the PIN, the duress code and the failure limit (needs the PIN)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;duress;help;set' {
+            break
+        }
+        'crossing;duress;help;status' {
+            break
+        }
+        'crossing;duress;help;clear' {
+            break
+        }
+        'crossing;duress;help;help' {
+            break
+        }
+        'crossing;unlock' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'On a duress code, wipe only this profile''s data directory (and crossing''s home); by default every profile''s')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the PIN as a line of standard input (the rest is left to COMMAND)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;deadman' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;deadman;set' {
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'after')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;deadman;clear' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;deadman;check' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;deadman;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;deadman;help;set' {
+            break
+        }
+        'crossing;deadman;help;clear' {
+            break
+        }
+        'crossing;deadman;help;check' {
+            break
+        }
+        'crossing;deadman;help;help' {
+            break
+        }
+        'crossing;checkin' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;depart' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to back up and wipe')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--thorough', '--thorough', [CompletionResultType]::ParameterName, 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before wiping (needed without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;remote-wipe;arm' {
+            [CompletionResult]::new('--friend', '--friend', [CompletionResultType]::ParameterName, 'The friend''s pseudonym ID (05…); your phrase is asked once, not kept')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel (any store URL crossing supports)')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Instead, print a random secret for a friend without crossing''s keys')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;send' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'store')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;check' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;disarm' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;help' {
+            [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crossing;remote-wipe;help;arm' {
+            break
+        }
+        'crossing;remote-wipe;help;send' {
+            break
+        }
+        'crossing;remote-wipe;help;check' {
+            break
+        }
+        'crossing;remote-wipe;help;disarm' {
+            break
+        }
+        'crossing;remote-wipe;help;help' {
+            break
+        }
+        'crossing;destroy-aside' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'crossing;generate-assets' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root: man/ and completions/ are written below it')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
@@ -294,6 +550,14 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Forget snapshots outside a retention policy or past --expire-after, and delete their data')
+            [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
+            [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
+            [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
+            [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too)')
+            [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe')
+            [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
+            [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -352,6 +616,70 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;help;prune' {
+            break
+        }
+        'crossing;help;wipe' {
+            break
+        }
+        'crossing;help;duress' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set the app PIN and a duress code (each asked twice, without echo)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is set (needs the PIN)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove the PIN, the duress code and the failure limit (needs the PIN)')
+            break
+        }
+        'crossing;help;duress;set' {
+            break
+        }
+        'crossing;help;duress;status' {
+            break
+        }
+        'crossing;help;duress;clear' {
+            break
+        }
+        'crossing;help;unlock' {
+            break
+        }
+        'crossing;help;deadman' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
+            break
+        }
+        'crossing;help;deadman;set' {
+            break
+        }
+        'crossing;help;deadman;clear' {
+            break
+        }
+        'crossing;help;deadman;check' {
+            break
+        }
+        'crossing;help;checkin' {
+            break
+        }
+        'crossing;help;depart' {
+            break
+        }
+        'crossing;help;remote-wipe' {
+            [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            break
+        }
+        'crossing;help;remote-wipe;arm' {
+            break
+        }
+        'crossing;help;remote-wipe;send' {
+            break
+        }
+        'crossing;help;remote-wipe;check' {
+            break
+        }
+        'crossing;help;remote-wipe;disarm' {
+            break
+        }
+        'crossing;help;destroy-aside' {
             break
         }
         'crossing;help;generate-assets' {

@@ -33,6 +33,14 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+            cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
+            cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
+            cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
+            cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
+            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
+            cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
+            cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -244,6 +252,220 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;wipe'= {
+            cand --profile 'The profile whose data directory to destroy'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --all 'Every profile''s data directory'
+            cand --keep-state 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too'
+            cand --thorough 'Afterwards fill the free space of each filesystem and churn its journal (slow)'
+            cand --dry-run 'List what would be destroyed and change nothing'
+            cand --yes 'Do not ask for confirmation (needed without a terminal)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Set the app PIN and a duress code (each asked twice, without echo)'
+            cand status 'Show what is set (needs the PIN)'
+            cand clear 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;duress;set'= {
+            cand --max-failures 'Wipe after N consecutive wrong codes (at least 3; off by default)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --no-duress-code 'Set only a PIN (the duress slot is filled with random bytes all the same)'
+            cand --stdin 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress;status'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress;clear'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;duress;help'= {
+            cand set 'Set the app PIN and a duress code (each asked twice, without echo)'
+            cand status 'Show what is set (needs the PIN)'
+            cand clear 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;duress;help;set'= {
+        }
+        &'crossing;duress;help;status'= {
+        }
+        &'crossing;duress;help;clear'= {
+        }
+        &'crossing;duress;help;help'= {
+        }
+        &'crossing;unlock'= {
+            cand --profile 'On a duress code, wipe only this profile''s data directory (and crossing''s home); by default every profile''s'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input (the rest is left to COMMAND)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand clear 'Disarm the switch'
+            cand check 'For cron: wipe if the time is up, else record the time that passed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;deadman;set'= {
+            cand --after 'after'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;clear'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;check'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;help'= {
+            cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand clear 'Disarm the switch'
+            cand check 'For cron: wipe if the time is up, else record the time that passed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;deadman;help;set'= {
+        }
+        &'crossing;deadman;help;clear'= {
+        }
+        &'crossing;deadman;help;check'= {
+        }
+        &'crossing;deadman;help;help'= {
+        }
+        &'crossing;checkin'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;depart'= {
+            cand --profile 'The profile to back up and wipe'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --thorough 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)'
+            cand --yes 'Do not ask before wiping (needed without a terminal)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
+            cand send 'As the friend: write the wipe request into the channel'
+            cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
+            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;remote-wipe;arm'= {
+            cand --friend 'The friend''s pseudonym ID (05…); your phrase is asked once, not kept'
+            cand --store 'The store that carries the channel (any store URL crossing supports)'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --token 'Instead, print a random secret for a friend without crossing''s keys'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;send'= {
+            cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
+            cand --token 'The token the user''s `arm --token` printed'
+            cand --store 'store'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;check'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;disarm'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;help'= {
+            cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
+            cand send 'As the friend: write the wipe request into the channel'
+            cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
+            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;remote-wipe;help;arm'= {
+        }
+        &'crossing;remote-wipe;help;send'= {
+        }
+        &'crossing;remote-wipe;help;check'= {
+        }
+        &'crossing;remote-wipe;help;disarm'= {
+        }
+        &'crossing;remote-wipe;help;help'= {
+        }
+        &'crossing;destroy-aside'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;generate-assets'= {
             cand --out 'The repository root: man/ and completions/ are written below it'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
@@ -261,6 +483,14 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+            cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
+            cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
+            cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
+            cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
+            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
+            cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
+            cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -303,6 +533,52 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;check'= {
         }
         &'crossing;help;prune'= {
+        }
+        &'crossing;help;wipe'= {
+        }
+        &'crossing;help;duress'= {
+            cand set 'Set the app PIN and a duress code (each asked twice, without echo)'
+            cand status 'Show what is set (needs the PIN)'
+            cand clear 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+        }
+        &'crossing;help;duress;set'= {
+        }
+        &'crossing;help;duress;status'= {
+        }
+        &'crossing;help;duress;clear'= {
+        }
+        &'crossing;help;unlock'= {
+        }
+        &'crossing;help;deadman'= {
+            cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand clear 'Disarm the switch'
+            cand check 'For cron: wipe if the time is up, else record the time that passed'
+        }
+        &'crossing;help;deadman;set'= {
+        }
+        &'crossing;help;deadman;clear'= {
+        }
+        &'crossing;help;deadman;check'= {
+        }
+        &'crossing;help;checkin'= {
+        }
+        &'crossing;help;depart'= {
+        }
+        &'crossing;help;remote-wipe'= {
+            cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
+            cand send 'As the friend: write the wipe request into the channel'
+            cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
+            cand disarm 'Forget the arming on this device and remove its channel object'
+        }
+        &'crossing;help;remote-wipe;arm'= {
+        }
+        &'crossing;help;remote-wipe;send'= {
+        }
+        &'crossing;help;remote-wipe;check'= {
+        }
+        &'crossing;help;remote-wipe;disarm'= {
+        }
+        &'crossing;help;destroy-aside'= {
         }
         &'crossing;help;generate-assets'= {
         }

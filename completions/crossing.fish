@@ -36,6 +36,14 @@ complete -c crossing -n "__fish_crossing_needs_command" -f -a "restore" -d 'Rest
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "snapshots" -d 'List the snapshots in a store'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "prune" -d 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "wipe" -d 'Destroy a profile\'s data directory and crossing\'s own state, file by file (see docs/wipe.md)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "duress" -d 'Set, show or clear the unlock gate\'s PIN, duress code and failure limit'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "unlock" -d 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "deadman" -d 'A dead-man switch: wipe when nobody checked in for a while'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "checkin" -d 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "depart" -d 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "remote-wipe" -d 'Let a trusted friend wipe this device remotely, through an object store'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "destroy-aside" -d 'The detached half of an emergency wipe: destroys directories renamed aside'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and not __fish_seen_subcommand_from new import list show remove help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -162,20 +170,138 @@ complete -c crossing -n "__fish_crossing_using_subcommand prune" -l dry-run -d '
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l profile -d 'The profile whose data directory to destroy' -r
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l all -d 'Every profile\'s data directory'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l keep-state -d 'Keep crossing\'s home (state database, caches, locks); by default it is destroyed too'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l thorough -d 'Afterwards fill the free space of each filesystem and churn its journal (slow)'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l dry-run -d 'List what would be destroyed and change nothing'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "set" -d 'Set the app PIN and a duress code (each asked twice, without echo)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "status" -d 'Show what is set (needs the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "clear" -d 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l max-failures -d 'Wipe after N consecutive wrong codes (at least 3; off by default)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l no-duress-code -d 'Set only a PIN (the duress slot is filled with random bytes all the same)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l stdin -d 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l stdin -d 'Read the PIN as a line of standard input'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from clear" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from clear" -l stdin -d 'Read the PIN as a line of standard input'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set the app PIN and a duress code (each asked twice, without echo)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show what is set (needs the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand unlock" -l profile -d 'On a duress code, wipe only this profile\'s data directory (and crossing\'s home); by default every profile\'s' -r
+complete -c crossing -n "__fish_crossing_using_subcommand unlock" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand unlock" -l stdin -d 'Read the PIN as a line of standard input (the rest is left to COMMAND)'
+complete -c crossing -n "__fish_crossing_using_subcommand unlock" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand unlock" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l after -r
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand checkin" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand checkin" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand checkin" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l profile -d 'The profile to back up and wipe' -r
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l thorough -d 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)'
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l yes -d 'Do not ask before wiping (needed without a terminal)'
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "send" -d 'As the friend: write the wipe request into the channel'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l friend -d 'The friend\'s pseudonym ID (05…); your phrase is asked once, not kept' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l store -d 'The store that carries the channel (any store URL crossing supports)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l token -d 'Instead, print a random secret for a friend without crossing\'s keys'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l to -d 'The user\'s pseudonym ID (05…); your own phrase is asked for' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l token -d 'The token the user\'s `arm --token` printed' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l store -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "send" -d 'As the friend: write the wipe request into the channel'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand destroy-aside" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand destroy-aside" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand destroy-aside" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l out -d 'The repository root: man/ and completions/ are written below it' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "prune" -d 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "pseudonym" -d 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "init" -d 'Record a profile: which data directory to protect, where to store it, for whom'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "profile" -d 'List, show and remove profiles'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "backup" -d 'Write an encrypted, deduplicated snapshot of a profile\'s data directory to its store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "restore" -d 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "snapshots" -d 'List the snapshots in a store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "check" -d 'Verify a repository: structure, or with --read-data every byte'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "prune" -d 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "wipe" -d 'Destroy a profile\'s data directory and crossing\'s own state, file by file (see docs/wipe.md)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "duress" -d 'Set, show or clear the unlock gate\'s PIN, duress code and failure limit'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "unlock" -d 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "deadman" -d 'A dead-man switch: wipe when nobody checked in for a while'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "checkin" -d 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "depart" -d 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "remote-wipe" -d 'Let a trusted friend wipe this device remotely, through an object store'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "destroy-aside" -d 'The detached half of an emergency wipe: destroys directories renamed aside'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "generate-assets" -d 'Write man pages and shell completions (for packagers and the repository itself)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "new" -d 'Make a fresh recovery phrase and show it once, with the pseudonym\'s ID'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "import" -d 'Import a pseudonym from its existing recovery phrase'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from pseudonym" -f -a "list" -d 'List pseudonyms (public data only)'
@@ -184,3 +310,13 @@ complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show one profile'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Forget a profile and its backup cache (data directory and store untouched)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from duress" -f -a "set" -d 'Set the app PIN and a duress code (each asked twice, without echo)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from duress" -f -a "status" -d 'Show what is set (needs the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from duress" -f -a "clear" -d 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "send" -d 'As the friend: write the wipe request into the channel'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object'

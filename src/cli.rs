@@ -67,6 +67,33 @@ pub enum Command {
 
     /// Forget snapshots outside a retention policy or past --expire-after, and delete their data.
     Prune(PruneArgs),
+    /// Destroy a profile's data directory and crossing's own state, file by file (see docs/wipe.md).
+    Wipe(WipeArgs),
+
+    /// Set, show or clear the unlock gate's PIN, duress code and failure limit.
+    #[command(subcommand)]
+    Duress(DuressCommand),
+
+    /// The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same.
+    Unlock(UnlockArgs),
+
+    /// A dead-man switch: wipe when nobody checked in for a while.
+    #[command(subcommand)]
+    Deadman(DeadmanCommand),
+
+    /// Check in: resets the dead-man switch (every correct `unlock` does too).
+    Checkin,
+
+    /// Before a crossing: back up, verify the snapshot is complete in the store, then wipe.
+    Depart(DepartArgs),
+
+    /// Let a trusted friend wipe this device remotely, through an object store.
+    #[command(subcommand)]
+    RemoteWipe(RemoteWipeCommand),
+
+    /// The detached half of an emergency wipe: destroys directories renamed aside.
+    #[command(hide = true)]
+    DestroyAside(DestroyAsideArgs),
 
     /// Write man pages and shell completions (for packagers and the repository itself).
     #[command(hide = true)]
@@ -307,6 +334,158 @@ pub struct PruneArgs {
     pub phrase_file: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WipeArgs {
+    /// The profile whose data directory to destroy.
+    #[arg(
+        long,
+        env = "CROSSING_PROFILE",
+        default_value = "default",
+        conflicts_with = "all"
+    )]
+    pub profile: String,
+    /// Every profile's data directory.
+    #[arg(long)]
+    pub all: bool,
+    /// Keep crossing's home (state database, caches, locks); by default it is destroyed too.
+    #[arg(long)]
+    pub keep_state: bool,
+    /// Afterwards fill the free space of each filesystem and churn its journal (slow).
+    #[arg(long)]
+    pub thorough: bool,
+    /// List what would be destroyed and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (needed without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuressCommand {
+    /// Set the app PIN and a duress code (each asked twice, without echo).
+    Set {
+        /// Set only a PIN (the duress slot is filled with random bytes all the same).
+        #[arg(long)]
+        no_duress_code: bool,
+        /// Wipe after N consecutive wrong codes (at least 3; off by default).
+        #[arg(long, value_name = "N")]
+        max_failures: Option<u32>,
+        /// Read the codes as lines of standard input: the current PIN if one is
+        /// set, the PIN twice, then the duress code twice.
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Show what is set (needs the PIN).
+    Status {
+        /// Read the PIN as a line of standard input.
+        #[arg(long)]
+        stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the PIN, the duress code and the failure limit (needs the PIN).
+    Clear {
+        /// Read the PIN as a line of standard input.
+        #[arg(long)]
+        stdin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// On a duress code, wipe only this profile's data directory (and crossing's
+    /// home); by default every profile's.
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
+    /// Read the PIN as a line of standard input (the rest is left to COMMAND).
+    #[arg(long)]
+    pub stdin: bool,
+    /// The client to run once unlocked, with its arguments (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadmanCommand {
+    /// Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h).
+    Set {
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        after: std::time::Duration,
+    },
+    /// Disarm the switch.
+    Clear,
+    /// For cron: wipe if the time is up, else record the time that passed.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteWipeCommand {
+    /// Arm this device: derive a secret shared with a friend (or make a token).
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["friend", "token"])))]
+    Arm {
+        /// The friend's pseudonym ID (05…); your phrase is asked once, not kept.
+        #[arg(long, value_name = "FRIEND_ID")]
+        friend: Option<String>,
+        /// Instead, print a random secret for a friend without crossing's keys.
+        #[arg(long)]
+        token: bool,
+        /// The store that carries the channel (any store URL crossing supports).
+        #[arg(long, value_name = "URL")]
+        store: String,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+    },
+    /// As the friend: write the wipe request into the channel.
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "token"])))]
+    Send {
+        /// The user's pseudonym ID (05…); your own phrase is asked for.
+        #[arg(long, value_name = "USER_ID")]
+        to: Option<String>,
+        /// The token the user's `arm --token` printed.
+        #[arg(long, value_name = "T")]
+        token: Option<String>,
+        #[arg(long, value_name = "URL")]
+        store: String,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+    },
+    /// For cron (and the start of every backup): wipe if the friend sent the request.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the arming on this device and remove its channel object.
+    Disarm,
+}
+
+#[derive(Debug, Args)]
+pub struct DepartArgs {
+    /// The profile to back up and wipe.
+    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`).
+    #[arg(long)]
+    pub thorough: bool,
+    /// Do not ask before wiping (needed without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyAsideArgs {
+    /// Directories renamed aside by an emergency wipe.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,8 @@ pub enum ExitKind {
     State = 8,
     /// Refused to act to protect data (non-empty target, unsafe path, no TTY to confirm).
     Refused = 9,
+    /// A wrong PIN at the unlock gate (or for a command that needs it).
+    WrongPin = 10,
 }
 
 impl ExitKind {
@@ -47,7 +49,8 @@ EXIT CODES:
   6  integrity failure: a stored object is missing, tampered with or corrupt
   7  another crossing process holds the lock
   8  crossing's state database is corrupt or from a newer version
-  9  refused, to protect data (e.g. restore into a non-empty directory)";
+  9  refused, to protect data (e.g. restore into a non-empty directory)
+ 10  wrong PIN";
 }
 
 /// An error that already knows its exit kind; used where no richer typed
@@ -103,6 +106,15 @@ pub fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
         }
         if let Some(e) = cause.downcast_ref::<crate::lock::LockError>() {
             return e.exit_kind();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::wipe::WipeError>() {
+            return e.exit_kind();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::duress::GateError>() {
+            return e.exit_kind();
+        }
+        if cause.is::<crate::remote_wipe::ProtocolError>() {
+            return ExitKind::Usage;
         }
     }
     ExitKind::Failure

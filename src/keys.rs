@@ -21,10 +21,12 @@ pub mod labels {
     pub const BACKUP_IDENTITY: &str = "crossing 2026-11-26 backup age identity v1";
     pub const STORE_LOCATOR: &str = "crossing 2026-11-26 store locator v1";
     pub const DEDUP_KEY: &str = "crossing 2026-11-26 chunk dedup key v1";
-    /// Reserved for docs/remote-wipe.md (not used yet).
+    /// Remote wipe (docs/remote-wipe.md): the per-arming secret.
     pub const REMOTE_WIPE_AGREEMENT: &str = "crossing 2026-11-26 remote wipe agreement v1";
-    /// Reserved for docs/remote-wipe.md (not used yet).
+    /// Remote wipe: the commitment to that secret, all a device keeps.
     pub const REMOTE_WIPE_COMMITMENT: &str = "crossing 2026-11-26 remote wipe commitment v1";
+    /// Remote wipe: where in the store the pair's channel is.
+    pub const REMOTE_WIPE_CHANNEL: &str = "crossing 2026-11-26 remote wipe channel v1";
 }
 
 /// Why a phrase was rejected. Positions are 1-based, as a user counts words.

@@ -35,6 +35,14 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),
         Command::Prune(args) => commands::prune::run(ctx, args)?,
+        Command::Wipe(args) => commands::wipe::run(ctx, args)?,
+        Command::Duress(cmd) => commands::duress::run(ctx, cmd)?,
+        Command::Unlock(args) => commands::unlock::run(ctx, args)?,
+        Command::Deadman(cmd) => commands::deadman::run(ctx, cmd)?,
+        Command::Checkin => commands::deadman::checkin(ctx)?,
+        Command::Depart(args) => commands::depart::run(ctx, args)?,
+        Command::RemoteWipe(cmd) => commands::remote_wipe::run(ctx, cmd)?,
+        Command::DestroyAside(args) => commands::emergency::destroy_aside(&args.paths)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }
     Ok(0)

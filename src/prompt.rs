@@ -62,3 +62,47 @@ pub fn confirm(question: &str) -> anyhow::Result<bool> {
     std::io::stdin().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
+
+/// Reads one secret (a PIN, a duress code): with `from_stdin`, one line of
+/// standard input, read byte by byte so that nothing after the newline is
+/// consumed (a command run afterwards gets the rest); otherwise a prompt
+/// without echo on the terminal. Never waits on a stdin that is not a TTY.
+pub fn read_code(prompt: &str, from_stdin: bool) -> anyhow::Result<Zeroizing<String>> {
+    if from_stdin {
+        let mut line = Zeroizing::new(Vec::new());
+        let mut byte = [0u8; 1];
+        loop {
+            // Unbuffered on purpose: std's Stdin would read ahead.
+            // SAFETY: reading into a live one-byte buffer from fd 0.
+            let n = unsafe { libc::read(0, byte.as_mut_ptr().cast(), 1) };
+            match n {
+                0 => break,
+                1 if byte[0] == b'\n' => break,
+                1 => line.push(byte[0]),
+                _ => {
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() == std::io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    anyhow::bail!("cannot read from standard input: {e}");
+                }
+            }
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let text = String::from_utf8(line.to_vec())
+            .map_err(|_| anyhow::anyhow!("the line on standard input is not UTF-8 text"))?;
+        return Ok(Zeroizing::new(text));
+    }
+    if !stdin_is_tty() {
+        return Err(Fail::new(
+            ExitKind::Usage,
+            "a PIN is needed, but standard input is not a terminal: pass --stdin and write it as a line on standard input",
+        )
+        .into());
+    }
+    Ok(Zeroizing::new(rpassword::prompt_password(prompt).map_err(
+        |e| anyhow::anyhow!("cannot read from the terminal: {e}"),
+    )?))
+}

@@ -320,6 +320,7 @@ fn every_visible_command_has_help() {
     let help = String::from_utf8(help).unwrap();
     assert!(help.contains("EXIT CODES"));
     assert!(!help.contains("generate-assets"));
+    assert!(!help.contains("destroy-aside"));
     for cmd in [
         "pseudonym",
         "init",
@@ -328,6 +329,14 @@ fn every_visible_command_has_help() {
         "restore",
         "snapshots",
         "check",
+        "prune",
+        "wipe",
+        "depart",
+        "duress",
+        "unlock",
+        "deadman",
+        "checkin",
+        "remote-wipe",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help");
         crossing(home.path())

@@ -8,42 +8,33 @@ use crate::repo::Repo;
 use crate::snapshot::{self, BackupRequest};
 use crate::state::profiles::Profile;
 use crate::state::{State, StateError};
-use crate::store::Store;
+use crate::store::{Store, StoreOptions};
 use crate::{lock, setup};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     let state = ctx.state()?;
+    // A remote wipe request comes first: a device told to wipe must not
+    // spend time (or bandwidth) on a backup. An unreachable channel is not
+    // a trigger and does not stop the backup.
+    match super::remote_wipe::check_channel(ctx, &state, false, false) {
+        Ok(Some(report)) => {
+            eprintln!("crossing: a remote wipe request was found: data destroyed, no backup made");
+            super::wipe::finish(&report)?;
+            return Ok(0);
+        }
+        Ok(None) => {}
+        Err(e) => ctx.warn(format!(
+            "remote wipe: could not check the channel ({e:#}); backing up anyway"
+        )),
+    }
     let profile = resolve_profile(ctx, &state, &args)?;
     let _lock = lock::acquire(&ctx.home, &format!("profile-{}", profile.name))?;
-    let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
-    let keys = pseudonym.keys();
-    // Profiles of one pseudonym share a repository (and its cache): one writer at a time.
-    let _repo_lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
     let options = profile.store_options.merged(&args.store_options.parse()?);
-    let store = Store::open(&profile.store_url, &options, true)?;
-    let repo = Repo::new(store, &keys.locator);
-    // Per profile, under its lock: a killed backup may have left a plaintext
-    // database copy here, and no other backup uses this folder.
-    let tmp_dir = ctx.home.join("tmp").join(&profile.name);
-    let _ = std::fs::remove_dir_all(&tmp_dir);
-    crate::state::create_private_dir(&tmp_dir)?;
-    let rt = runtime()?;
     let expires_at = args
         .expire_after
         .map(|d| crate::state::now_unix() + d.as_secs() as i64);
-    let summary = snapshot::backup(
-        &state,
-        &repo,
-        rt.handle(),
-        BackupRequest {
-            profile: &profile.name,
-            data_dir: &profile.data_dir,
-            keys: &keys,
-            tags: args.tags,
-            expires_at,
-            tmp_dir,
-            progress: progress_bar(ctx, args.json, "backup"),
-        },
+    let summary = snapshot_profile(
+        ctx, &state, &profile, &options, args.tags, expires_at, args.json,
     )?;
     for w in &summary.warnings {
         ctx.warn(w);
@@ -74,6 +65,44 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
         eprintln!("  {}: {}", s.path, s.reason);
     }
     Ok(ExitKind::Partial.code())
+}
+
+/// One snapshot of `profile` (the caller holds the profile's lock).
+pub fn snapshot_profile(
+    ctx: &Context,
+    state: &State,
+    profile: &Profile,
+    options: &StoreOptions,
+    tags: Vec<String>,
+    expires_at: Option<i64>,
+    json: bool,
+) -> anyhow::Result<snapshot::BackupSummary> {
+    let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
+    let keys = pseudonym.keys();
+    // Profiles of one pseudonym share a repository (and its cache): one writer at a time.
+    let _repo_lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
+    let store = Store::open(&profile.store_url, options, true)?;
+    let repo = Repo::new(store, &keys.locator);
+    // Per profile, under its lock: a killed backup may have left a plaintext
+    // database copy here, and no other backup uses this folder.
+    let tmp_dir = ctx.home.join("tmp").join(&profile.name);
+    let _ = std::fs::remove_dir_all(&tmp_dir);
+    crate::state::create_private_dir(&tmp_dir)?;
+    let rt = runtime()?;
+    snapshot::backup(
+        state,
+        &repo,
+        rt.handle(),
+        BackupRequest {
+            profile: &profile.name,
+            data_dir: &profile.data_dir,
+            keys: &keys,
+            tags,
+            expires_at,
+            tmp_dir,
+            progress: progress_bar(ctx, json, "backup"),
+        },
+    )
 }
 
 /// The named profile, or on first use (`--data-dir` and `--store`) a new one,

@@ -4,11 +4,18 @@
 pub mod assets;
 pub mod backup;
 pub mod check;
+pub mod deadman;
+pub mod depart;
+pub mod duress;
+pub mod emergency;
 pub mod profile;
 pub mod prune;
 pub mod pseudonym;
+pub mod remote_wipe;
 pub mod restore;
 pub mod snapshots;
+pub mod unlock;
+pub mod wipe;
 
 use std::path::PathBuf;
 

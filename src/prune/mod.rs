@@ -161,7 +161,7 @@ pub fn prune(
             .iter()
             .filter(|s| s.verdict == Verdict::Keep)
         {
-            live.extend(state.snapshot_packs(cache_key, &s.id)?);
+            live.extend(state.snapshot_packs(cache_key, &s.id)?.unwrap_or_default());
         }
     }
     let stored: HashMap<String, (u64, i64)> = listed_packs

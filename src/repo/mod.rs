@@ -11,6 +11,7 @@ pub mod check;
 pub mod format;
 pub mod pack;
 pub mod seal;
+pub mod verify;
 
 use std::collections::HashMap;
 

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::State;
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
@@ -303,14 +303,24 @@ impl State {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The packs a snapshot this device knows uses.
-    pub fn snapshot_packs(&self, repo: &str, snapshot: &str) -> anyhow::Result<Vec<String>> {
-        let packs: Vec<u8> = self.conn.query_row(
-            "SELECT packs FROM cache_snapshots WHERE repo = ?1 AND snapshot = ?2",
-            params![repo, snapshot],
-            |r| r.get(0),
-        )?;
-        Ok(serde_json::from_slice(&packs)?)
+    /// The packs a snapshot this device knows uses (`None`: not known here).
+    pub fn snapshot_packs(
+        &self,
+        repo: &str,
+        snapshot: &str,
+    ) -> anyhow::Result<Option<Vec<String>>> {
+        let packs: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT packs FROM cache_snapshots WHERE repo = ?1 AND snapshot = ?2",
+                params![repo, snapshot],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match packs {
+            Some(json) => Some(serde_json::from_slice(&json)?),
+            None => None,
+        })
     }
 
     /// Every indexed pack with its chunks, as the cache knows them.

@@ -76,6 +76,22 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 4: a profile's non-secret store options (JSON object of KEY: VALUE).
     "ALTER TABLE profiles ADD COLUMN store_options TEXT NOT NULL DEFAULT '{}';",
+    // 5: the dead-man switch and the remote-wipe arming (one row each at most).
+    "CREATE TABLE deadman (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        after_secs INTEGER NOT NULL,
+        elapsed_ms INTEGER NOT NULL,
+        anchor_wall INTEGER NOT NULL,
+        anchor_boot_id TEXT NOT NULL,
+        anchor_boottime_ms INTEGER NOT NULL
+    );
+    CREATE TABLE remote_wipe (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        store_url TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        commitment BLOB NOT NULL,
+        armed_at INTEGER NOT NULL
+    );",
 ];
 
 pub fn current() -> i64 {

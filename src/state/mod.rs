@@ -8,6 +8,7 @@
 pub mod cache;
 mod migrations;
 pub mod profiles;
+pub mod protection;
 pub mod pseudonyms;
 
 use std::fs;

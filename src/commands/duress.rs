@@ -1,0 +1,137 @@
+//! `crossing duress set|status|clear`. Each needs the current PIN when one
+//! is set, and treats the duress code there exactly as `unlock` does.
+
+use serde_json::json;
+
+use super::unlock::{authenticate, targets_for};
+use super::{print_json, Context};
+use crate::cli::DuressCommand;
+use crate::duress::{self, Gate, GateError};
+use crate::error::ExitKind;
+use crate::{bail_kind, prompt};
+
+pub fn run(ctx: &Context, cmd: DuressCommand) -> anyhow::Result<()> {
+    match cmd {
+        DuressCommand::Set {
+            no_duress_code,
+            max_failures,
+            stdin,
+        } => set(ctx, no_duress_code, max_failures, stdin),
+        DuressCommand::Status { stdin, json } => {
+            let passed = unlock_with_pin(ctx, stdin, "PIN: ")?;
+            let settings =
+                passed
+                    .gate
+                    .settings(&passed.check)
+                    .ok_or_else(|| GateError::Damaged {
+                        path: Gate::path(&ctx.home),
+                        why: "the settings do not open with this PIN".into(),
+                    })?;
+            if json {
+                print_json(&json!({
+                    "pin": true,
+                    "duress_code": settings.duress_code,
+                    "max_failures": settings.max_failures,
+                }))?;
+            } else {
+                println!("PIN: set");
+                println!(
+                    "duress code: {}",
+                    if settings.duress_code {
+                        "set"
+                    } else {
+                        "not set"
+                    }
+                );
+                match settings.max_failures {
+                    Some(n) => println!("failure limit: wipe after {n} consecutive wrong codes"),
+                    None => println!("failure limit: off"),
+                }
+            }
+            Ok(())
+        }
+        DuressCommand::Clear { stdin } => {
+            unlock_with_pin(ctx, stdin, "PIN: ")?;
+            Gate::destroy(&ctx.home)?;
+            ctx.say("PIN, duress code and failure limit removed; `crossing unlock` now refuses until `crossing duress set`.");
+            Ok(())
+        }
+    }
+}
+
+fn unlock_with_pin(
+    ctx: &Context,
+    stdin: bool,
+    prompt_text: &str,
+) -> anyhow::Result<super::unlock::Passed> {
+    let gate = Gate::load(&ctx.home)?.ok_or(GateError::NotSet)?;
+    let code = prompt::read_code(prompt_text, stdin)?;
+    authenticate(ctx, gate, &code, &targets_for(ctx, None))
+}
+
+fn set(
+    ctx: &Context,
+    no_duress_code: bool,
+    max_failures: Option<u32>,
+    stdin: bool,
+) -> anyhow::Result<()> {
+    if let Some(n) = max_failures {
+        if n < duress::MIN_FAILURE_LIMIT {
+            bail_kind!(
+                ExitKind::Usage,
+                "--max-failures must be at least {}: fewer would wipe after a couple of typos",
+                duress::MIN_FAILURE_LIMIT
+            );
+        }
+    }
+    if Gate::load(&ctx.home)?.is_some() {
+        unlock_with_pin(ctx, stdin, "Current PIN: ")?;
+    }
+    let pin = ask_twice("New PIN", stdin)?;
+    let code = if no_duress_code {
+        None
+    } else {
+        Some(ask_twice(
+            "Duress code (wipes when entered instead of the PIN)",
+            stdin,
+        )?)
+    };
+    duress::validate(&pin, code.as_deref().map(|c| c.as_str()))?;
+    // Learn now, not under duress, if a configured directory cannot be wiped.
+    crate::wipe::plan(&targets_for(ctx, None)).map_err(|e| {
+        anyhow::Error::new(e).context(
+            "a duress code or the failure limit could not destroy a configured directory, so nothing was set",
+        )
+    })?;
+    Gate::new(&pin, code.as_deref().map(|c| c.as_str()), max_failures).save(&ctx.home)?;
+    ctx.say(format!(
+        "PIN set{}{}. Put `crossing unlock -- CLIENT` in front of your client.",
+        if code.is_some() {
+            ", duress code set"
+        } else {
+            ""
+        },
+        match max_failures {
+            Some(n) => format!(", wipe after {n} consecutive wrong codes"),
+            None => String::new(),
+        }
+    ));
+    Ok(())
+}
+
+fn ask_twice(what: &str, stdin: bool) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    let first = prompt::read_code(&format!("{what}: "), stdin)?;
+    let again = prompt::read_code(&format!("{what} again: "), stdin)?;
+    if *first != *again {
+        bail_kind!(
+            ExitKind::Usage,
+            "the two entries of the {} differ; nothing was changed",
+            what.split(' ')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        );
+    }
+    Ok(first)
+}

@@ -1,0 +1,104 @@
+//! The wipes nobody confirms: a duress code, the failure limit, the dead-man
+//! switch, a remote wipe. Each destroys every profile's data directory and
+//! crossing's home; how fast the data disappears differs:
+//! - `now`: in this process, for cron-driven triggers that can take their time;
+//! - `aside_and_detach`: the directories are renamed aside at once (same
+//!   filesystem, milliseconds whatever the data size) and a detached
+//!   `crossing destroy-aside` process does the slow destruction, so the
+//!   unlock gate returns as fast as after a normal unlock.
+
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use super::Context;
+use crate::wipe::{self, Report, Target};
+
+/// Every profile's data directory and crossing's home; best effort when the
+/// state cannot be read (the home alone is still destroyed).
+pub fn all_targets(ctx: &Context) -> Vec<Target> {
+    let profiles = if ctx.home.join(crate::state::DB_FILE).exists() {
+        ctx.state().and_then(|s| s.profiles()).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    super::wipe::targets(ctx, &profiles, false)
+}
+
+/// Destroys everything in this process and reports what was left.
+pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
+    let planned = wipe::plan(targets)?;
+    Ok(wipe::execute(
+        &planned,
+        wipe::Options {
+            thorough: false,
+            progress: None,
+        },
+    ))
+}
+
+/// Renames every target aside, then starts a detached process to destroy
+/// them. Returns once the renames are on disk; the caller recreates what
+/// the gate needs in a fresh home.
+pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
+    let mut aside: Vec<PathBuf> = Vec::new();
+    let mut first_error = None;
+    for t in targets {
+        match wipe::aside::rename_aside(&t.path) {
+            Ok(Some(p)) => aside.push(p),
+            Ok(None) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if !aside.is_empty() {
+        spawn_destroyer(&aside)?;
+    }
+    match first_error {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+/// `crossing destroy-aside PATHS…` in its own session, detached from the
+/// terminal, so that it outlives the gate (which execs the client).
+fn spawn_destroyer(paths: &[PathBuf]) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()
+        .map_err(|e| anyhow::anyhow!("cannot find crossing's own binary to destroy data: {e}"))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("destroy-aside")
+        .args(paths)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: setsid is async-signal-safe; called in the child before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    cmd.spawn()
+        .map_err(|e| anyhow::anyhow!("cannot start the background destruction: {e}"))?;
+    Ok(())
+}
+
+/// The hidden `destroy-aside` command.
+pub fn destroy_aside(paths: &[PathBuf]) -> anyhow::Result<()> {
+    let report = wipe::destroy_aside(paths)?;
+    super::wipe::finish(&report)
+}
+
+/// Destroys everything now, but keeps the unlock gate (PIN, duress code,
+/// failure limit; failures reset): the user can still open the (now empty)
+/// client, and whoever holds the device sees the gate unchanged.
+pub fn now_keeping_gate(ctx: &Context) -> anyhow::Result<Report> {
+    let gate = crate::duress::Gate::load(&ctx.home).ok().flatten();
+    let report = now(&all_targets(ctx))?;
+    if let Some(mut gate) = gate {
+        gate.failures = 0;
+        gate.save(&ctx.home)?;
+    }
+    Ok(report)
+}

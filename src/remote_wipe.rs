@@ -1,0 +1,303 @@
+//! Remote wipe by a trusted friend: the protocol (docs/remote-wipe.md).
+//!
+//! The device (user U) and the friend (F) share an X25519 secret without
+//! talking: `dh = X25519(u, F) = X25519(f, U)`, from each one's pseudonym
+//! key and the other's `05…` ID. From it both derive the channel, a place
+//! in an object store: `remote-wipe/<channel>/`. Arming picks a random
+//! nonce and publishes it there; the per-arming secret is
+//! `derive_key(AGREEMENT, dh ‖ U ‖ F ‖ nonce)`. The device keeps only
+//! `commitment = derive_key(COMMITMENT, secret)` and the channel location.
+//! The friend fires by writing the secret itself (the reveal) into the
+//! channel; the device wipes when a reveal matches its commitment.
+//!
+//! - Only U and F can compute the secret (it needs `u` or `f`).
+//! - The device image holds a commitment (a one-way hash) and a channel
+//!   name: no secret to forge a reveal from.
+//! - A new arming has a new nonce, so an earlier reveal never matches.
+//! - The `--token` variant: the secret is 32 random bytes printed once, the
+//!   channel is derived from it; same commitment and reveal.
+
+use serde::{Deserialize, Serialize};
+use x25519_dalek::{PublicKey, StaticSecret};
+use zeroize::Zeroizing;
+
+use crate::keys::{labels, SecretKeys};
+
+pub const PREFIX: &str = "remote-wipe";
+pub const ARMING_OBJECT: &str = "arming";
+const VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProtocolError {
+    #[error("\"{0}\" is not a pseudonym ID: an ID is 05 followed by 64 hexadecimal characters")]
+    BadId(String),
+    #[error("the friend's ID is your own; give your friend's ID")]
+    SameId,
+    #[error("the key agreement with {0} gives no shared secret (not a valid public key)")]
+    NoAgreement(String),
+    #[error("\"{0}\" is not a remote-wipe token: a token is 64 hexadecimal characters")]
+    BadToken(String),
+}
+
+/// Parses a `05…` ID into its X25519 public key.
+pub fn parse_id(id: &str) -> Result<[u8; 32], ProtocolError> {
+    let bad = || ProtocolError::BadId(id.to_string());
+    let hex_part = id.trim().strip_prefix("05").ok_or_else(bad)?;
+    let bytes = hex::decode(hex_part).map_err(|_| bad())?;
+    bytes.try_into().map_err(|_| bad())
+}
+
+pub fn parse_token(token: &str) -> Result<Zeroizing<[u8; 32]>, ProtocolError> {
+    let bad = || ProtocolError::BadToken("…".to_string());
+    let bytes = Zeroizing::new(hex::decode(token.trim()).map_err(|_| bad())?);
+    let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| bad())?;
+    Ok(Zeroizing::new(arr))
+}
+
+/// The agreement between a device owner and a friend, either side computing it.
+pub struct Pair {
+    dh: Zeroizing<[u8; 32]>,
+    device: [u8; 32],
+    friend: [u8; 32],
+}
+
+impl Pair {
+    /// Computed by the user (whose device is armed), with the friend's ID.
+    pub fn as_device(keys: &SecretKeys, friend_id: &str) -> Result<Pair, ProtocolError> {
+        let friend = parse_id(friend_id)?;
+        let (dh, own) = agree(keys, &friend, friend_id)?;
+        Ok(Pair {
+            dh,
+            device: own,
+            friend,
+        })
+    }
+
+    /// Computed by the friend, with the user's ID.
+    pub fn as_friend(keys: &SecretKeys, user_id: &str) -> Result<Pair, ProtocolError> {
+        let device = parse_id(user_id)?;
+        let (dh, own) = agree(keys, &device, user_id)?;
+        Ok(Pair {
+            dh,
+            device,
+            friend: own,
+        })
+    }
+
+    fn material(&self, extra: &[u8]) -> Zeroizing<Vec<u8>> {
+        let mut m = Zeroizing::new(Vec::with_capacity(96 + extra.len()));
+        m.extend_from_slice(&self.dh[..]);
+        m.extend_from_slice(&self.device);
+        m.extend_from_slice(&self.friend);
+        m.extend_from_slice(extra);
+        m
+    }
+
+    /// `hex(derive_key(CHANNEL, dh ‖ U ‖ F)[..16])`.
+    pub fn channel(&self) -> String {
+        hex::encode(&blake3::derive_key(labels::REMOTE_WIPE_CHANNEL, &self.material(&[]))[..16])
+    }
+
+    /// `derive_key(AGREEMENT, dh ‖ U ‖ F ‖ nonce)`.
+    pub fn secret(&self, nonce: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(blake3::derive_key(
+            labels::REMOTE_WIPE_AGREEMENT,
+            &self.material(nonce),
+        ))
+    }
+}
+
+fn agree(
+    keys: &SecretKeys,
+    peer: &[u8; 32],
+    peer_id: &str,
+) -> Result<(Zeroizing<[u8; 32]>, [u8; 32]), ProtocolError> {
+    let scalar = Zeroizing::new(keys.signing_key().to_scalar_bytes());
+    let secret = StaticSecret::from(*scalar);
+    let own = PublicKey::from(&secret).to_bytes();
+    if &own == peer {
+        return Err(ProtocolError::SameId);
+    }
+    let shared = secret.diffie_hellman(&PublicKey::from(*peer));
+    if !shared.was_contributory() {
+        return Err(ProtocolError::NoAgreement(peer_id.to_string()));
+    }
+    Ok((Zeroizing::new(shared.to_bytes()), own))
+}
+
+/// The channel of a token arming: `hex(derive_key(CHANNEL, token)[..16])`.
+pub fn token_channel(token: &[u8; 32]) -> String {
+    hex::encode(&blake3::derive_key(labels::REMOTE_WIPE_CHANNEL, token)[..16])
+}
+
+/// `derive_key(COMMITMENT, secret)`: what the device keeps.
+pub fn commitment(secret: &[u8; 32]) -> [u8; 32] {
+    blake3::derive_key(labels::REMOTE_WIPE_COMMITMENT, secret)
+}
+
+pub fn channel_dir(channel: &str) -> String {
+    format!("{PREFIX}/{channel}")
+}
+
+pub fn arming_key(channel: &str) -> String {
+    format!("{PREFIX}/{channel}/{ARMING_OBJECT}")
+}
+
+/// A new reveal's object key (random, so reveals never overwrite each other).
+pub fn reveal_key(channel: &str) -> String {
+    let mut r = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut r);
+    format!("{PREFIX}/{channel}/reveal-{}", hex::encode(r))
+}
+
+/// The arming object: the nonce, published for the friend.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ArmingObject {
+    pub version: u32,
+    pub nonce: String,
+}
+
+impl ArmingObject {
+    pub fn new(nonce: &[u8; 32]) -> ArmingObject {
+        ArmingObject {
+            version: VERSION,
+            nonce: hex::encode(nonce),
+        }
+    }
+
+    pub fn parse(bytes: &[u8]) -> anyhow::Result<[u8; 32]> {
+        let a: ArmingObject = serde_json::from_slice(bytes)?;
+        anyhow::ensure!(a.version == VERSION, "unknown version {}", a.version);
+        let nonce = hex::decode(&a.nonce)?;
+        nonce
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("the nonce is not 32 bytes"))
+    }
+}
+
+/// The reveal: the secret itself.
+#[derive(Serialize, Deserialize)]
+pub struct Reveal {
+    pub version: u32,
+    pub secret: String,
+}
+
+impl Reveal {
+    pub fn encode(secret: &[u8; 32]) -> Zeroizing<Vec<u8>> {
+        let r = Reveal {
+            version: VERSION,
+            secret: hex::encode(secret),
+        };
+        Zeroizing::new(serde_json::to_vec(&r).expect("serialisable"))
+    }
+}
+
+/// What a channel object is, for the device that holds `commitment`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A reveal of this arming's secret.
+    Fire,
+    /// Anything else, and why it is ignored.
+    Ignore(String),
+}
+
+pub fn judge(bytes: &[u8], commitment_held: &[u8; 32]) -> Verdict {
+    let r: Reveal = match serde_json::from_slice(bytes) {
+        Ok(r) => r,
+        Err(_) => return Verdict::Ignore("not a remote-wipe reveal (malformed)".into()),
+    };
+    if r.version != VERSION {
+        return Verdict::Ignore(format!("reveal of unknown version {}", r.version));
+    }
+    let Ok(secret) = hex::decode(&r.secret).map(Zeroizing::new) else {
+        return Verdict::Ignore("reveal with a malformed secret".into());
+    };
+    let Ok(secret): Result<[u8; 32], _> = secret.as_slice().try_into() else {
+        return Verdict::Ignore("reveal with a secret of the wrong length".into());
+    };
+    let c = commitment(&Zeroizing::new(secret));
+    let same = c
+        .iter()
+        .zip(commitment_held)
+        .fold(0u8, |a, (x, y)| a | (x ^ y))
+        == 0;
+    if same {
+        Verdict::Fire
+    } else {
+        Verdict::Ignore(
+            "reveal that does not match this arming (another arming's, or forged)".into(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::Phrase;
+
+    const USER: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    const FRIEND: &str =
+        "legal winner thank year wave sausage worth useful legal winner thank yellow";
+    const OTHER: &str = "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong";
+
+    fn keys(p: &str) -> SecretKeys {
+        Phrase::parse(p).unwrap().derive()
+    }
+
+    #[test]
+    fn both_sides_derive_the_same_channel_and_secret() {
+        let (u, f) = (keys(USER), keys(FRIEND));
+        let device = Pair::as_device(&u, &f.public().id).unwrap();
+        let friend = Pair::as_friend(&f, &u.public().id).unwrap();
+        let nonce = [9u8; 32];
+        // The X25519 keys from the Ed25519 scalars are the ones in the IDs.
+        assert_eq!(device.device, parse_id(&u.public().id).unwrap());
+        assert_eq!(friend.friend, parse_id(&f.public().id).unwrap());
+        assert_eq!(device.channel(), friend.channel());
+        assert_eq!(*device.secret(&nonce), *friend.secret(&nonce));
+        // Another nonce, another secret.
+        assert_ne!(*device.secret(&nonce), *device.secret(&[8u8; 32]));
+        // A third party computes another channel and another secret.
+        let o = keys(OTHER);
+        let intruder = Pair::as_friend(&o, &u.public().id).unwrap();
+        assert_ne!(intruder.channel(), device.channel());
+        assert_ne!(*intruder.secret(&nonce), *device.secret(&nonce));
+    }
+
+    #[test]
+    fn reveals_are_judged_against_the_commitment() {
+        let secret = [5u8; 32];
+        let c = commitment(&secret);
+        assert_eq!(judge(&Reveal::encode(&secret), &c), Verdict::Fire);
+        assert!(matches!(
+            judge(&Reveal::encode(&[6u8; 32]), &c),
+            Verdict::Ignore(_)
+        ));
+        assert!(matches!(judge(&Reveal::encode(&c), &c), Verdict::Ignore(_)));
+        assert!(matches!(judge(b"garbage", &c), Verdict::Ignore(_)));
+        assert!(matches!(
+            judge(br#"{"version":1,"secret":"abcd"}"#, &c),
+            Verdict::Ignore(_)
+        ));
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        let u = keys(USER);
+        assert_eq!(
+            Pair::as_device(&u, &u.public().id).err(),
+            Some(ProtocolError::SameId)
+        );
+        assert!(matches!(parse_id("05abcd"), Err(ProtocolError::BadId(_))));
+        assert!(matches!(
+            parse_id(&u.public().id[2..]),
+            Err(ProtocolError::BadId(_))
+        ));
+        // A low-order point gives no agreement.
+        let zero = format!("05{}", "00".repeat(32));
+        assert!(matches!(
+            Pair::as_device(&u, &zero),
+            Err(ProtocolError::NoAgreement(_))
+        ));
+    }
+}

@@ -1,0 +1,259 @@
+//! Destroying a profile's data directory and crossing's own home so that the
+//! device looks as if neither the client nor crossing had ever held data.
+//! What this does and does not achieve is in docs/wipe.md.
+//!
+//! - `guard`: which directories may be wiped at all;
+//! - `shred`: destroying one tree, file by file;
+//! - `freespace`: `--thorough` free-space fill and journal churn;
+//! - `aside`: the instant part of an emergency wipe (rename aside on the
+//!   same filesystem), so the slow part can run in the background.
+
+pub mod aside;
+pub mod freespace;
+pub mod guard;
+mod shred;
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::ExitKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WipeError {
+    #[error("refusing to wipe {path}: it {why}; check the profile's data directory (`crossing profile show`) or --home")]
+    Refused { path: PathBuf, why: guard::Refusal },
+    #[error("the wipe finished, but {left} path(s) could not be destroyed (listed above); fix their permissions or unmount what is mounted below, then run the wipe again")]
+    Incomplete { left: usize },
+}
+
+impl WipeError {
+    pub fn exit_kind(&self) -> ExitKind {
+        match self {
+            WipeError::Refused { .. } => ExitKind::Refused,
+            WipeError::Incomplete { .. } => ExitKind::Partial,
+        }
+    }
+}
+
+/// A directory to destroy and, for the user, what it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub path: PathBuf,
+    pub what: String,
+}
+
+/// A target after the guard rails, with what it holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Planned {
+    pub path: PathBuf,
+    pub what: String,
+    pub exists: bool,
+    pub files: u64,
+    pub bytes: u64,
+    pub dirs: u64,
+    pub others: u64,
+    /// Paths below it on another filesystem: listed, never entered.
+    pub other_filesystems: Vec<PathBuf>,
+    #[serde(skip)]
+    dev: u64,
+}
+
+/// Checks every target against the guard rails (all or nothing) and counts
+/// what each holds. Nested or repeated targets are reduced to the outermost.
+pub fn plan(targets: &[Target]) -> Result<Vec<Planned>, WipeError> {
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut planned = Vec::new();
+    for t in targets {
+        guard::check(&t.path).map_err(|why| WipeError::Refused {
+            path: t.path.clone(),
+            why,
+        })?;
+    }
+    for t in targets {
+        if targets
+            .iter()
+            .any(|o| o.path != t.path && t.path.starts_with(&o.path))
+            || !seen.insert(t.path.clone())
+        {
+            continue;
+        }
+        let mut p = Planned {
+            path: t.path.clone(),
+            what: t.what.clone(),
+            exists: false,
+            files: 0,
+            bytes: 0,
+            dirs: 0,
+            others: 0,
+            other_filesystems: Vec::new(),
+            dev: 0,
+        };
+        if let Ok(meta) = std::fs::symlink_metadata(&t.path) {
+            p.exists = true;
+            p.dev = meta.dev();
+            count(&t.path, &mut p);
+        }
+        planned.push(p);
+    }
+    Ok(planned)
+}
+
+fn count(dir: &Path, p: &mut Planned) {
+    p.dirs += 1;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(meta) = e.path().symlink_metadata() else {
+            continue;
+        };
+        if meta.dev() != p.dev {
+            p.other_filesystems.push(e.path());
+        } else if meta.is_dir() {
+            count(&e.path(), p);
+        } else if meta.is_file() {
+            p.files += 1;
+            p.bytes += meta.len();
+        } else {
+            p.others += 1;
+        }
+    }
+}
+
+pub struct Options {
+    pub thorough: bool,
+    /// Bytes overwritten (files, then free space).
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+/// What could not be destroyed, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub path: PathBuf,
+    pub error: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub files_destroyed: u64,
+    pub bytes_overwritten: u64,
+    /// `--thorough`: free space overwritten, and journal metadata churned.
+    pub free_space_filled: u64,
+    pub journal_churned: u64,
+    pub failed: Vec<Failure>,
+}
+
+/// Counts what is destroyed, collects what is not, and moves a progress bar.
+pub(crate) struct Progress<'a> {
+    report: &'a mut Report,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+impl Progress<'_> {
+    fn add_bytes(&mut self, n: u64) {
+        self.report.bytes_overwritten += n;
+        if let Some(b) = self.bar {
+            b.inc(n);
+        }
+    }
+    fn file_done(&mut self, _len: u64) {
+        self.report.files_destroyed += 1;
+    }
+    fn failures(&self) -> usize {
+        self.report.failed.len()
+    }
+    fn fail(&mut self, path: &Path, error: String) {
+        self.report.failed.push(Failure {
+            path: path.to_path_buf(),
+            error,
+        });
+    }
+}
+
+/// Destroys every planned target; keeps going past errors and reports them.
+pub fn execute(planned: &[Planned], opts: Options) -> Report {
+    let mut report = Report::default();
+    let bar = opts.progress.as_ref();
+    if let Some(b) = bar {
+        b.set_length(planned.iter().map(|p| p.bytes).sum());
+    }
+    let mut filesystems: Vec<PathBuf> = Vec::new();
+    let mut devs: BTreeSet<u64> = BTreeSet::new();
+    for p in planned.iter().filter(|p| p.exists) {
+        for o in &p.other_filesystems {
+            report.failed.push(Failure {
+                path: o.clone(),
+                error: "is on another filesystem; not crossed (unmount it and wipe again)".into(),
+            });
+        }
+        let mut progress = Progress {
+            report: &mut report,
+            bar,
+        };
+        shred::destroy_tree(&p.path, p.dev, &mut progress);
+        if devs.insert(p.dev) {
+            if let Some(parent) = p.path.parent() {
+                filesystems.push(parent.to_path_buf());
+            }
+        }
+    }
+    for dir in &filesystems {
+        if opts.thorough {
+            if let Some(b) = bar {
+                b.set_length(b.position() + freespace::free_bytes(dir));
+            }
+            let mut on_bytes = |n: u64| {
+                if let Some(b) = bar {
+                    b.inc(n);
+                }
+            };
+            match freespace::fill(dir, &mut on_bytes) {
+                Ok(n) => report.free_space_filled += n,
+                Err(e) => report.failed.push(Failure {
+                    path: dir.clone(),
+                    error: format!("free-space fill failed: {e}"),
+                }),
+            }
+        }
+        match freespace::churn_journal(dir) {
+            Ok(n) => report.journal_churned += n,
+            Err(e) => report.failed.push(Failure {
+                path: dir.clone(),
+                error: format!("journal churn failed: {e}"),
+            }),
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    report
+}
+
+/// Destroys directories already renamed aside by [`aside::rename_aside`]
+/// (the detached half of an emergency wipe). Anything else is refused.
+pub fn destroy_aside(paths: &[PathBuf]) -> Result<Report, WipeError> {
+    let mut targets = Vec::new();
+    for p in paths {
+        if !aside::is_aside_name(p) {
+            return Err(WipeError::Refused {
+                path: p.clone(),
+                why: guard::Refusal::NotAside,
+            });
+        }
+        targets.push(Target {
+            path: p.clone(),
+            what: "renamed aside".into(),
+        });
+    }
+    let planned = plan(&targets)?;
+    Ok(execute(
+        &planned,
+        Options {
+            thorough: false,
+            progress: None,
+        },
+    ))
+}

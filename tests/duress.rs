@@ -1,0 +1,343 @@
+//! Duress codes and the unlock gate through the real binary.
+
+mod protectkit;
+
+use expectrl::Expect;
+use predicates::prelude::*;
+use protectkit::*;
+
+const PIN: &str = "246810";
+const DURESS: &str = "135797";
+
+fn set_gate(s: &Setup, extra: &[&str]) {
+    let mut cmd = s.cmd();
+    cmd.args(["duress", "set", "--stdin"]).args(extra);
+    cmd.write_stdin(format!("{PIN}\n{PIN}\n{DURESS}\n{DURESS}\n"))
+        .assert()
+        .success();
+}
+
+/// `unlock` with a code on stdin and a command that shows it ran, by its
+/// output and by its exit code (exec'd: the gate's own code would be 0).
+fn unlock(s: &Setup, code: &str) -> assert_cmd::assert::Assert {
+    s.cmd()
+        .args([
+            "unlock",
+            "--stdin",
+            "--",
+            "sh",
+            "-c",
+            "read rest; echo \"client ran with $rest\"; exit 42",
+        ])
+        .write_stdin(format!("{code}\nleft for the client\n"))
+        .assert()
+}
+
+#[test]
+fn setting_codes_on_a_terminal_without_echo() {
+    let s = Setup::new();
+    let mut p = pty(&s.home, &["duress", "set"]);
+    p.expect("New PIN: ").unwrap();
+    p.send_line(PIN).unwrap();
+    p.expect("New PIN again: ").unwrap();
+    p.send_line(PIN).unwrap();
+    p.expect("Duress code (wipes when entered instead of the PIN): ")
+        .unwrap();
+    p.send_line(DURESS).unwrap();
+    p.expect("again: ").unwrap();
+    p.send_line(DURESS).unwrap();
+    let mut rest = String::new();
+    use std::io::Read;
+    let _ = p.read_to_string(&mut rest);
+    assert!(
+        !rest.contains(PIN) && !rest.contains(DURESS),
+        "echoed: {rest}"
+    );
+    assert!(rest.contains("PIN set, duress code set"), "{rest}");
+    assert_eq!(pty_exit(&mut p), 0);
+
+    // Unlock on a terminal: the prompt, no echo, the command runs.
+    let mut p = pty(&s.home, &["unlock", "--", "echo", "client started"]);
+    p.expect("PIN: ").unwrap();
+    p.send_line(PIN).unwrap();
+    p.expect("client started").unwrap();
+    assert_eq!(pty_exit(&mut p), 0);
+
+    // A second `set` needs the current PIN first; mismatched entries change nothing.
+    let mut p = pty(&s.home, &["duress", "set", "--no-duress-code"]);
+    p.expect("Current PIN: ").unwrap();
+    p.send_line(PIN).unwrap();
+    p.expect("New PIN: ").unwrap();
+    p.send_line("111111").unwrap();
+    p.expect("New PIN again: ").unwrap();
+    p.send_line("111112").unwrap();
+    p.expect("differ").unwrap();
+    assert_eq!(pty_exit(&mut p), 2);
+    unlock(&s, PIN).code(42);
+}
+
+#[test]
+fn codes_are_checked_and_never_prompted_for_without_a_terminal() {
+    let s = Setup::new();
+    s.cmd()
+        .args(["unlock"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("duress set"));
+    s.cmd()
+        .args(["duress", "set"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--stdin"));
+    let set = |input: &str, extra: &[&str]| {
+        s.cmd()
+            .args(["duress", "set", "--stdin"])
+            .args(extra)
+            .write_stdin(input.to_string())
+            .assert()
+    };
+    set("12345\n12345\n654321\n654321\n", &[])
+        .failure()
+        .stderr(predicate::str::contains("at least 6"));
+    set("123456\n123456\n123456\n123456\n", &[])
+        .failure()
+        .stderr(predicate::str::contains("must differ"));
+    set("123456\n123456\n654321\n654321\n", &["--max-failures", "2"]).code(2);
+    assert!(!s.home.join("gate").exists());
+    set_gate(&s, &[]);
+    s.cmd()
+        .args(["unlock"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a terminal"));
+    // The state database holds neither code.
+    let db = std::fs::read(s.home.join("state.db")).unwrap();
+    let gate = std::fs::read(s.home.join("gate")).unwrap();
+    for secret in [PIN, DURESS] {
+        assert!(!contains(&db, secret.as_bytes()) && !contains(&gate, secret.as_bytes()));
+    }
+}
+
+#[test]
+fn the_gate_file_looks_the_same_with_or_without_a_duress_code_and_limit() {
+    let with = Setup::new();
+    set_gate(&with, &["--max-failures", "5"]);
+    let without = Setup::new();
+    without
+        .cmd()
+        .args(["duress", "set", "--stdin", "--no-duress-code"])
+        .write_stdin(format!("{PIN}\n{PIN}\n"))
+        .assert()
+        .success();
+    let a = std::fs::read(with.home.join("gate")).unwrap();
+    let b = std::fs::read(without.home.join("gate")).unwrap();
+    assert_eq!(a.len(), b.len());
+    // Apart from the magic and the failure counter, nothing is in common.
+    let same = a.iter().zip(&b).skip(8).filter(|(x, y)| x == y).count();
+    assert!(same < 20, "{same} bytes in common");
+    let status = json(
+        without
+            .cmd()
+            .args(["duress", "status", "--stdin", "--json"])
+            .write_stdin(format!("{PIN}\n")),
+    );
+    assert_eq!(status["duress_code"], false);
+    let status = json(
+        with.cmd()
+            .args(["duress", "status", "--stdin", "--json"])
+            .write_stdin(format!("{PIN}\n")),
+    );
+    assert_eq!(
+        (
+            status["duress_code"].as_bool(),
+            status["max_failures"].as_u64()
+        ),
+        (Some(true), Some(5))
+    );
+}
+
+#[test]
+fn the_pin_opens_and_leaves_everything_intact() {
+    let s = Setup::new();
+    s.cmd().args(["backup"]).assert().success();
+    set_gate(&s, &[]);
+    let before = std::fs::read(s.data.join("notes.txt")).unwrap();
+    unlock(&s, PIN)
+        .code(42)
+        .stdout("client ran with left for the client\n");
+    assert_eq!(std::fs::read(s.data.join("notes.txt")).unwrap(), before);
+    assert!(s.home.join("state.db").exists());
+    assert_eq!(
+        json(s.cmd().args(["profile", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(aside_dirs(s.dir.path()).is_empty());
+    // Without a command the gate just says yes.
+    s.cmd()
+        .args(["unlock", "--stdin"])
+        .write_stdin(format!("{PIN}\n"))
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn the_duress_code_wipes_and_looks_like_a_normal_unlock() {
+    let s = Setup::new();
+    s.cmd().args(["backup"]).assert().success();
+    set_gate(&s, &["--max-failures", "4"]);
+    let normal = unlock(&s, PIN).code(42).get_output().clone();
+    let duress = unlock(&s, DURESS).code(42).get_output().clone();
+    assert_eq!(normal.stdout, duress.stdout);
+    assert_eq!(normal.stderr, duress.stderr);
+
+    // The data directory is gone at once; the home holds only the new gate.
+    assert!(!s.data.exists());
+    let home: Vec<_> = std::fs::read_dir(&s.home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(home, ["gate"]);
+    s.wait_for_detached_destruction();
+    let mut left: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["home", "store"]);
+
+    // The duress code now works as the PIN, again and again; the old PIN is wrong.
+    for _ in 0..2 {
+        unlock(&s, DURESS)
+            .code(42)
+            .stdout("client ran with left for the client\n");
+    }
+    unlock(&s, PIN)
+        .code(10)
+        .stderr(predicate::str::contains("wrong PIN"));
+    let status = json(
+        s.cmd()
+            .args(["duress", "status", "--stdin", "--json"])
+            .write_stdin(format!("{DURESS}\n")),
+    );
+    assert_eq!(
+        (
+            status["duress_code"].as_bool(),
+            status["max_failures"].as_u64()
+        ),
+        (Some(false), None)
+    );
+    assert_eq!(
+        json(s.cmd().args(["profile", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // The store is untouched: the phrase restores everything.
+    let back = s.dir.path().join("restored");
+    s.cmd()
+        .args([
+            "restore",
+            "--store",
+            &s.store,
+            "--phrase-file",
+            "-",
+            "--data-dir",
+        ])
+        .arg(&back)
+        .write_stdin(ABANDON)
+        .assert()
+        .success();
+    assert!(back.join("notes.txt").exists());
+}
+
+#[test]
+fn status_and_clear_need_the_pin_and_treat_the_duress_code_as_unlock_does() {
+    let s = Setup::new();
+    set_gate(&s, &[]);
+    s.cmd()
+        .args(["duress", "status", "--stdin"])
+        .write_stdin("999999\n")
+        .assert()
+        .code(10);
+    s.cmd()
+        .args(["duress", "clear", "--stdin"])
+        .write_stdin("999999\n")
+        .assert()
+        .code(10);
+    assert!(s.home.join("gate").exists());
+    // Forced to show the status with the duress code: data gone, "nothing set" shown.
+    s.cmd()
+        .args(["duress", "status", "--stdin"])
+        .write_stdin(format!("{DURESS}\n"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("duress code: not set"));
+    assert!(!s.data.exists());
+    s.wait_for_detached_destruction();
+    s.cmd()
+        .args(["duress", "clear", "--stdin"])
+        .write_stdin(format!("{DURESS}\n"))
+        .assert()
+        .success();
+    assert!(!s.home.join("gate").exists());
+    s.cmd()
+        .args(["unlock", "--stdin"])
+        .write_stdin(format!("{DURESS}\n"))
+        .assert()
+        .code(9);
+}
+
+#[test]
+fn the_failure_limit_wipes_after_n_consecutive_wrong_codes_only() {
+    let s = Setup::new();
+    set_gate(&s, &["--max-failures", "3"]);
+    unlock(&s, "000000").code(10);
+    unlock(&s, "000001").code(10);
+    unlock(&s, PIN).code(42); // a right code resets the count
+    unlock(&s, "000002").code(10);
+    unlock(&s, "000003").code(10);
+    assert!(s.data.join("notes.txt").exists());
+    unlock(&s, "000004")
+        .code(10)
+        .stderr(predicate::str::contains("wrong PIN"));
+    assert!(!s.data.exists());
+    s.wait_for_detached_destruction();
+    // The gate is unchanged: the PIN still opens (an empty client), the duress code still wipes.
+    unlock(&s, PIN).code(42);
+    assert_eq!(std::fs::read_dir(&s.home).unwrap().count(), 1);
+
+    // Without a limit, wrong codes never wipe.
+    let t = Setup::new();
+    set_gate(&t, &[]);
+    for i in 0..5 {
+        unlock(&t, &format!("00000{i}")).code(10);
+    }
+    assert!(t.data.join("notes.txt").exists() && t.home.join("state.db").exists());
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_directory_a_duress_code_could_not_wipe_is_reported_when_setting_it() {
+    let s = Setup::new();
+    let real = s.dir.path().join("real");
+    std::fs::rename(&s.data, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &s.data).unwrap();
+    s.cmd()
+        .args(["duress", "set", "--stdin"])
+        .write_stdin(format!("{PIN}\n{PIN}\n{DURESS}\n{DURESS}\n"))
+        .assert()
+        .code(9)
+        .stderr(
+            predicate::str::contains("symbolic link")
+                .and(predicate::str::contains("nothing was set")),
+        );
+    assert!(!s.home.join("gate").exists());
+}

@@ -1,0 +1,195 @@
+//! `crossing wipe` through the real binary.
+
+mod protectkit;
+
+use expectrl::Expect;
+use predicates::prelude::*;
+use protectkit::*;
+
+#[test]
+fn without_a_terminal_it_needs_yes_and_dry_run_changes_nothing() {
+    let s = Setup::new();
+    s.cmd()
+        .args(["wipe"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("--yes"));
+    let plan = json(s.cmd().args(["wipe", "--dry-run", "--json"]));
+    assert_eq!(plan["dry_run"], true);
+    let targets = plan["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    assert_eq!(targets[0]["path"], s.data.to_str().unwrap());
+    assert_eq!(targets[0]["files"], 6);
+    assert_eq!(targets[1]["path"], s.home.to_str().unwrap());
+    s.cmd()
+        .args(["wipe", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing was changed"));
+    assert!(s.data.join("notes.txt").exists() && s.home.join("state.db").exists());
+}
+
+#[test]
+fn wipe_destroys_data_and_home_but_nothing_else() {
+    let s = Setup::new();
+    s.cmd().args(["backup"]).assert().success();
+    let outside = s.dir.path().join("outside.txt");
+    std::fs::write(&outside, "keep me").unwrap();
+    std::os::unix::fs::symlink(&outside, s.data.join("sub/link-to-outside")).unwrap();
+    let readonly = s.data.join("readonly.txt");
+    std::fs::write(&readonly, "read only").unwrap();
+    std::fs::set_permissions(
+        &readonly,
+        std::os::unix::fs::PermissionsExt::from_mode(0o400),
+    )
+    .unwrap();
+    let store_before = list(&s.store_dir);
+
+    let out = json(s.cmd().args(["wipe", "--yes", "--json"]));
+    assert_eq!(
+        out["report"]["failed"].as_array().unwrap().len(),
+        0,
+        "{out}"
+    );
+    assert_eq!(
+        out["report"]["files_destroyed"].as_u64().unwrap(),
+        7 + out["targets"][1]["files"].as_u64().unwrap()
+    );
+    assert!(!s.data.exists() && !s.home.exists());
+    // Only the store and the file outside remain next to them, untouched.
+    let mut left: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["outside.txt", "store"]);
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me");
+    assert_eq!(list(&s.store_dir), store_before);
+    // A second wipe has nothing to work on, and says so.
+    s.cmd()
+        .args(["wipe", "--yes"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("no crossing state"));
+}
+
+#[test]
+fn keep_state_all_profiles_and_the_terminal_confirmation() {
+    let s = Setup::new();
+    let other = s.dir.path().join("other");
+    write_corpus(&other);
+    s.cmd()
+        .args(["init", "--name", "second", "--data-dir"])
+        .arg(&other)
+        .args(["--store", &s.store])
+        .assert()
+        .success();
+
+    // On a terminal: "n" destroys nothing.
+    let mut p = pty(&s.home, &["wipe", "--all", "--keep-state"]);
+    p.expect("Destroy 12 files").unwrap();
+    p.send_line("n").unwrap();
+    assert_eq!(pty_exit(&mut p), 9);
+    assert!(s.data.join("notes.txt").exists() && other.join("notes.txt").exists());
+
+    let mut p = pty(&s.home, &["wipe", "--all", "--keep-state"]);
+    p.expect("Will destroy").unwrap();
+    p.expect("cannot be undone").unwrap();
+    p.send_line("y").unwrap();
+    assert_eq!(pty_exit(&mut p), 0);
+    assert!(!s.data.exists() && !other.exists());
+    // The state is kept: the profiles are still configured.
+    let profiles = json(s.cmd().args(["profile", "list", "--json"]));
+    assert_eq!(profiles.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn guard_rails_refuse_a_home_directory_and_symlinks() {
+    let s = Setup::new();
+    // A profile whose data directory is the user's home directory.
+    s.cmd()
+        .env("HOME", &s.data)
+        .args(["wipe", "--yes"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("home directory"));
+    // A data directory that is a symlink is never followed.
+    let real = s.dir.path().join("real");
+    std::fs::rename(&s.data, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &s.data).unwrap();
+    s.cmd()
+        .args(["wipe", "--yes"])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("symbolic link"));
+    assert!(real.join("notes.txt").exists() && s.home.join("state.db").exists());
+}
+
+#[test]
+fn what_cannot_be_destroyed_is_reported_and_the_exit_code_says_so() {
+    let s = Setup::new();
+    // An immutable file (ext4/xfs attribute, root only): the wipe goes on past it.
+    let stuck = s.data.join("sub/stuck.txt");
+    std::fs::write(&stuck, "immutable").unwrap();
+    let chattr = std::process::Command::new("chattr")
+        .arg("+i")
+        .arg(&stuck)
+        .status();
+    if !matches!(chattr, Ok(st) if st.success()) {
+        eprintln!("SKIPPED: cannot make a file immutable here (chattr +i needs root on ext4/xfs)");
+        return;
+    }
+    let out = s
+        .cmd()
+        .args(["wipe", "--yes", "--json"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let _ = std::process::Command::new("chattr")
+        .arg("-i")
+        .arg(&stuck)
+        .status();
+    assert!(stuck.exists(), "the reported path leads to what is left");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failed: Vec<String> = report["report"]["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        failed.iter().any(|f| f.ends_with("stuck.txt")),
+        "{failed:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not be destroyed"));
+    // Everything else is gone; the directories that hold what is left keep their names.
+    assert!(
+        !s.data.join("notes.txt").exists()
+            && !s.data.join("sub/deeper").exists()
+            && !s.home.exists()
+    );
+    assert!(stuck.exists());
+}
+
+fn list(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        out.push((e.display().to_string(), std::fs::read(&e).unwrap()));
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
