@@ -132,6 +132,7 @@ fn warm_cache(
                     e.path.clone(),
                     CachedFile {
                         fingerprint: snapshot::walk::fingerprint(&meta),
+                        size: e.size,
                         chunks: e.chunks.clone(),
                     },
                 ))

@@ -290,6 +290,7 @@ pub fn backup(
                         f.rel.clone(),
                         CachedFile {
                             fingerprint,
+                            size,
                             chunks,
                         },
                     ));

@@ -62,19 +62,15 @@ pub fn plan(
     let mut reused = HashMap::new();
     for (i, f) in found.iter().enumerate() {
         let fp = fingerprint(&f.meta);
-        let hit = cache.get(&f.rel).filter(|c| {
-            f.kind == Kind::File
-                && c.fingerprint == fp
-                && c.chunks
-                    .chunks_exact(32)
-                    .all(|id| known.contains(<&ChunkId>::try_from(id).expect("32 bytes")))
-        });
+        let hit = cache
+            .get(&f.rel)
+            .filter(|c| f.kind == Kind::File && c.fingerprint == fp && all_known(&c.chunks, known));
         if let Some(c) = hit {
             reused.insert(
                 i,
                 ReadFile {
                     chunks: c.chunks.clone(),
-                    size: fp.size,
+                    size: c.size,
                     fingerprint: fp,
                     cacheable: true,
                 },
@@ -105,16 +101,31 @@ pub fn plan(
             continue;
         }
         if let Some(companions) = groups.remove(&i) {
-            // A database group is reused only as a whole: every member
-            // unchanged. Online copies are never in the cache (a copy is not
-            // the file), so a live database is always copied again; its
-            // unchanged pages still upload nothing (same chunks).
+            // A database group is reused only as a whole. A careful copy is
+            // cached file by file: every member must be unchanged.
             let members = || std::iter::once(i).chain(companions.iter().copied());
             if members().all(|m| reused.contains_key(&m)) {
                 continue;
             }
             for m in members() {
                 reused.remove(&m);
+            }
+            // An online copy is cached under the database's path with the
+            // fingerprint of the database and its -wal/-journal together:
+            // every commit changes one of them (-shm does not count).
+            let live = live_fingerprint(found, i, &companions);
+            if let Some(c) = cache
+                .get(&f.rel)
+                .filter(|c| c.fingerprint == live && all_known(&c.chunks, known))
+            {
+                let read = ReadFile {
+                    chunks: c.chunks.clone(),
+                    size: c.size,
+                    fingerprint: live,
+                    cacheable: true,
+                };
+                reused.insert(i, read); // the companions are left out, as after a copy
+                continue;
             }
             jobs.push(Job::Database {
                 main: i,
@@ -127,6 +138,28 @@ pub fn plan(
     // Big files first: keeps every worker busy to the end.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.bytes(found)));
     (jobs, reused)
+}
+
+fn all_known(chunks: &[u8], known: &HashSet<ChunkId>) -> bool {
+    chunks
+        .chunks_exact(32)
+        .all(|id| known.contains(<&ChunkId>::try_from(id).expect("32 bytes")))
+}
+
+/// The state of a live database: it and its -wal/-journal, taken together.
+/// A companion counts by size and mtime only: SQLite re-applies the owner of
+/// a -wal it opens (even read-only, even ours), which moves its ctime.
+fn live_fingerprint(found: &[Found], main: usize, companions: &[usize]) -> Fingerprint {
+    let mut fp = fingerprint(&found[main].meta);
+    for &c in companions {
+        if found[c].abs.to_string_lossy().ends_with("-shm") {
+            continue;
+        }
+        let other = fingerprint(&found[c].meta);
+        fp.size += other.size;
+        fp.mtime_ns = fp.mtime_ns.max(other.mtime_ns);
+    }
+    fp
 }
 
 /// A worker: takes jobs until none are left, fills its own pack, seals it
@@ -259,9 +292,9 @@ fn read_database(
     if sqlite::needs_online_copy(&f.abs) {
         match sqlite::online_copy(&f.abs, shared.tmp_dir) {
             Ok(Some(copy)) => {
-                let fp = std::fs::metadata(&f.abs)
-                    .map(|m| fingerprint(&m))
-                    .unwrap_or_else(|_| fingerprint(&f.meta));
+                // Taken at the walk, before the copy: a commit since then
+                // makes the next backup copy again.
+                let fp = live_fingerprint(found, main, companions);
                 let read = copy
                     .reopen()
                     .map_err(|e| e.to_string())
@@ -273,7 +306,7 @@ fn read_database(
                             chunks,
                             size,
                             fingerprint: fp,
-                            cacheable: false,
+                            cacheable: true,
                         }),
                     )],
                     dropped: companions.to_vec(),

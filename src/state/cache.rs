@@ -21,7 +21,11 @@ pub struct Fingerprint {
 /// A file as the last backup of a profile saw it.
 #[derive(Debug, Clone)]
 pub struct CachedFile {
+    /// Of the file, or for a live database's consistent copy, of the
+    /// database and its -wal together (see `snapshot::reader`).
     pub fingerprint: Fingerprint,
+    /// Length of the content stored (a database copy's, not the file's).
+    pub size: u64,
     /// Concatenated chunk IDs.
     pub chunks: Vec<u8>,
 }
@@ -191,7 +195,7 @@ impl State {
 
     pub fn file_cache(&self, profile: &str) -> anyhow::Result<HashMap<Vec<u8>, CachedFile>> {
         let mut stmt = self.conn.prepare(
-            "SELECT path, size, mtime_ns, ctime_ns, inode, chunks FROM cache_files WHERE profile = ?1",
+            "SELECT path, size, mtime_ns, ctime_ns, inode, chunks, content_size FROM cache_files WHERE profile = ?1",
         )?;
         let rows = stmt.query_map([profile], |r| {
             Ok((
@@ -204,6 +208,7 @@ impl State {
                         inode: r.get::<_, i64>(4)? as u64,
                     },
                     chunks: r.get(5)?,
+                    size: r.get::<_, i64>(6)? as u64,
                 },
             ))
         })?;
@@ -220,7 +225,7 @@ impl State {
         tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
         {
             let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for (path, f) in files {
                 let fp = f.fingerprint;
@@ -231,7 +236,8 @@ impl State {
                     fp.mtime_ns,
                     fp.ctime_ns,
                     fp.inode as i64,
-                    f.chunks
+                    f.chunks,
+                    f.size as i64
                 ])?;
             }
         }

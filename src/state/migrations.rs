@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
         ctime_ns INTEGER NOT NULL,
         inode INTEGER NOT NULL,
         chunks BLOB NOT NULL,
+        content_size INTEGER NOT NULL,
         PRIMARY KEY (profile, path)
     ) WITHOUT ROWID;
     CREATE TABLE cache_snapshots (
