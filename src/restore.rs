@@ -268,9 +268,17 @@ fn safe(e: &Entry) -> anyhow::Result<()> {
 /// created: a manifest (forged by someone holding the device's public key)
 /// cannot route a write through one of its own symlinks to outside the target.
 fn create_tree(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
+    let mut seen: HashSet<&[u8]> = HashSet::new();
     let mut dirs: HashSet<&[u8]> = HashSet::from([&b""[..]]);
     for e in entries {
         safe(e)?;
+        if !seen.insert(&e.path) {
+            return Err(RepoError::Corrupt {
+                object: "snapshot manifest".into(),
+                why: format!("{} appears twice", String::from_utf8_lossy(&e.path)),
+            }
+            .into());
+        }
         if !e.path.is_empty() {
             let parent = match e.path.iter().rposition(|&b| b == b'/') {
                 Some(slash) => &e.path[..slash],
@@ -295,14 +303,15 @@ fn create_tree(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
         match e.kind {
             Kind::Dir if e.path.is_empty() => {}
             Kind::Dir => fs::create_dir(&path).map_err(io)?,
+            // A file with content is created by its first chunk's writer
+            // (one open per chunk instead of one more per file).
+            Kind::File if e.size > 0 => {}
             Kind::File => {
-                let f = OpenOptions::new()
+                OpenOptions::new()
                     .write(true)
                     .create_new(true)
                     .open(&path)
                     .map_err(io)?;
-                // Sparse from the start: all-zero chunks are then never written.
-                f.set_len(e.size).map_err(io)?;
             }
             Kind::Symlink => {
                 std::os::unix::fs::symlink(OsStr::from_bytes(&e.target), &path).map_err(io)?
@@ -364,8 +373,15 @@ fn fill_files(
                             let path = rel_path(root, &req.snapshot.entries[idx]);
                             let f = OpenOptions::new()
                                 .write(true)
+                                .create(true)
+                                .truncate(false)
                                 .custom_flags(libc::O_NOFOLLOW)
                                 .open(&path)?;
+                            // Sparse from the start: all-zero chunks are never written.
+                            let size = req.snapshot.entries[idx].size;
+                            if f.metadata()?.len() != size {
+                                f.set_len(size)?;
+                            }
                             if !zero {
                                 f.write_all_at(&raw, offset).map_err(|e| {
                                     anyhow::anyhow!("cannot write {}: {e}", path.display())
