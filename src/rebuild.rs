@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::repo::format::{self, Index, IndexPack};
+use crate::repo::format::{self, IndexPack};
 use crate::repo::{basename, Repo, INDEX, SNAPSHOTS};
 use crate::state::cache::CachedSnapshot;
 use crate::state::State;
@@ -31,17 +31,7 @@ pub fn rebuild_cache(
     let mut index_names = Vec::new();
     for l in rt.block_on(repo.list(INDEX))? {
         let name = basename(&l.key).to_string();
-        let index = rt
-            .block_on(repo.get_object(INDEX, &name, identity))
-            .and_then(|plain| {
-                let index: Index = format::decode_compressed(&plain)?;
-                anyhow::ensure!(
-                    index.version == format::VERSION,
-                    "index version {}",
-                    index.version
-                );
-                Ok(index)
-            });
+        let index = rt.block_on(repo.index(&name, identity));
         let Ok(index) = index else {
             rebuilt.unreadable.push(l.key);
             continue;

@@ -27,12 +27,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
             let profile = state.require_profile(&args.profile)?;
             let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
             if let Some(s) = &secrets {
-                anyhow::ensure!(
-                    s.public().locator == keys.locator,
-                    "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for",
-                    profile.pseudonym,
-                    profile.name
-                );
+                super::ensure_profile_phrase(&profile, &keys, s)?;
             }
             let store = Store::open(
                 &profile.store_url,

@@ -95,3 +95,21 @@ pub fn progress_bar(ctx: &Context, json: bool, verb: &str) -> Option<indicatif::
 pub fn human_bytes(n: u64) -> String {
     indicatif::HumanBytes(n).to_string()
 }
+
+/// Refuses a phrase that is not the one of the pseudonym a profile backs up
+/// for (exit 4): reading with it would only find nothing.
+pub fn ensure_profile_phrase(
+    profile: &crate::state::profiles::Profile,
+    keys: &crate::keys::PublicKeys,
+    secrets: &crate::keys::SecretKeys,
+) -> anyhow::Result<()> {
+    if secrets.public().locator != keys.locator {
+        crate::bail_kind!(
+            crate::error::ExitKind::WrongPhrase,
+            "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for; check every word",
+            profile.pseudonym,
+            profile.name
+        );
+    }
+    Ok(())
+}

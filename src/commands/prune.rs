@@ -15,12 +15,7 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let secrets = match &args.phrase_file {
         Some(f) => {
             let s = prompt::read_phrase(Some(f))?.derive();
-            anyhow::ensure!(
-                s.public().locator == keys.locator,
-                "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for",
-                profile.pseudonym,
-                profile.name
-            );
+            super::ensure_profile_phrase(&profile, &keys, &s)?;
             Some(s)
         }
         None => None,

@@ -48,12 +48,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             let identity = match phrase_file {
                 Some(f) => {
                     let secrets = prompt::read_phrase(Some(f))?.derive();
-                    anyhow::ensure!(
-                        secrets.public().locator == keys.locator,
-                        "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for",
-                        profile.pseudonym,
-                        profile.name
-                    );
+                    super::ensure_profile_phrase(&profile, &keys, &secrets)?;
                     Some(secrets.backup_identity())
                 }
                 None => None,

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use futures::StreamExt;
 use serde::Serialize;
 
-use super::format::{self, Index, IndexEntry};
+use super::format::{self, IndexEntry};
 use super::{basename, Repo, CONFIG, DATA, INDEX, SNAPSHOTS};
 
 #[derive(Debug, Default, Serialize)]
@@ -89,19 +89,7 @@ pub async fn check(
     for listed in repo.list(INDEX).await? {
         report.indexes += 1;
         let name = basename(&listed.key);
-        let index: anyhow::Result<Index> = match repo.get_object(INDEX, name, keys.identity).await {
-            Ok(plain) => format::decode_compressed(&plain).and_then(|i: Index| {
-                anyhow::ensure!(
-                    i.version == format::VERSION,
-                    "index version {} is not {}",
-                    i.version,
-                    format::VERSION
-                );
-                Ok(i)
-            }),
-            Err(e) => Err(e),
-        };
-        match index {
+        match repo.index(name, keys.identity).await {
             Ok(index) => {
                 for p in index.packs {
                     for e in &p.chunks {

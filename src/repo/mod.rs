@@ -215,6 +215,23 @@ impl Repo {
         Ok(snap)
     }
 
+    /// Reads one index object (checked against its name, decrypted, version-checked).
+    pub async fn index(
+        &self,
+        name: &str,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<Index> {
+        let plain = self.get_object(INDEX, name, identity).await?;
+        let index: Index = format::decode_compressed(&plain)?;
+        anyhow::ensure!(
+            index.version == format::VERSION,
+            "index version {} is not {}",
+            index.version,
+            format::VERSION
+        );
+        Ok(index)
+    }
+
     /// Reads every index object: chunk → where it is.
     pub async fn load_index(&self, identity: &age::x25519::Identity) -> anyhow::Result<ChunkMap> {
         let mut map = ChunkMap::default();
@@ -223,19 +240,7 @@ impl Repo {
             // Chunks are authenticated by their IDs, so an index is only a
             // map: one that does not open (junk, damage) is set aside and
             // named if a chunk turns out to be missing.
-            let index: anyhow::Result<Index> = match self.get_object(INDEX, name, identity).await {
-                Ok(plain) => format::decode_compressed(&plain).and_then(|i: Index| {
-                    anyhow::ensure!(
-                        i.version == format::VERSION,
-                        "index version {} is not {}",
-                        i.version,
-                        format::VERSION
-                    );
-                    Ok(i)
-                }),
-                Err(e) => Err(e),
-            };
-            let index = match index {
+            let index = match self.index(name, identity).await {
                 Ok(i) => i,
                 Err(e) => {
                     map.unreadable.push(format!("{}: {e:#}", listed.key));
