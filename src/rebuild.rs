@@ -14,6 +14,8 @@ use crate::state::State;
 #[derive(Debug, Default)]
 pub struct Rebuilt {
     pub unreadable: Vec<String>,
+    /// Chunk references of readable snapshots that no readable index maps.
+    pub unmapped_chunks: usize,
 }
 
 /// Reads every index and snapshot with the phrase and records them, so the
@@ -62,8 +64,11 @@ pub fn rebuild_cache(
         let mut used = HashSet::new();
         for e in &snap.entries {
             for c in e.chunk_ids() {
-                if let Some(ps) = copies.get(&c) {
-                    used.insert(ps.iter().find(|p| usable(p)).unwrap_or(&ps[0]).clone());
+                match copies.get(&c) {
+                    Some(ps) => {
+                        used.insert(ps.iter().find(|p| usable(p)).unwrap_or(&ps[0]).clone());
+                    }
+                    None => rebuilt.unmapped_chunks += 1,
                 }
             }
         }

@@ -226,6 +226,18 @@ fn corrupt_or_newer_state_is_reported_not_replaced() {
 }
 
 #[test]
+fn names_that_would_be_paths_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    for name in ["..", ".", ".hidden", "-flag", "a/b", ""] {
+        crossing(home.path())
+            .args(["pseudonym", "new", &format!("--name={name}")])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("invalid name"));
+    }
+}
+
+#[test]
 fn profiles() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path().join("home");

@@ -382,3 +382,43 @@ fn planted_objects_never_push_real_snapshots_out() {
     assert!(fx.repo_dir().join("snapshots").join(&junk).exists());
     assert_restores(&fx, &snaps[2].0, &snaps[2].1);
 }
+
+#[test]
+fn a_damaged_index_stops_all_deletion() {
+    let fx = Fixture::new();
+    let pf = fx.phrase_file.to_str().unwrap();
+    base_data(&fx);
+    for n in 1..=3 {
+        backup_with_unique_file(&fx, n, &[]);
+    }
+    // One index object loses its integrity (bit rot, a bad sync).
+    let index_dir = fx.repo_dir().join("index");
+    let damaged = fs::read_dir(&index_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = fs::read(&damaged).unwrap();
+    bytes.push(0);
+    fs::write(&damaged, bytes).unwrap();
+    let before = store_listing(&fx.store);
+
+    // The chunk map has a hole: packs behind it would look dead. Snapshots
+    // may still be forgotten, but no pack and no index is deleted.
+    let report = prune(&fx, &["--keep-last", "1", "--phrase-file", pf]);
+    assert_eq!(report["packs_deleted"], 0, "{report}");
+    assert!(
+        report["notes"].to_string().contains("no data is deleted"),
+        "{report}"
+    );
+    let after = store_listing(&fx.store);
+    let data_and_index = |l: &BTreeSet<PathBuf>| -> BTreeSet<PathBuf> {
+        l.iter()
+            .filter(|p| !p.to_string_lossy().contains("/snapshots/"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(data_and_index(&after), data_and_index(&before));
+    assert!(damaged.exists());
+}

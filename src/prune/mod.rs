@@ -73,9 +73,12 @@ pub fn prune(
     // Objects that do not open with the phrase: damage, or junk planted by
     // someone with write access. Left in place; they never count as snapshots.
     let mut unreadable: HashSet<String> = HashSet::new();
+    let mut unmapped_chunks = 0;
     if let Some(identity) = req.identity {
         rt.block_on(repo.open_for_reading(identity))?;
-        for key in crate::rebuild::rebuild_cache(state, repo, rt, identity)?.unreadable {
+        let rebuilt = crate::rebuild::rebuild_cache(state, repo, rt, identity)?;
+        unmapped_chunks = rebuilt.unmapped_chunks;
+        for key in rebuilt.unreadable {
             report.notes.push(format!("{key} does not open with the phrase (damaged, or not written by crossing); left in place"));
             unreadable.insert(basename(&key).to_string());
         }
@@ -168,7 +171,22 @@ pub fn prune(
         .iter()
         .map(|l| (basename(&l.key).to_string(), (l.size, l.modified)))
         .collect();
-    let dead: Vec<String> = if warm {
+    // Deleting needs a complete map from chunks to packs. An index that does
+    // not open, or a snapshot naming chunks no index lists, means the map has
+    // a hole: the packs behind it would look dead. Then nothing is deleted.
+    let map_has_hole = unmapped_chunks > 0
+        || listed_indexes
+            .iter()
+            .any(|l| unreadable.contains(basename(&l.key)));
+    if warm && map_has_hole {
+        report.notes.push(
+            "an index does not open, or a snapshot names chunks that no index lists: no data is deleted; \
+             run `crossing check --read-data --phrase-file FILE` to see what is damaged"
+                .into(),
+        );
+    }
+    let may_delete = warm && !map_has_hole;
+    let dead: Vec<String> = if may_delete {
         stored
             .iter()
             .filter(|(p, (_, modified))| {
@@ -177,12 +195,14 @@ pub fn prune(
             })
             .map(|(p, _)| p.clone())
             .collect()
-    } else {
+    } else if !warm {
         report.notes.push(
             "this device does not know every object in the repository (another device wrote to it, or it was restored here): \
              only its own snapshots are judged, and no data is deleted; run `crossing prune --phrase-file FILE` once to rebuild its cache"
                 .into(),
         );
+        Vec::new()
+    } else {
         Vec::new()
     };
     report.packs_deleted = dead.len();
@@ -192,7 +212,7 @@ pub fn prune(
         return Ok(report);
     }
 
-    if warm && !(dead.is_empty() && forgotten.is_empty()) {
+    if may_delete && !(dead.is_empty() && forgotten.is_empty()) {
         // 1. One index naming every live pack the cache knows.
         let live_packs: Vec<IndexPack> = state
             .indexed_packs(cache_key)?

@@ -9,11 +9,12 @@
 //! written only once every pack they name is stored.
 
 mod chunker;
+mod manifest;
 mod reader;
 pub mod sqlite;
 pub mod walk;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -23,10 +24,10 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 
 use crate::keys::PublicKeys;
-use crate::repo::format::{self, ChunkId, Entry, Index, IndexPack, Kind};
+use crate::repo::format::{self, ChunkId, Index, IndexPack};
 use crate::repo::pack::SealedPack;
 use crate::repo::{Repo, INDEX, SNAPSHOTS};
-use crate::state::cache::{CachedFile, CachedSnapshot};
+use crate::state::cache::CachedSnapshot;
 use crate::state::State;
 use reader::JobResult;
 pub use walk::Skipped;
@@ -230,75 +231,8 @@ pub fn backup(
         return Err(e.context("backup stopped before writing a snapshot; every earlier snapshot is intact, and the next backup reuses what was uploaded"));
     }
 
-    // Assemble the manifest from the walk, the reused and the read files.
-    let mut contents: HashMap<usize, reader::ReadFile> = reused;
-    let mut dropped: HashSet<usize> = HashSet::new();
-    let mut files_read = 0u64;
-    for r in results {
-        dropped.extend(r.dropped);
-        warnings.extend(r.warnings);
-        for (idx, outcome) in r.files {
-            match outcome {
-                Ok(read) => {
-                    files_read += 1;
-                    contents.insert(idx, read);
-                }
-                Err(reason) => skipped.push(Skipped {
-                    path: found[idx].abs.display().to_string(),
-                    reason,
-                }),
-            }
-        }
-    }
-    let mut entries = Vec::with_capacity(found.len());
-    let mut new_cache: Vec<(Vec<u8>, CachedFile)> = Vec::new();
-    let mut referenced: HashSet<ChunkId> = HashSet::new();
-    let (mut files, mut dirs, mut symlinks, mut bytes) = (0u64, 0u64, 0u64, 0u64);
-    for (idx, f) in found.iter().enumerate() {
-        if dropped.contains(&idx) {
-            continue;
-        }
-        let mut entry = Entry {
-            path: f.rel.clone(),
-            kind: f.kind,
-            mode: std::os::unix::fs::PermissionsExt::mode(&f.meta.permissions()) & 0o7777,
-            mtime_ns: walk::mtime_ns(&f.meta),
-            size: 0,
-            target: f.target.clone(),
-            chunks: Vec::new(),
-        };
-        match f.kind {
-            Kind::Dir => dirs += 1,
-            Kind::Symlink => symlinks += 1,
-            Kind::File => {
-                let Some(reader::ReadFile {
-                    chunks,
-                    size,
-                    fingerprint,
-                    cacheable,
-                }) = contents.remove(&idx)
-                else {
-                    continue;
-                };
-                files += 1;
-                bytes += size;
-                entry.size = size;
-                entry.chunks = chunks.clone();
-                referenced.extend(entry.chunk_ids());
-                if cacheable {
-                    new_cache.push((
-                        f.rel.clone(),
-                        CachedFile {
-                            fingerprint,
-                            size,
-                            chunks,
-                        },
-                    ));
-                }
-            }
-        }
-        entries.push(entry);
-    }
+    let tree = manifest::assemble(&found, reused, results, &mut skipped, &mut warnings);
+    let (files, bytes) = (tree.files, tree.bytes);
 
     // Index every pack not yet indexed (this run's, and any a killed run left).
     let pending = state.pending_packs(&cache_key)?;
@@ -319,13 +253,14 @@ pub fn backup(
         expires_at: req.expires_at,
         files,
         bytes,
-        entries,
+        entries: tree.entries,
     };
     let encoded = format::encode_compressed(&manifest)?;
     let (snapshot, size) = rt.block_on(repo.put_object(SNAPSHOTS, &encoded, &recipient))?;
     stored_bytes += size;
 
-    let packs: HashSet<String> = referenced
+    let packs: HashSet<String> = tree
+        .referenced
         .iter()
         .filter_map(|c| location.get(c).cloned())
         .collect();
@@ -341,17 +276,17 @@ pub fn backup(
     state.record_snapshot(&cache_key, &cached, &packs)?;
     state.replace_file_cache(
         req.profile,
-        new_cache.iter().map(|(p, c)| (p.as_slice(), c)),
+        tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
     )?;
 
     Ok(BackupSummary {
         snapshot,
         time,
         files,
-        dirs,
-        symlinks,
+        dirs: tree.dirs,
+        symlinks: tree.symlinks,
         bytes,
-        files_read,
+        files_read: tree.files_read,
         bytes_read: shared.bytes_read.load(Ordering::Relaxed),
         new_chunks: shared.new_chunks.load(Ordering::Relaxed),
         new_packs,

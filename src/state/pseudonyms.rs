@@ -138,13 +138,16 @@ impl State {
 
 /// Names of pseudonyms and profiles: short, printable, shell-safe.
 pub fn validate_name(name: &str) -> anyhow::Result<()> {
+    // Names become file names (locks, temporary folders): no "." or "..",
+    // nothing hidden, nothing an option parser would take for a flag.
     anyhow::ensure!(
         !name.is_empty()
             && name.len() <= 64
+            && !name.starts_with(['.', '-'])
             && name
                 .chars()
                 .all(|c| c.is_alphanumeric() || "-_.".contains(c)),
-        "invalid name \"{name}\": use 1 to 64 letters, digits, '-', '_' or '.'"
+        "invalid name \"{name}\": use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter, digit or '_'"
     );
     Ok(())
 }

@@ -1,0 +1,110 @@
+//! Assembling a snapshot's entries from the walk, the files the cache
+//! vouched for and the files the workers read.
+
+use std::collections::{HashMap, HashSet};
+use std::os::unix::fs::PermissionsExt;
+
+use super::reader::{JobResult, ReadFile};
+use super::walk::{self, Found, Skipped};
+use crate::repo::format::{ChunkId, Entry, Kind};
+use crate::state::cache::CachedFile;
+
+/// The tree of one snapshot, and what the cache learns from it.
+pub struct Tree {
+    pub entries: Vec<Entry>,
+    /// What the next backup may reuse by fingerprint.
+    pub cache: Vec<(Vec<u8>, CachedFile)>,
+    /// Every chunk the entries name.
+    pub referenced: HashSet<ChunkId>,
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub bytes: u64,
+    pub files_read: u64,
+}
+
+/// A file that was neither reused nor read (it failed: see `skipped`, or it
+/// is a database companion made unnecessary by a consistent copy) is left out.
+pub fn assemble(
+    found: &[Found],
+    reused: HashMap<usize, ReadFile>,
+    results: Vec<JobResult>,
+    skipped: &mut Vec<Skipped>,
+    warnings: &mut Vec<String>,
+) -> Tree {
+    let mut contents = reused;
+    let mut dropped: HashSet<usize> = HashSet::new();
+    let mut files_read = 0;
+    for r in results {
+        dropped.extend(r.dropped);
+        warnings.extend(r.warnings);
+        for (idx, outcome) in r.files {
+            match outcome {
+                Ok(read) => {
+                    files_read += 1;
+                    contents.insert(idx, read);
+                }
+                Err(reason) => skipped.push(Skipped {
+                    path: found[idx].abs.display().to_string(),
+                    reason,
+                }),
+            }
+        }
+    }
+    let mut tree = Tree {
+        entries: Vec::with_capacity(found.len()),
+        cache: Vec::new(),
+        referenced: HashSet::new(),
+        files: 0,
+        dirs: 0,
+        symlinks: 0,
+        bytes: 0,
+        files_read,
+    };
+    for (idx, f) in found.iter().enumerate() {
+        if dropped.contains(&idx) {
+            continue;
+        }
+        let mut entry = Entry {
+            path: f.rel.clone(),
+            kind: f.kind,
+            mode: f.meta.permissions().mode() & 0o7777,
+            mtime_ns: walk::mtime_ns(&f.meta),
+            size: 0,
+            target: f.target.clone(),
+            chunks: Vec::new(),
+        };
+        match f.kind {
+            Kind::Dir => tree.dirs += 1,
+            Kind::Symlink => tree.symlinks += 1,
+            Kind::File => {
+                let Some(ReadFile {
+                    chunks,
+                    size,
+                    fingerprint,
+                    cacheable,
+                }) = contents.remove(&idx)
+                else {
+                    continue;
+                };
+                tree.files += 1;
+                tree.bytes += size;
+                entry.size = size;
+                entry.chunks = chunks.clone();
+                tree.referenced.extend(entry.chunk_ids());
+                if cacheable {
+                    tree.cache.push((
+                        f.rel.clone(),
+                        CachedFile {
+                            fingerprint,
+                            size,
+                            chunks,
+                        },
+                    ));
+                }
+            }
+        }
+        tree.entries.push(entry);
+    }
+    tree
+}
