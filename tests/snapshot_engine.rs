@@ -1038,3 +1038,28 @@ fn forged_manifest_cannot_write_through_a_symlink() {
     assert!(!target.exists());
     assert!(staging_leftovers(fx.root()).is_empty());
 }
+
+// Beyond the list: a pack removed behind this device's back (another
+// device's prune, a hand in the bucket) is uploaded again by the next
+// backup instead of being referenced by it.
+#[test]
+fn a_pack_gone_from_the_store_is_uploaded_again() {
+    let fx = Fixture::new();
+    small_corpus(&fx.data);
+    write(&fx.data.join("big.bin"), random_bytes(77, 3 * MIB));
+    fx.backup_ok();
+    for pack in fx.packs() {
+        fs::remove_file(pack).unwrap();
+    }
+    let (out, next) = fx.backup(&[]);
+    out.expect(0, "backup after the packs were removed");
+    assert!(u(&next["new_packs"]) >= 1, "{next}");
+    assert!(
+        next["warnings"].to_string().contains("no longer in"),
+        "{next}"
+    );
+    let target = fx.root().join("restored");
+    fx.restore_fresh(&target, &[])
+        .expect(0, "the new snapshot restores");
+    assert_trees_equal(&fx.data, &target);
+}

@@ -13,7 +13,7 @@ pub mod pack;
 pub mod seal;
 pub mod verify;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bytes::Bytes;
 
@@ -234,6 +234,8 @@ impl Repo {
 
     /// Reads every index object: chunk → where it is.
     pub async fn load_index(&self, identity: &age::x25519::Identity) -> anyhow::Result<ChunkMap> {
+        let listed = self.list(DATA).await?;
+        let stored: HashSet<&str> = listed.iter().map(|l| basename(&l.key)).collect();
         let mut map = ChunkMap::default();
         for listed in self.list(INDEX).await? {
             let name = basename(&listed.key);
@@ -249,8 +251,16 @@ impl Repo {
             };
             for pack in index.packs {
                 map.pack_sizes.insert(pack.id.clone(), pack.size);
+                let present = stored.contains(pack.id.as_str());
                 for entry in pack.chunks {
-                    map.chunks.insert(entry.id, (pack.id.clone(), entry));
+                    // A chunk stored twice: take a copy the store still has.
+                    let keep_old = map
+                        .chunks
+                        .get(&entry.id)
+                        .is_some_and(|(p, _)| !present || stored.contains(p.as_str()));
+                    if !keep_old {
+                        map.chunks.insert(entry.id, (pack.id.clone(), entry));
+                    }
                 }
             }
         }

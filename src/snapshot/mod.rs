@@ -14,7 +14,7 @@ mod reader;
 pub mod sqlite;
 pub mod walk;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::keys::PublicKeys;
 use crate::repo::format::{self, ChunkId, Index, IndexPack};
 use crate::repo::pack::SealedPack;
-use crate::repo::{Repo, INDEX, SNAPSHOTS};
+use crate::repo::{basename, Repo, DATA, INDEX, SNAPSHOTS};
 use crate::state::cache::CachedSnapshot;
 use crate::state::State;
 use reader::JobResult;
@@ -125,11 +125,26 @@ pub fn backup(
             repo.store.url()
         ));
     }
-    // Packs a stopped run uploaded but did not index: index only those the store still has.
-    for pack in state.pending_packs(&cache_key)? {
-        if rt.block_on(repo.store.size(&repo.pack_key(&pack.id)))? != Some(pack.size) {
-            state.forget_pack(&cache_key, &pack.id)?;
+    // Chunks are reused only from packs the store still holds: another
+    // device's prune, or a hand in the bucket, may have removed some. One
+    // listing per backup; what is gone is uploaded again.
+    let stored: HashMap<String, u64> = rt
+        .block_on(repo.list(DATA))?
+        .into_iter()
+        .map(|l| (basename(&l.key).to_string(), l.size))
+        .collect();
+    let mut gone = 0;
+    for (pack, (size, _)) in state.cached_packs(&cache_key)? {
+        if stored.get(&pack) != Some(&size) {
+            state.forget_pack(&cache_key, &pack)?;
+            gone += 1;
         }
+    }
+    if gone > 0 {
+        warnings.push(format!(
+            "{gone} pack(s) this device had stored are no longer in {}; their data is uploaded again",
+            repo.store.url()
+        ));
     }
 
     let (found, mut skipped) = walk::walk(req.data_dir)?;
