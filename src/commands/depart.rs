@@ -59,6 +59,9 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
         args.json,
     )
     .context("depart stopped: the backup failed, so nothing was wiped")?;
+    for w in &summary.warnings {
+        ctx.warn(w);
+    }
     if !summary.skipped.is_empty() {
         for s in &summary.skipped {
             eprintln!("  not backed up: {}: {}", s.path, s.reason);
