@@ -291,12 +291,6 @@ impl State {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Forgets a profile's file cache (after a restore, inodes are new).
-    pub fn clear_file_cache(&self, profile: &str) -> anyhow::Result<()> {
-        self.conn
-            .execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
-        Ok(())
-    }
 }
 
 /// Retention bookkeeping (used by prune).
