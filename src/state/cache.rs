@@ -290,7 +290,6 @@ impl State {
             .map(|r| r.map(|s| (s.id.clone(), s)))
             .collect::<Result<_, _>>()?)
     }
-
 }
 
 /// Retention bookkeeping (used by prune).
