@@ -72,16 +72,7 @@ pub fn rebuild_cache(
                 }
             }
         }
-        let cached = CachedSnapshot {
-            id: id.clone(),
-            time: snap.time,
-            nanos: snap.nanos,
-            files: snap.files,
-            bytes: snap.bytes,
-            expires_at: snap.expires_at,
-            tags: snap.tags,
-        };
-        snapshots.push((cached, used));
+        snapshots.push((CachedSnapshot::of(&id, snap), used));
     }
     for (id, pack) in &packs {
         state.record_pack(&cache_key, pack, &hex::decode(id).unwrap_or_default(), true)?;

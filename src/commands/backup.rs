@@ -4,11 +4,10 @@ use super::{human_bytes, print_json, progress_bar, runtime, Context};
 use crate::cli::{BackupArgs, Client};
 use crate::error::ExitKind;
 use crate::keys::Phrase;
-use crate::repo::Repo;
 use crate::snapshot::{self, BackupRequest};
 use crate::state::profiles::Profile;
 use crate::state::{State, StateError};
-use crate::store::{Store, StoreOptions};
+use crate::store::StoreOptions;
 use crate::{lock, setup};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
@@ -77,12 +76,9 @@ pub fn snapshot_profile(
     expires_at: Option<i64>,
     json: bool,
 ) -> anyhow::Result<snapshot::BackupSummary> {
-    let pseudonym = state.require_pseudonym(&profile.pseudonym)?;
-    let keys = pseudonym.keys();
+    let (keys, repo) = super::profile_repo(state, profile, options, true)?;
     // Profiles of one pseudonym share a repository (and its cache): one writer at a time.
     let _repo_lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
-    let store = Store::open(&profile.store_url, options, true)?;
-    let repo = Repo::new(store, &keys.locator);
     // Per profile, under its lock: a killed backup may have left a plaintext
     // database copy here, and no other backup uses this folder.
     let tmp_dir = ctx.home.join("tmp").join(&profile.name);

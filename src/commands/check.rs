@@ -25,16 +25,11 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
         None => {
             let state = ctx.state()?;
             let profile = state.require_profile(&args.profile)?;
-            let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+            let options = profile.store_options.merged(&options);
+            let (keys, repo) = super::profile_repo(&state, &profile, &options, false)?;
             if let Some(s) = &secrets {
                 super::ensure_profile_phrase(&profile, &keys, s)?;
             }
-            let store = Store::open(
-                &profile.store_url,
-                &profile.store_options.merged(&options),
-                false,
-            )?;
-            let repo = Repo::new(store, &keys.locator);
             let cached = state.cached_packs(&repo.cache_key())?;
             (repo, Some(cached))
         }

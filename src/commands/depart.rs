@@ -9,9 +9,8 @@ use serde::Serialize;
 use super::{human_bytes, print_json, runtime, Context};
 use crate::cli::DepartArgs;
 use crate::error::ExitKind;
-use crate::repo::{verify, Repo};
+use crate::repo::verify;
 use crate::snapshot::BackupSummary;
-use crate::store::Store;
 use crate::wipe::{self, Report};
 use crate::{bail_kind, lock, prompt};
 
@@ -32,7 +31,6 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
     }
     let state = ctx.state()?;
     let profile = state.require_profile(&args.profile)?;
-    let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
     // First, what the user needs afterwards: written before anything is destroyed.
     eprintln!("Store address (with your recovery phrase, all you need to restore):");
     eprintln!("    {}", profile.store_url);
@@ -80,10 +78,7 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
         human_bytes(summary.bytes)
     ));
 
-    let repo = Repo::new(
-        Store::open(&profile.store_url, &profile.store_options, false)?,
-        &keys.locator,
-    );
+    let (_, repo) = super::profile_repo(&state, &profile, &profile.store_options, false)?;
     let packs = state
         .snapshot_packs(&repo.cache_key(), &summary.snapshot)?
         .ok_or_else(|| anyhow::anyhow!("depart stopped: the new snapshot is not in this device's records, so nothing was wiped"))?;

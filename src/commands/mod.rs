@@ -96,6 +96,32 @@ pub fn human_bytes(n: u64) -> String {
     indicatif::HumanBytes(n).to_string()
 }
 
+/// A profile's repository: its pseudonym's public keys, and the store it
+/// names opened with `options` (the profile's own, or merged with a run's).
+pub fn profile_repo(
+    state: &State,
+    profile: &crate::state::profiles::Profile,
+    options: &crate::store::StoreOptions,
+    create: bool,
+) -> anyhow::Result<(crate::keys::PublicKeys, crate::repo::Repo)> {
+    let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+    let store = crate::store::Store::open(&profile.store_url, options, create)?;
+    let repo = crate::repo::Repo::new(store, &keys.locator);
+    Ok((keys, repo))
+}
+
+/// Reads the phrase from `source` and refuses it (exit 4) unless it is the
+/// one of the pseudonym the profile backs up for.
+pub fn profile_phrase(
+    profile: &crate::state::profiles::Profile,
+    keys: &crate::keys::PublicKeys,
+    source: Option<&std::path::Path>,
+) -> anyhow::Result<crate::keys::SecretKeys> {
+    let secrets = crate::prompt::read_phrase(source)?.derive();
+    ensure_profile_phrase(profile, keys, &secrets)?;
+    Ok(secrets)
+}
+
 /// Refuses a phrase that is not the one of the pseudonym a profile backs up
 /// for (exit 4): reading with it would only find nothing.
 pub fn ensure_profile_phrase(

@@ -2,31 +2,21 @@
 
 use super::{human_bytes, print_json, runtime, Context};
 use crate::cli::PruneArgs;
+use crate::lock;
 use crate::prune::policy::{Policy, Verdict};
 use crate::prune::{self, PruneRequest};
-use crate::repo::Repo;
-use crate::store::Store;
-use crate::{lock, prompt};
 
 pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let state = ctx.state()?;
     let profile = state.require_profile(&args.profile)?;
-    let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+    let (keys, repo) = super::profile_repo(&state, &profile, &profile.store_options, false)?;
     let secrets = match &args.phrase_file {
-        Some(f) => {
-            let s = prompt::read_phrase(Some(f))?.derive();
-            super::ensure_profile_phrase(&profile, &keys, &s)?;
-            Some(s)
-        }
+        Some(f) => Some(super::profile_phrase(&profile, &keys, Some(f))?),
         None => None,
     };
     let identity = secrets.as_ref().map(|s| s.backup_identity());
     let _lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
     let rt = runtime()?;
-    let repo = Repo::new(
-        Store::open(&profile.store_url, &profile.store_options, false)?,
-        &keys.locator,
-    );
     let policy = Policy {
         keep_last: args.keep_last,
         keep_within: args.keep_within.map(|d| d.as_secs() as i64),

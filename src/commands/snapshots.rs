@@ -7,6 +7,7 @@ use super::{human_bytes, print_json, runtime, Context};
 use crate::cli::SnapshotsArgs;
 use crate::prompt;
 use crate::repo::{basename, Repo};
+use crate::state::cache::CachedSnapshot;
 use crate::store::Store;
 
 #[derive(Debug, Serialize)]
@@ -44,21 +45,12 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         (None, phrase_file) => {
             let state = ctx.state()?;
             let profile = state.require_profile(&args.profile)?;
-            let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+            let options = profile.store_options.merged(&options);
+            let (keys, repo) = super::profile_repo(&state, &profile, &options, false)?;
             let identity = match phrase_file {
-                Some(f) => {
-                    let secrets = prompt::read_phrase(Some(f))?.derive();
-                    super::ensure_profile_phrase(&profile, &keys, &secrets)?;
-                    Some(secrets.backup_identity())
-                }
+                Some(f) => Some(super::profile_phrase(&profile, &keys, Some(f))?.backup_identity()),
                 None => None,
             };
-            let store = Store::open(
-                &profile.store_url,
-                &profile.store_options.merged(&options),
-                false,
-            )?;
-            let repo = Repo::new(store, &keys.locator);
             let cached = state.cached_snapshots(&repo.cache_key())?;
             (repo, identity, cached)
         }
@@ -80,44 +72,20 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             expires_at: None,
             error: None,
         };
-        if let Some(identity) = &identity {
-            match rt.block_on(repo.snapshot(&id, identity)) {
-                Ok(s) => {
-                    (
-                        row.time,
-                        row.nanos,
-                        row.files,
-                        row.bytes,
-                        row.tags,
-                        row.expires_at,
-                    ) = (
-                        s.time,
-                        s.nanos,
-                        Some(s.files),
-                        Some(s.bytes),
-                        Some(s.tags),
-                        s.expires_at,
-                    )
-                }
+        let known = match &identity {
+            Some(identity) => match rt.block_on(repo.snapshot(&id, identity)) {
+                Ok(manifest) => Some(CachedSnapshot::of(&id, manifest)),
                 // One bad object must not hide the others: report it in its row.
-                Err(e) => row.error = Some(format!("{e:#}")),
-            }
-        } else if let Some(c) = cached.get(&id) {
-            (
-                row.time,
-                row.nanos,
-                row.files,
-                row.bytes,
-                row.tags,
-                row.expires_at,
-            ) = (
-                c.time,
-                c.nanos,
-                Some(c.files),
-                Some(c.bytes),
-                Some(c.tags.clone()),
-                c.expires_at,
-            );
+                Err(e) => {
+                    row.error = Some(format!("{e:#}"));
+                    None
+                }
+            },
+            None => cached.get(&id).cloned(),
+        };
+        if let Some(c) = known {
+            (row.time, row.nanos, row.expires_at) = (c.time, c.nanos, c.expires_at);
+            (row.files, row.bytes, row.tags) = (Some(c.files), Some(c.bytes), Some(c.tags));
         }
         rows.push(row);
     }

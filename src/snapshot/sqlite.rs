@@ -14,25 +14,19 @@ use rusqlite::{Connection, OpenFlags};
 pub const HEADER: &[u8; 16] = b"SQLite format 3\0";
 pub const COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
 
-/// Whether the first 16 bytes are SQLite's header.
-pub fn has_sqlite_header(path: &Path) -> bool {
-    use std::io::Read;
-    let mut buf = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .is_ok()
-        && &buf == HEADER
-}
-
-/// Header bytes 18 and 19 (file format write/read versions) are 2 in WAL mode.
-fn is_wal_mode(path: &Path) -> bool {
+/// The first 20 bytes of an SQLite database, or `None` for any other file.
+fn read_header(path: &Path) -> Option<[u8; 20]> {
     use std::io::Read;
     let mut buf = [0u8; 20];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut buf))
-        .is_ok()
-        && buf[18] == 2
-        && buf[19] == 2
+        .ok()?;
+    buf.starts_with(HEADER).then_some(buf)
+}
+
+/// Whether the first 16 bytes are SQLite's header.
+pub fn has_sqlite_header(path: &Path) -> bool {
+    read_header(path).is_some()
 }
 
 /// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal` beside it.
@@ -60,8 +54,12 @@ pub fn companion(path: &Path, suffix: &str) -> PathBuf {
 /// opening it, even read-only, would create `-wal`/`-shm` in the user's
 /// directory; the careful file copy takes it as it is.
 pub fn needs_online_copy(path: &Path) -> bool {
-    let closed_wal = is_wal_mode(path) && !companion(path, "-wal").exists();
-    has_sqlite_header(path) && !closed_wal
+    // Header bytes 18 and 19 (file format write/read versions) are 2 in WAL mode.
+    let Some(header) = read_header(path) else {
+        return false;
+    };
+    let closed_wal = header[18] == 2 && header[19] == 2 && !companion(path, "-wal").exists();
+    !closed_wal
 }
 
 /// Copies the database at `path` into a temporary file in `tmp_dir`.

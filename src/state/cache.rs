@@ -30,7 +30,7 @@ pub struct CachedFile {
     pub chunks: Vec<u8>,
 }
 
-/// A snapshot this device wrote.
+/// A snapshot this device wrote (or read while rebuilding the cache).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CachedSnapshot {
     pub id: String,
@@ -41,6 +41,21 @@ pub struct CachedSnapshot {
     pub bytes: u64,
     pub expires_at: Option<i64>,
     pub tags: Vec<String>,
+}
+
+impl CachedSnapshot {
+    /// What the cache keeps of a manifest: everything but its tree.
+    pub fn of(id: &str, manifest: crate::repo::format::Snapshot) -> CachedSnapshot {
+        CachedSnapshot {
+            id: id.to_string(),
+            time: manifest.time,
+            nanos: manifest.nanos,
+            files: manifest.files,
+            bytes: manifest.bytes,
+            expires_at: manifest.expires_at,
+            tags: manifest.tags,
+        }
+    }
 }
 
 impl State {
