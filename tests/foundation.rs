@@ -357,3 +357,21 @@ fn every_visible_command_has_help() {
             .success();
     }
 }
+
+#[test]
+fn restore_without_a_store_or_a_target_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let target = home.path().join("t");
+    crossing(home.path())
+        .args(["restore", "--data-dir"])
+        .arg(&target)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--store URL"));
+    crossing(home.path())
+        .args(["restore", "--store", "file:///nonexistent"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--data-dir DIR"));
+    assert!(!target.exists());
+}

@@ -4,6 +4,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use super::{human_bytes, print_json, progress_bar, runtime, Context};
 use crate::cli::RestoreArgs;
+use crate::error::{ExitKind, Fail};
 use crate::repo::format::Kind;
 use crate::repo::Repo;
 use crate::restore::{self, RestoreRequest};
@@ -28,12 +29,20 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         .store
         .clone()
         .or_else(|| profile.as_ref().map(|p| p.store_url.clone()))
-        .ok_or_else(|| anyhow::anyhow!("which store? pass --store URL (or --profile NAME)"))?;
+        .ok_or_else(|| {
+            Fail::new(
+                ExitKind::Usage,
+                "which store? pass --store URL (or --profile NAME)",
+            )
+        })?;
     let target = match (&args.data_dir, args.client, &profile) {
         (Some(d), _, _) => setup::absolute(d)?,
         (None, Some(client), _) => setup::client_data_dir(client)?,
         (None, None, Some(p)) => p.data_dir.clone(),
-        _ => anyhow::bail!("where to? pass --data-dir DIR (or --client, or --profile NAME)"),
+        _ => crate::bail_kind!(
+            ExitKind::Usage,
+            "where to? pass --data-dir DIR (or --client, or --profile NAME)"
+        ),
     };
     restore::check_target(&target, args.force)?;
 
