@@ -62,7 +62,7 @@ fn main() {
         reset(&template, &home, &data, data_mib);
         // One hash check right before each unlock: the machine's speed drifts.
         let t = Instant::now();
-        let _ = crossing::duress::hash(PIN, &[7u8; 16]);
+        let _ = crossing::protect::duress::hash(PIN, &[7u8; 16]);
         let hash = t.elapsed();
         hashes.push(hash);
         let m = unlock(&bin, &home, code);
@@ -82,7 +82,7 @@ fn main() {
     let (nt, dt) = (med(&normal, 0), med(&duress, 0));
     let (ne, de) = (med(&normal, 1), med(&duress, 1));
     let hash = median(hashes);
-    println!("unlock benchmark: {ROUNDS} rounds each, data directory {data_mib} MiB, Argon2id m={} KiB t={} p={}", crossing::duress::ARGON2_M_KIB, crossing::duress::ARGON2_T, crossing::duress::ARGON2_P);
+    println!("unlock benchmark: {ROUNDS} rounds each, data directory {data_mib} MiB, Argon2id m={} KiB t={} p={}", crossing::protect::duress::ARGON2_M_KIB, crossing::protect::duress::ARGON2_T, crossing::protect::duress::ARGON2_P);
     println!(
         "  one Argon2id check (in process):   median {:>7.1} ms",
         ms(hash)

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::ExitKind;
+pub use crate::state::profiles::Client;
 
 const ABOUT: &str = "Encrypted write-only backups, restore from a 12-word phrase, and pseudonyms \
 for the data directory of a messenger (Session, Signal Desktop) or any folder.";
@@ -162,16 +163,22 @@ impl StoreOptionArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Client {
-    /// Session Desktop.
-    Session,
-    /// Signal Desktop.
-    Signal,
-    /// Any folder (--data-dir required).
-    Generic,
-}
+/// `--client`: clap's view of the profile's [`Client`] (the domain type
+/// lives with profiles; its names and help are given here).
+impl ValueEnum for Client {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Client::ALL
+    }
 
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Client::Session => "Session Desktop",
+            Client::Signal => "Signal Desktop",
+            Client::Generic => "Any folder (--data-dir required)",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
+}
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The data directory to protect (default with --client: the client's usual location).

@@ -1,9 +1,10 @@
-//! Exit codes and the error kinds that map onto them.
+//! Exit codes, and the one error type that carries its own.
 //!
-//! Library modules return typed errors (`keys::PhraseError`, `repo::RepoError`,
-//! `state::StateError`, …). Each of them can say which [`ExitKind`] it is, so
-//! the binary can turn any `anyhow::Error` chain into a stable exit code
-//! without knowing the modules below it.
+//! This module is the bottom of the crate: it imports nothing from it.
+//! Library modules return typed errors (`keys::PhraseError`,
+//! `repo::RepoError`, `state::StateError`, …), each with an `exit_kind()`
+//! method; `main.rs` walks an error chain and asks the first typed error it
+//! finds, in one place (a test checks that every typed error is listed there).
 
 use std::fmt;
 
@@ -84,38 +85,4 @@ macro_rules! bail_kind {
     ($kind:expr, $($arg:tt)*) => {
         return Err(anyhow::Error::new($crate::error::Fail::new($kind, format!($($arg)*))))
     };
-}
-
-/// Walks an error chain and returns the first exit kind found in it.
-pub fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
-    for cause in err.chain() {
-        if let Some(f) = cause.downcast_ref::<Fail>() {
-            return f.kind;
-        }
-        if let Some(e) = cause.downcast_ref::<crate::keys::PhraseError>() {
-            return e.exit_kind();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::state::StateError>() {
-            return e.exit_kind();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::repo::RepoError>() {
-            return e.exit_kind();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
-            return e.exit_kind();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::lock::LockError>() {
-            return e.exit_kind();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::wipe::WipeError>() {
-            return e.exit_kind();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::duress::GateError>() {
-            return e.exit_kind();
-        }
-        if cause.is::<crate::remote_wipe::ProtocolError>() {
-            return ExitKind::Usage;
-        }
-    }
-    ExitKind::Failure
 }

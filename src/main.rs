@@ -1,10 +1,11 @@
-//! The `crossing` binary: parse, dispatch, map errors to exit codes.
+//! The `crossing` binary: parse, dispatch, and the one mapping from error
+//! types to exit codes.
 
 use clap::Parser;
 
 use crossing::cli::{Cli, Command};
 use crossing::commands::{self, Context};
-use crossing::error::exit_kind_of;
+use crossing::error::{ExitKind, Fail};
 
 fn main() {
     // Everything crossing creates (state, staging, caches) is private to the user.
@@ -42,8 +43,45 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Checkin => commands::deadman::checkin(ctx)?,
         Command::Depart(args) => commands::depart::run(ctx, args)?,
         Command::RemoteWipe(cmd) => commands::remote_wipe::run(ctx, cmd)?,
-        Command::DestroyAside(args) => commands::emergency::destroy_aside(&args.paths)?,
+        Command::DestroyAside(args) => commands::destroy_aside::run(&args.paths)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }
     Ok(0)
+}
+
+/// The exit code of an error: that of the first typed error in its chain.
+fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
+    err.chain()
+        .find_map(typed_exit_kind)
+        .unwrap_or(ExitKind::Failure)
+}
+
+/// Every typed error of the library is listed here, each knowing its own
+/// exit kind (tests/exit_codes.rs fails when one is missing), so that none
+/// silently exits 1.
+fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind> {
+    use crossing::{home, keys, protect, repo, state, store};
+    macro_rules! typed {
+        ($($t:ty),* $(,)?) => {
+            $(if let Some(e) = cause.downcast_ref::<$t>() {
+                return Some(e.exit_kind());
+            })*
+        };
+    }
+    if let Some(f) = cause.downcast_ref::<Fail>() {
+        return Some(f.kind);
+    }
+    typed!(
+        keys::PhraseError,
+        state::StateError,
+        repo::RepoError,
+        repo::seal::OpenError,
+        store::StoreError,
+        store::UploadsStopped,
+        home::LockError,
+        protect::wipe::WipeError,
+        protect::duress::GateError,
+        protect::remote_wipe::ProtocolError,
+    );
+    None
 }

@@ -1,15 +1,16 @@
 //! `crossing check [--read-data]`.
 
-use super::{print_json, runtime, Context};
+use super::Context;
 use crate::cli::CheckArgs;
 use crate::error::ExitKind;
 use crate::prompt;
 use crate::repo::check::{self, Keys};
 use crate::repo::Repo;
+use crate::state::setup::{ensure_profile_phrase, profile_repo};
 use crate::store::Store;
+use crate::ui::print_json;
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
-    let rt = runtime()?;
     let options = args.store_options.parse()?;
     let need_phrase = args.read_data || args.phrase_file.is_some() || args.store.is_some();
     let secrets = if need_phrase {
@@ -26,9 +27,9 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
             let state = ctx.state()?;
             let profile = state.require_profile(&args.profile)?;
             let options = profile.store_options.merged(&options);
-            let (keys, repo) = super::profile_repo(&state, &profile, &options, false)?;
+            let (keys, repo) = profile_repo(&state, &profile, &options, false)?;
             if let Some(s) = &secrets {
-                super::ensure_profile_phrase(&profile, &keys, s)?;
+                ensure_profile_phrase(&profile, &keys, s)?;
             }
             let cached = state.cached_packs(&repo.cache_key())?;
             (repo, Some(cached))
@@ -36,7 +37,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
     };
     let identity = secrets.as_ref().map(|s| s.backup_identity());
     if let Some(identity) = &identity {
-        rt.block_on(repo.open_for_reading(identity))?;
+        repo.open_for_reading(identity)?;
     }
     let dedup_key = secrets.as_ref().map(|s| s.public().dedup_key.0);
     let keys = match (&identity, &dedup_key) {
@@ -47,7 +48,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
         _ => None,
     };
     let with_phrase = keys.is_some();
-    let report = rt.block_on(check::check(&repo, keys, cached.as_ref(), args.read_data))?;
+    let report = check::check(&repo, keys, cached.as_ref(), args.read_data)?;
     if args.json {
         print_json(&report)?;
     } else {

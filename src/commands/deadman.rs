@@ -2,11 +2,12 @@
 
 use serde_json::json;
 
-use super::{emergency, print_json, Context};
+use super::Context;
 use crate::bail_kind;
 use crate::cli::DeadmanCommand;
-use crate::deadman::{Deadman, Reading};
 use crate::error::ExitKind;
+use crate::protect::deadman::{self, Checked};
+use crate::ui::{print_json, wipe};
 
 pub fn run(ctx: &Context, cmd: DeadmanCommand) -> anyhow::Result<()> {
     match cmd {
@@ -14,15 +15,14 @@ pub fn run(ctx: &Context, cmd: DeadmanCommand) -> anyhow::Result<()> {
             if after.as_secs() == 0 {
                 bail_kind!(ExitKind::Usage, "--after must be at least one second");
             }
-            let state = ctx.state()?;
-            state.set_deadman(&Deadman::new(after.as_secs() as i64, &Reading::now()))?;
+            deadman::arm(&ctx.state()?, after.as_secs() as i64)?;
             ctx.say(format!(
                 "dead-man switch armed: every profile's data and crossing's home are wiped after {} without a check-in. Check in with `crossing checkin` (or `crossing unlock`), and run `crossing deadman check` from cron.",
                 humantime::format_duration(after)
             ));
         }
         DeadmanCommand::Clear => {
-            let cleared = ctx.state()?.clear_deadman()?;
+            let cleared = deadman::disarm(&ctx.state()?)?;
             ctx.say(if cleared {
                 "dead-man switch disarmed"
             } else {
@@ -35,78 +35,37 @@ pub fn run(ctx: &Context, cmd: DeadmanCommand) -> anyhow::Result<()> {
 }
 
 fn check(ctx: &Context, json: bool) -> anyhow::Result<()> {
-    let armed = if ctx.home.join(crate::state::DB_FILE).exists() {
-        ctx.state()?.deadman()?
-    } else {
-        None
-    };
-    let Some(d) = armed else {
-        if json {
-            print_json(&json!({ "armed": false }))?;
-        } else {
-            ctx.say("no dead-man switch is set");
+    match deadman::check(&ctx.home)? {
+        Checked::NotArmed if json => print_json(&json!({ "armed": false }))?,
+        Checked::NotArmed => ctx.say("no dead-man switch is set"),
+        Checked::Waiting { remaining_secs } if json => {
+            print_json(&json!({ "armed": true, "fired": false, "remaining_secs": remaining_secs }))?
         }
-        return Ok(());
-    };
-    let d = d.advance(&Reading::now());
-    if !d.expired() {
-        ctx.state()?.set_deadman(&d)?;
-        if json {
-            print_json(
-                &json!({ "armed": true, "fired": false, "remaining_secs": d.remaining_secs() }),
-            )?;
-        } else {
-            ctx.say(format!(
-                "dead-man switch: {} left before the wipe",
-                humantime::format_duration(std::time::Duration::from_secs(
-                    d.remaining_secs() as u64
-                ))
-            ));
+        Checked::Waiting { remaining_secs } => ctx.say(format!(
+            "dead-man switch: {} left before the wipe",
+            humantime::format_duration(std::time::Duration::from_secs(remaining_secs as u64))
+        )),
+        Checked::Fired(report) => {
+            if json {
+                print_json(&json!({ "armed": true, "fired": true, "report": report }))?;
+            } else {
+                ctx.say("dead-man switch fired: no check-in in time");
+                wipe::say_report(&ctx.out, &report);
+            }
+            report.result()?;
         }
-        return Ok(());
-    }
-    let report = emergency::now_keeping_gate(ctx)?;
-    if json {
-        print_json(&json!({ "armed": true, "fired": true, "report": report }))?;
-    } else {
-        ctx.say("dead-man switch fired: no check-in in time");
-        super::wipe::say_report(ctx, &report);
-    }
-    super::wipe::finish(&report)
-}
-
-/// `crossing checkin`.
-pub fn checkin(ctx: &Context) -> anyhow::Result<()> {
-    let state = ctx.state()?;
-    match state.deadman()? {
-        Some(d) => {
-            let d = d.checked_in(&Reading::now());
-            state.set_deadman(&d)?;
-            ctx.say(format!(
-                "checked in; the dead-man switch fires after {} without another",
-                humantime::format_duration(std::time::Duration::from_secs(d.after_secs as u64))
-            ));
-        }
-        None => ctx.say("checked in (no dead-man switch is set)"),
     }
     Ok(())
 }
 
-/// The check-in every correct `unlock` does: silent, and a failure to
-/// record it only warns (the gate must still open).
-pub fn checkin_quietly(ctx: &Context) {
-    if !ctx.home.join(crate::state::DB_FILE).exists() {
-        return;
+/// `crossing checkin`.
+pub fn checkin(ctx: &Context) -> anyhow::Result<()> {
+    match deadman::check_in(&ctx.state()?)? {
+        Some(d) => ctx.say(format!(
+            "checked in; the dead-man switch fires after {} without another",
+            humantime::format_duration(std::time::Duration::from_secs(d.after_secs as u64))
+        )),
+        None => ctx.say("checked in (no dead-man switch is set)"),
     }
-    let result = ctx.state().and_then(|state| {
-        if let Some(d) = state.deadman()? {
-            state.set_deadman(&d.checked_in(&Reading::now()))?;
-        }
-        Ok(())
-    });
-    if let Err(e) = result {
-        ctx.warn(format!(
-            "could not record the check-in for the dead-man switch: {e:#}"
-        ));
-    }
+    Ok(())
 }

@@ -3,12 +3,15 @@
 
 use serde_json::json;
 
-use super::unlock::{authenticate, targets_for};
-use super::{print_json, Context};
+use super::Context;
+use crate::bail_kind;
 use crate::cli::DuressCommand;
-use crate::duress::{self, Gate, GateError};
 use crate::error::ExitKind;
-use crate::{bail_kind, prompt};
+use crate::prompt;
+use crate::protect::duress::{self, Gate, GateError};
+use crate::protect::unlock::{self, Passed};
+use crate::protect::{emergency, wipe};
+use crate::ui::print_json;
 
 pub fn run(ctx: &Context, cmd: DuressCommand) -> anyhow::Result<()> {
     match cmd {
@@ -17,41 +20,9 @@ pub fn run(ctx: &Context, cmd: DuressCommand) -> anyhow::Result<()> {
             max_failures,
             stdin,
         } => set(ctx, no_duress_code, max_failures, stdin),
-        DuressCommand::Status { stdin, json } => {
-            let passed = unlock_with_pin(ctx, stdin, "PIN: ")?;
-            let settings =
-                passed
-                    .gate
-                    .settings(&passed.check)
-                    .ok_or_else(|| GateError::Damaged {
-                        path: Gate::path(&ctx.home),
-                        why: "the settings do not open with this PIN".into(),
-                    })?;
-            if json {
-                print_json(&json!({
-                    "pin": true,
-                    "duress_code": settings.duress_code,
-                    "max_failures": settings.max_failures,
-                }))?;
-            } else {
-                println!("PIN: set");
-                println!(
-                    "duress code: {}",
-                    if settings.duress_code {
-                        "set"
-                    } else {
-                        "not set"
-                    }
-                );
-                match settings.max_failures {
-                    Some(n) => println!("failure limit: wipe after {n} consecutive wrong codes"),
-                    None => println!("failure limit: off"),
-                }
-            }
-            Ok(())
-        }
+        DuressCommand::Status { stdin, json } => status(ctx, stdin, json),
         DuressCommand::Clear { stdin } => {
-            unlock_with_pin(ctx, stdin, "PIN: ")?;
+            with_pin(ctx, stdin, "PIN: ")?;
             Gate::destroy(&ctx.home)?;
             ctx.say("PIN, duress code and failure limit removed; `crossing unlock` now refuses until `crossing duress set`.");
             Ok(())
@@ -59,14 +30,46 @@ pub fn run(ctx: &Context, cmd: DuressCommand) -> anyhow::Result<()> {
     }
 }
 
-fn unlock_with_pin(
-    ctx: &Context,
-    stdin: bool,
-    prompt_text: &str,
-) -> anyhow::Result<super::unlock::Passed> {
-    let gate = Gate::load(&ctx.home)?.ok_or(GateError::NotSet)?;
-    let code = prompt::read_code(prompt_text, stdin)?;
-    authenticate(ctx, gate, &code, &targets_for(ctx, None))
+fn status(ctx: &Context, stdin: bool, json: bool) -> anyhow::Result<()> {
+    let passed = with_pin(ctx, stdin, "PIN: ")?;
+    let settings = passed
+        .gate
+        .settings(&passed.check)
+        .ok_or_else(|| GateError::Damaged {
+            path: Gate::path(&ctx.home),
+            why: "the settings do not open with this PIN".into(),
+        })?;
+    if json {
+        return print_json(&json!({
+            "pin": true,
+            "duress_code": settings.duress_code,
+            "max_failures": settings.max_failures,
+        }));
+    }
+    println!("PIN: set");
+    println!(
+        "duress code: {}",
+        if settings.duress_code {
+            "set"
+        } else {
+            "not set"
+        }
+    );
+    match settings.max_failures {
+        Some(n) => println!("failure limit: wipe after {n} consecutive wrong codes"),
+        None => println!("failure limit: off"),
+    }
+    Ok(())
+}
+
+fn with_pin(ctx: &Context, stdin: bool, prompt_text: &str) -> anyhow::Result<Passed> {
+    let passed = unlock::with_pin(&ctx.home, || prompt::read_code(prompt_text, stdin))?;
+    if let Some(e) = &passed.checkin_failed {
+        ctx.warn(format!(
+            "could not record the check-in for the dead-man switch: {e}"
+        ));
+    }
+    Ok(passed)
 }
 
 fn set(
@@ -85,7 +88,7 @@ fn set(
         }
     }
     if Gate::load(&ctx.home)?.is_some() {
-        unlock_with_pin(ctx, stdin, "Current PIN: ")?;
+        with_pin(ctx, stdin, "Current PIN: ")?;
     }
     let pin = ask_twice("New PIN", stdin)?;
     let code = if no_duress_code {
@@ -98,7 +101,7 @@ fn set(
     };
     duress::validate(&pin, code.as_deref().map(|c| c.as_str()))?;
     // Learn now, not under duress, if a configured directory cannot be wiped.
-    crate::wipe::plan(&targets_for(ctx, None)).map_err(|e| {
+    wipe::plan(&emergency::targets_for(&ctx.home, None)).map_err(|e| {
         anyhow::Error::new(e).context(
             "a duress code or the failure limit could not destroy a configured directory, so nothing was set",
         )

@@ -1,22 +1,23 @@
 //! `crossing prune`: retention from cron, without the phrase.
 
-use super::{human_bytes, print_json, runtime, Context};
+use super::Context;
 use crate::cli::PruneArgs;
-use crate::lock;
+use crate::home;
 use crate::prune::policy::{Policy, Verdict};
 use crate::prune::{self, PruneRequest};
+use crate::state::setup::profile_repo;
+use crate::ui::{human_bytes, print_json};
 
 pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let state = ctx.state()?;
     let profile = state.require_profile(&args.profile)?;
-    let (keys, repo) = super::profile_repo(&state, &profile, &profile.store_options, false)?;
+    let (keys, repo) = profile_repo(&state, &profile, &profile.store_options, false)?;
     let secrets = match &args.phrase_file {
         Some(f) => Some(super::profile_phrase(&profile, &keys, Some(f))?),
         None => None,
     };
     let identity = secrets.as_ref().map(|s| s.backup_identity());
-    let _lock = lock::acquire(&ctx.home, &format!("repo-{}", keys.locator))?;
-    let rt = runtime()?;
+    let _lock = home::lock_repo(&ctx.home, &keys.locator)?;
     let policy = Policy {
         keep_last: args.keep_last,
         keep_within: args.keep_within.map(|d| d.as_secs() as i64),
@@ -26,7 +27,6 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let report = prune::prune(
         &state,
         &repo,
-        rt.handle(),
         PruneRequest {
             policy,
             now: crate::state::now_unix(),

@@ -3,12 +3,14 @@
 
 use serde::Serialize;
 
-use super::{human_bytes, print_json, runtime, Context};
+use super::Context;
 use crate::cli::SnapshotsArgs;
 use crate::prompt;
 use crate::repo::{basename, Repo};
 use crate::state::cache::CachedSnapshot;
+use crate::state::setup::profile_repo;
 use crate::store::Store;
+use crate::ui::{human_bytes, print_json, timestamp};
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -30,7 +32,6 @@ struct Row {
 }
 
 pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
-    let rt = runtime()?;
     let options = args.store_options.parse()?;
     let (repo, identity, cached) = match (&args.store, &args.phrase_file) {
         (Some(url), _) => {
@@ -46,7 +47,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             let state = ctx.state()?;
             let profile = state.require_profile(&args.profile)?;
             let options = profile.store_options.merged(&options);
-            let (keys, repo) = super::profile_repo(&state, &profile, &options, false)?;
+            let (keys, repo) = profile_repo(&state, &profile, &options, false)?;
             let identity = match phrase_file {
                 Some(f) => Some(super::profile_phrase(&profile, &keys, Some(f))?.backup_identity()),
                 None => None,
@@ -56,10 +57,10 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         }
     };
     if let Some(identity) = &identity {
-        rt.block_on(repo.open_for_reading(identity))?;
+        repo.open_for_reading(identity)?;
     }
     let mut rows = Vec::new();
-    for listed in rt.block_on(repo.snapshot_listing())? {
+    for listed in repo.snapshot_listing()? {
         let id = basename(&listed.key).to_string();
         let mut row = Row {
             id: id.clone(),
@@ -73,7 +74,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             error: None,
         };
         let known = match &identity {
-            Some(identity) => match rt.block_on(repo.snapshot(&id, identity)) {
+            Some(identity) => match repo.snapshot(&id, identity) {
                 Ok(manifest) => Some(CachedSnapshot::of(&id, manifest)),
                 // One bad object must not hide the others: report it in its row.
                 Err(e) => {
@@ -97,9 +98,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         ctx.say("No snapshots.");
     }
     for r in rows {
-        let when = humantime::format_rfc3339_seconds(
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(r.time.max(0) as u64),
-        );
+        let when = timestamp(r.time);
         let detail = match (r.files, r.bytes, &r.error) {
             (_, _, Some(e)) => format!("UNREADABLE: {e}"),
             (Some(f), Some(b), _) => format!("{f} files, {}", human_bytes(b)),

@@ -7,11 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use futures::StreamExt;
 use serde::Serialize;
 
 use super::format::{self, IndexEntry};
-use super::{basename, Repo, CONFIG, DATA, INDEX, SNAPSHOTS};
+use super::{basename, ObjectKind, Repo};
 
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
@@ -28,81 +27,115 @@ pub struct Keys<'a> {
     pub dedup_key: &'a [u8; 32],
 }
 
-pub async fn check(
+/// Packs read at once with `read_data`.
+const READERS: usize = 4;
+
+/// What the indexes say: pack → (size, chunks), and chunk → pack.
+#[derive(Default)]
+struct Indexed {
+    packs: HashMap<String, (u64, Vec<IndexEntry>)>,
+    chunk_pack: HashMap<format::ChunkId, String>,
+}
+
+pub fn check(
     repo: &Repo,
     keys: Option<Keys<'_>>,
     cached_packs: Option<&HashMap<String, (u64, Vec<u8>)>>,
     read_data: bool,
 ) -> anyhow::Result<Report> {
     let mut report = Report::default();
-    if repo.store.size(&repo.key(CONFIG, "")).await?.is_none() {
+    if repo.store.size(&repo.config_key())?.is_none() {
         report.problems.push(format!(
             "{}: config object missing (is this the right store?)",
-            repo.key(CONFIG, "")
+            repo.config_key()
         ));
     }
     let stored: HashMap<String, u64> = repo
-        .list(DATA)
-        .await?
+        .list(ObjectKind::Pack)?
         .into_iter()
         .map(|l| (basename(&l.key).to_string(), l.size))
         .collect();
     report.packs = stored.len();
-    report.snapshots = repo.list(SNAPSHOTS).await?.len();
+    report.snapshots = repo.list(ObjectKind::Snapshot)?.len();
     if let Some(cached) = cached_packs {
-        for (pack, (size, _)) in cached {
-            match stored.get(pack) {
-                None => report.problems.push(format!(
-                    "pack {} is missing (written by this device)",
-                    repo.pack_key(pack)
-                )),
-                Some(s) if s != size => report.problems.push(format!(
-                    "pack {} has {s} bytes, {size} were uploaded",
-                    repo.pack_key(pack)
-                )),
-                _ => {}
-            }
-        }
+        device_packs(repo, cached, &stored, &mut report);
     }
     let Some(keys) = keys else { return Ok(report) };
-    let keys = &keys;
-    let config_key = repo.key(CONFIG, "");
-    if let Ok(bytes) = repo.store.get(&config_key).await {
-        let config = super::seal::open(&bytes, keys.identity)
-            .map_err(|e| e.to_string())
-            .and_then(|plain| {
-                format::from_cbor::<format::Config>(&plain).map_err(|e| e.to_string())
-            });
-        match config {
-            Ok(c) if c == format::Config::current() => {}
-            Ok(c) => report
-                .problems
-                .push(format!("{config_key}: unexpected settings {c:?}")),
-            Err(e) => report
-                .problems
-                .push(format!("{config_key}: does not open with the phrase ({e})")),
+    config(repo, &keys, &mut report);
+    let indexed = indexes(repo, &keys, &stored, &mut report)?;
+    snapshots(repo, &keys, &indexed, &stored, &mut report)?;
+    if read_data {
+        read_packs(repo, &keys, &indexed, &stored, &mut report)?;
+    }
+    report.problems.sort();
+    Ok(report)
+}
+
+/// Every pack this device uploaded is there, with the size it uploaded.
+fn device_packs(
+    repo: &Repo,
+    cached: &HashMap<String, (u64, Vec<u8>)>,
+    stored: &HashMap<String, u64>,
+    report: &mut Report,
+) {
+    for (pack, (size, _)) in cached {
+        match stored.get(pack) {
+            None => report.problems.push(format!(
+                "pack {} is missing (written by this device)",
+                repo.pack_key(pack)
+            )),
+            Some(s) if s != size => report.problems.push(format!(
+                "pack {} has {s} bytes, {size} were uploaded",
+                repo.pack_key(pack)
+            )),
+            _ => {}
         }
     }
+}
 
-    let mut indexed: HashMap<String, (u64, Vec<IndexEntry>)> = HashMap::new();
-    let mut chunk_pack: HashMap<format::ChunkId, String> = HashMap::new();
-    for listed in repo.list(INDEX).await? {
+fn config(repo: &Repo, keys: &Keys<'_>, report: &mut Report) {
+    let config_key = repo.config_key();
+    let Ok(bytes) = repo.store.get(&config_key) else {
+        return;
+    };
+    let config = super::seal::open(&bytes, keys.identity)
+        .map_err(|e| e.to_string())
+        .and_then(|plain| format::from_cbor::<format::Config>(&plain).map_err(|e| e.to_string()));
+    match config {
+        Ok(c) if c == format::Config::current() => {}
+        Ok(c) => report
+            .problems
+            .push(format!("{config_key}: unexpected settings {c:?}")),
+        Err(e) => report
+            .problems
+            .push(format!("{config_key}: does not open with the phrase ({e})")),
+    }
+}
+
+/// Every index opens, and every pack it names is stored with its size.
+fn indexes(
+    repo: &Repo,
+    keys: &Keys<'_>,
+    stored: &HashMap<String, u64>,
+    report: &mut Report,
+) -> anyhow::Result<Indexed> {
+    let mut indexed = Indexed::default();
+    for listed in repo.list(ObjectKind::Index)? {
         report.indexes += 1;
-        let name = basename(&listed.key);
-        match repo.index(name, keys.identity).await {
+        match repo.index(basename(&listed.key), keys.identity) {
             Ok(index) => {
                 for p in index.packs {
                     for e in &p.chunks {
-                        chunk_pack.insert(e.id, p.id.clone());
+                        indexed.chunk_pack.insert(e.id, p.id.clone());
                     }
-                    indexed.insert(p.id.clone(), (p.size, p.chunks));
+                    indexed.packs.insert(p.id.clone(), (p.size, p.chunks));
                 }
             }
             Err(e) => report.problems.push(format!("index {}: {e:#}", listed.key)),
         }
     }
-    report.chunks = chunk_pack.len();
-    for (pack, (size, _)) in &indexed {
+    report.chunks = indexed.chunk_pack.len();
+    for (pack, (size, _)) in &indexed.packs {
         match stored.get(pack) {
             None => report.problems.push(format!(
                 "pack {} is missing (named by an index)",
@@ -115,30 +148,44 @@ pub async fn check(
             _ => {}
         }
     }
+    Ok(indexed)
+}
+
+/// Every snapshot opens, every chunk it names is indexed, and the packs it
+/// needs are stored.
+fn snapshots(
+    repo: &Repo,
+    keys: &Keys<'_>,
+    indexed: &Indexed,
+    stored: &HashMap<String, u64>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     let mut needed: HashSet<String> = HashSet::new();
-    for listed in repo.list(SNAPSHOTS).await? {
+    for listed in repo.list(ObjectKind::Snapshot)? {
         let name = basename(&listed.key);
-        match repo.snapshot(name, keys.identity).await {
-            Ok(snap) => {
-                for e in &snap.entries {
-                    for id in e.chunk_ids() {
-                        match chunk_pack.get(&id) {
-                            Some(p) => {
-                                needed.insert(p.clone());
-                            }
-                            None => report.problems.push(format!(
-                                "snapshot {}: chunk {} of {} is in no index",
-                                &name[..12],
-                                hex::encode(&id[..8]),
-                                String::from_utf8_lossy(&e.path)
-                            )),
-                        }
+        let snap = match repo.snapshot(name, keys.identity) {
+            Ok(snap) => snap,
+            Err(e) => {
+                report
+                    .problems
+                    .push(format!("snapshot {}: {e:#}", listed.key));
+                continue;
+            }
+        };
+        for e in &snap.entries {
+            for id in e.chunk_ids() {
+                match indexed.chunk_pack.get(&id) {
+                    Some(p) => {
+                        needed.insert(p.clone());
                     }
+                    None => report.problems.push(format!(
+                        "snapshot {}: chunk {} of {} is in no index",
+                        &name[..12],
+                        hex::encode(&id[..8]),
+                        String::from_utf8_lossy(&e.path)
+                    )),
                 }
             }
-            Err(e) => report
-                .problems
-                .push(format!("snapshot {}: {e:#}", listed.key)),
         }
     }
     for pack in &needed {
@@ -149,38 +196,43 @@ pub async fn check(
             ));
         }
     }
-    if read_data {
-        let targets: Vec<(&String, &Vec<IndexEntry>)> = indexed
-            .iter()
-            .filter(|(p, _)| stored.contains_key(*p))
-            .map(|(p, (_, c))| (p, c))
-            .collect();
-        let mut results =
-            futures::stream::iter(targets.into_iter().map(|(pack, chunks)| async move {
-                let result = read_pack(repo, pack, chunks, keys).await;
-                (pack, result)
-            }))
-            .buffer_unordered(4);
-        while let Some((pack, result)) = results.next().await {
-            report.packs_read += 1;
-            if let Err(e) = result {
-                report
-                    .problems
-                    .push(format!("pack {}: {e:#}", repo.pack_key(pack)));
-            }
-        }
-    }
-    report.problems.sort();
-    Ok(report)
+    Ok(())
 }
 
-async fn read_pack(
+/// Downloads every indexed, stored pack and authenticates each chunk in it.
+fn read_packs(
     repo: &Repo,
+    keys: &Keys<'_>,
+    indexed: &Indexed,
+    stored: &HashMap<String, u64>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let by_key: HashMap<String, (&String, &Vec<IndexEntry>)> = indexed
+        .packs
+        .iter()
+        .filter(|(p, _)| stored.contains_key(*p))
+        .map(|(p, (_, chunks))| (repo.pack_key(p), (p, chunks)))
+        .collect();
+    let keys_to_get: Vec<String> = by_key.keys().cloned().collect();
+    repo.store.get_each(keys_to_get, READERS, |key, got| {
+        report.packs_read += 1;
+        let (pack, chunks) = by_key[&key];
+        let result = got.and_then(|bytes| read_pack(&key, pack, &bytes, chunks, keys));
+        if let Err(e) = result {
+            report.problems.push(format!("pack {key}: {e:#}"));
+        }
+        Ok(())
+    })
+}
+
+fn read_pack(
+    key: &str,
     pack: &str,
+    bytes: &[u8],
     chunks: &[IndexEntry],
     keys: &Keys<'_>,
 ) -> anyhow::Result<()> {
-    let payload = repo.fetch_pack(pack, keys.identity).await?;
+    let payload = super::open_verified(key, pack, bytes, keys.identity)?;
     let header = format::split_pack(&payload)?;
     anyhow::ensure!(
         header.chunks.len() == chunks.len(),

@@ -17,6 +17,13 @@ pub enum OpenError {
     Framing,
 }
 
+impl OpenError {
+    /// An object that does not open is damage (or not crossing's).
+    pub fn exit_kind(&self) -> crate::error::ExitKind {
+        crate::error::ExitKind::Integrity
+    }
+}
+
 /// Padmé (Nikitin et al., PETS 2019): rounds `len` up, leaking O(log log len) bits.
 pub fn padme(len: u64) -> u64 {
     if len < 2 {

@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 
-use futures::StreamExt;
 use serde::Serialize;
 
-use super::{basename, object_name, Repo, CONFIG, INDEX, SNAPSHOTS};
+use super::{basename, object_name, ObjectKind, Repo};
+
+/// Packs downloaded at once.
+const READERS: usize = 4;
 
 #[derive(Debug, Default, Serialize)]
 pub struct Verified {
@@ -21,34 +23,30 @@ pub struct Verified {
 }
 
 /// `packs`: the snapshot's packs; `recorded`: pack → (size, BLAKE3) as uploaded.
-pub async fn snapshot_is_stored(
+pub fn snapshot_is_stored(
     repo: &Repo,
     snapshot: &str,
     packs: &[String],
     recorded: &HashMap<String, (u64, Vec<u8>)>,
 ) -> anyhow::Result<Verified> {
     let mut v = Verified::default();
-    if repo.store.size(&repo.key(CONFIG, "")).await?.is_none() {
-        v.problems
-            .push(format!("{} is missing", repo.key(CONFIG, "")));
+    if repo.store.size(&repo.config_key())?.is_none() {
+        v.problems.push(format!("{} is missing", repo.config_key()));
     }
-    let manifest = repo.key(SNAPSHOTS, snapshot);
-    check_named(repo, &manifest, snapshot, &mut v).await?;
-    for listed in repo.list(INDEX).await? {
+    let manifest = repo.key(ObjectKind::Snapshot, snapshot);
+    check_named(repo, &manifest, snapshot, &mut v)?;
+    for listed in repo.list(ObjectKind::Index)? {
         v.indexes += 1;
-        check_named(repo, &listed.key, basename(&listed.key), &mut v).await?;
+        check_named(repo, &listed.key, basename(&listed.key), &mut v)?;
     }
-    let mut downloads = futures::stream::iter(packs.iter().map(|pack| async move {
-        let key = repo.pack_key(pack);
-        (pack, key.clone(), repo.store.get(&key).await)
-    }))
-    .buffer_unordered(4);
-    while let Some((pack, key, got)) = downloads.next().await {
+    let by_key: HashMap<String, &String> = packs.iter().map(|p| (repo.pack_key(p), p)).collect();
+    let keys: Vec<String> = packs.iter().map(|p| repo.pack_key(p)).collect();
+    repo.store.get_each(keys, READERS, |key, got| {
         v.packs += 1;
-        let Some((size, hash)) = recorded.get(pack) else {
+        let Some((size, hash)) = recorded.get(by_key[&key]) else {
             v.problems
                 .push(format!("{key}: this device has no record of uploading it"));
-            continue;
+            return Ok(());
         };
         let bytes = got?; // unreachable or missing: an error, not a verdict
         v.bytes += bytes.len() as u64;
@@ -62,14 +60,15 @@ pub async fn snapshot_is_stored(
                 "{key} does not have the checksum of the uploaded bytes"
             ));
         }
-    }
+        Ok(())
+    })?;
     v.problems.sort();
     Ok(v)
 }
 
 /// Downloads an object named by the hash of its bytes and checks the name.
-async fn check_named(repo: &Repo, key: &str, name: &str, v: &mut Verified) -> anyhow::Result<()> {
-    let bytes = repo.store.get(key).await?;
+fn check_named(repo: &Repo, key: &str, name: &str, v: &mut Verified) -> anyhow::Result<()> {
+    let bytes = repo.store.get(key)?;
     v.bytes += bytes.len() as u64;
     if object_name(&bytes) != name {
         v.problems

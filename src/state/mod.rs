@@ -1,4 +1,6 @@
-//! crossing's own state: one SQLite database in the home directory.
+//! crossing's own state: one SQLite database in the home directory, and
+//! the workflows that are nothing but state: creating profiles (`setup`)
+//! and rebuilding the backup cache from the store (`rebuild`).
 //!
 //! Only public data lives here (pseudonym IDs, recipients, locators, dedup
 //! keys, profiles, the backup cache). The directory is created 0700 and the
@@ -10,9 +12,11 @@ mod migrations;
 pub mod profiles;
 pub mod protection;
 pub mod pseudonyms;
+pub mod rebuild;
+pub mod setup;
 
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -62,7 +66,7 @@ pub struct State {
 impl State {
     /// Opens (creating if needed) the state in `home`.
     pub fn open(home: &Path) -> anyhow::Result<State> {
-        create_private_dir(home)?;
+        crate::home::create_private_dir(home)?;
         let path = home.join(DB_FILE);
         if !path.exists() {
             // Create the file ourselves so it is 0600 from the first byte.
@@ -117,18 +121,6 @@ fn with_path(err: anyhow::Error, path: &Path) -> anyhow::Error {
         Ok(other) => anyhow::Error::new(other),
         Err(e) => e,
     }
-}
-
-/// Creates `dir` (and parents) with mode 0700, and tightens it if it exists.
-pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create crossing home {}: {e}", dir.display()))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| anyhow::anyhow!("cannot restrict permissions of {}: {e}", dir.display()))?;
-    Ok(())
 }
 
 /// Seconds since the Unix epoch.

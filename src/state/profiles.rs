@@ -10,6 +10,46 @@ use serde::Serialize;
 use super::{State, StateError};
 use crate::store::StoreOptions;
 
+/// Which client's data a profile protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Client {
+    /// Session Desktop.
+    Session,
+    /// Signal Desktop.
+    Signal,
+    /// Any folder (--data-dir required).
+    Generic,
+}
+
+impl Client {
+    pub const ALL: [Client; 3] = [Client::Session, Client::Signal, Client::Generic];
+
+    /// The name stored in a profile and typed on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::Session => "session",
+            Client::Signal => "signal",
+            Client::Generic => "generic",
+        }
+    }
+
+    /// The client's usual data directory on this OS (Session Desktop, Signal Desktop).
+    pub fn usual_data_dir(self) -> anyhow::Result<PathBuf> {
+        let name = match self {
+            Client::Session => "Session",
+            Client::Signal => "Signal",
+            Client::Generic => {
+                anyhow::bail!("--client generic has no usual data directory; pass --data-dir DIR")
+            }
+        };
+        // ~/.config on Linux, ~/Library/Application Support on macOS: where Electron puts userData.
+        let base = dirs::config_dir().ok_or_else(|| {
+            anyhow::anyhow!("cannot find this user's config directory; pass --data-dir DIR")
+        })?;
+        Ok(base.join(name))
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
     pub name: String,

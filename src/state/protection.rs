@@ -3,7 +3,6 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::State;
-use crate::deadman::{Anchor, Deadman};
 
 /// What the device keeps of a remote-wipe arming: where to look, and a
 /// commitment to the secret (never the secret itself).
@@ -16,33 +15,40 @@ pub struct Arming {
     pub armed_at: i64,
 }
 
+/// The dead-man switch as stored (its meaning is in `protect::deadman`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadmanRow {
+    pub after_secs: i64,
+    pub elapsed_ms: i64,
+    pub anchor_wall: i64,
+    pub anchor_boot_id: String,
+    pub anchor_boottime_ms: i64,
+}
+
 impl State {
-    pub fn deadman(&self) -> anyhow::Result<Option<Deadman>> {
+    pub fn deadman(&self) -> anyhow::Result<Option<DeadmanRow>> {
         Ok(self
             .conn
             .query_row(
                 "SELECT after_secs, elapsed_ms, anchor_wall, anchor_boot_id, anchor_boottime_ms FROM deadman WHERE id = 1",
                 [],
                 |r| {
-                    Ok(Deadman {
+                    Ok(DeadmanRow {
                         after_secs: r.get(0)?,
-                        anchor: Anchor {
-                            elapsed_ms: r.get(1)?,
-                            wall: r.get(2)?,
-                            boot_id: r.get(3)?,
-                            boottime_ms: r.get(4)?,
-                        },
+                        elapsed_ms: r.get(1)?,
+                        anchor_wall: r.get(2)?,
+                        anchor_boot_id: r.get(3)?,
+                        anchor_boottime_ms: r.get(4)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    pub fn set_deadman(&self, d: &Deadman) -> anyhow::Result<()> {
-        let a = &d.anchor;
+    pub fn set_deadman(&self, d: &DeadmanRow) -> anyhow::Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO deadman (id, after_secs, elapsed_ms, anchor_wall, anchor_boot_id, anchor_boottime_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-            params![d.after_secs, a.elapsed_ms, a.wall, a.boot_id, a.boottime_ms],
+            params![d.after_secs, d.elapsed_ms, d.anchor_wall, d.anchor_boot_id, d.anchor_boottime_ms],
         )?;
         Ok(())
     }

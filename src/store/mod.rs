@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::stream::{FuturesUnordered, StreamExt, TryStreamExt};
 use object_store::path::Path as ObjPath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutPayload};
 
@@ -34,13 +34,42 @@ pub const MULTIPART_THRESHOLD: usize = 8 * 1024 * 1024;
 /// Part size (S3's minimum for all but the last part is 5 MiB).
 pub const PART_SIZE: usize = 5 * 1024 * 1024;
 
-/// An open store, rooted at the URL's prefix.
-#[derive(Clone, Debug)]
+/// An open store, rooted at the URL's prefix. Every method is synchronous:
+/// the store owns the async runtime its client needs, and the engines above
+/// it read as straight-line code. Concurrency lives here too: [`Store::get_each`]
+/// for downloads, [`Store::uploads`] for a bounded upload pipeline.
+#[derive(Clone)]
 pub struct Store {
+    core: Core,
+    rt: Arc<tokio::runtime::Runtime>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.core.url.url)
+            .finish()
+    }
+}
+
+/// What async tasks hold: the client and the URL, never the runtime (a
+/// runtime must not be dropped from inside itself).
+#[derive(Clone, Debug)]
+struct Core {
     inner: Arc<dyn ObjectStore>,
     url: StoreUrl,
     /// For file:// stores, the folder, so that writes can be fsynced.
     local_root: Option<PathBuf>,
+}
+
+/// Two threads: uploads and downloads are I/O-bound; CPU work runs on the
+/// callers' own threads.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the store's I/O threads: {e}"))
 }
 
 impl Store {
@@ -75,22 +104,194 @@ impl Store {
             _ => (cloud::open(&url, options)?, None),
         };
         Ok(Store {
-            inner,
-            url,
-            local_root,
+            core: Core {
+                inner,
+                url,
+                local_root,
+            },
+            rt: Arc::new(runtime()?),
         })
     }
 
     /// A folder on this machine: writes are disk-bound, not latency-bound,
     /// so fewer uploads in flight (and less memory) suffice.
     pub fn is_local(&self) -> bool {
-        self.local_root.is_some()
+        self.core.local_root.is_some()
     }
 
     pub fn url(&self) -> &str {
-        &self.url.url
+        &self.core.url.url
     }
 
+    /// Writes `key`; when this returns, the object is durably stored.
+    /// crossing writes each name once (packs, indexes and snapshots are
+    /// named by their content), so a retried write is harmless.
+    pub fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
+        self.rt.block_on(self.core.put(key, data))
+    }
+
+    pub fn get(&self, key: &str) -> anyhow::Result<Bytes> {
+        self.rt.block_on(self.core.get(key))
+    }
+
+    /// Size of `key`, or `None` if it does not exist.
+    pub fn size(&self, key: &str) -> anyhow::Result<Option<u64>> {
+        self.rt.block_on(self.core.size(key))
+    }
+
+    /// Every object under `prefix` (recursive), with keys relative to the store root.
+    pub fn list(&self, prefix: &str) -> anyhow::Result<Vec<Listed>> {
+        self.rt.block_on(self.core.list(prefix))
+    }
+
+    /// The "directories" directly below the root: the repositories it holds.
+    pub fn top_level(&self) -> anyhow::Result<Vec<String>> {
+        self.rt.block_on(self.core.top_level())
+    }
+
+    /// Deletes `key`; a missing object is not an error.
+    pub fn delete(&self, key: &str) -> anyhow::Result<()> {
+        self.rt.block_on(self.core.delete(key))
+    }
+
+    /// Downloads every key, `concurrency` at a time, and hands each result to
+    /// `each` on the calling thread as it arrives (in any order). Stops at
+    /// the first error `each` returns.
+    pub fn get_each(
+        &self,
+        keys: Vec<String>,
+        concurrency: usize,
+        mut each: impl FnMut(String, anyhow::Result<Bytes>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let core = &self.core;
+        self.rt.block_on(async move {
+            let mut downloads = futures::stream::iter(keys.into_iter().map(|key| async move {
+                let got = core.get(&key).await;
+                (key, got)
+            }))
+            .buffer_unordered(concurrency.max(1));
+            while let Some((key, got)) = downloads.next().await {
+                each(key, got)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A bounded upload pipeline: `in_flight` uploads at once and `queued`
+    /// objects waiting, so memory stays bounded however fast the producers
+    /// are. `on_done` sees each finished upload with the tag it was sent
+    /// with (on one of the store's threads); returning `false` stops the
+    /// pipeline. After the first failed upload nothing more is taken. The
+    /// pipeline ends when every [`UploadSender`] is dropped.
+    pub fn uploads<T: Send + 'static>(
+        &self,
+        in_flight: usize,
+        queued: usize,
+        on_done: impl FnMut(T, anyhow::Result<()>) -> bool + Send + 'static,
+    ) -> (UploadSender<T>, Uploads) {
+        let (tx, rx) = tokio::sync::mpsc::channel(queued.max(1));
+        let task = self.rt.spawn(upload_loop(
+            self.core.clone(),
+            rx,
+            on_done,
+            in_flight.max(1),
+        ));
+        (
+            UploadSender { tx },
+            Uploads {
+                task,
+                rt: self.rt.clone(),
+            },
+        )
+    }
+}
+
+/// See [`Store::uploads`].
+pub struct Uploads {
+    task: tokio::task::JoinHandle<()>,
+    rt: Arc<tokio::runtime::Runtime>,
+}
+
+impl Uploads {
+    /// Waits until every queued upload has finished (every sender must have
+    /// been dropped, or this waits for them).
+    pub fn finish(self) -> anyhow::Result<()> {
+        self.rt
+            .block_on(self.task)
+            .map_err(|e| anyhow::anyhow!("upload task failed: {e}"))
+    }
+}
+
+/// The producers' end of an upload pipeline; cheap to clone, one per thread.
+pub struct UploadSender<T> {
+    tx: tokio::sync::mpsc::Sender<(String, Bytes, T)>,
+}
+
+impl<T> Clone for UploadSender<T> {
+    fn clone(&self) -> Self {
+        UploadSender {
+            tx: self.tx.clone(),
+        }
+    }
+}
+
+/// The pipeline stopped taking objects (an upload failed).
+#[derive(Debug, thiserror::Error)]
+#[error("the uploads stopped")]
+pub struct UploadsStopped;
+
+impl UploadsStopped {
+    /// The failed upload's own error says why; this only stops producers.
+    pub fn exit_kind(&self) -> crate::error::ExitKind {
+        crate::error::ExitKind::Failure
+    }
+}
+
+impl<T: Send + 'static> UploadSender<T> {
+    /// Queues an object, blocking while the queue is full. Callers are
+    /// synchronous threads, never the store's own.
+    pub fn send(&self, key: String, data: Bytes, tag: T) -> Result<(), UploadsStopped> {
+        self.tx
+            .blocking_send((key, data, tag))
+            .map_err(|_| UploadsStopped)
+    }
+}
+
+async fn upload_loop<T>(
+    core: Core,
+    mut queue: tokio::sync::mpsc::Receiver<(String, Bytes, T)>,
+    mut on_done: impl FnMut(T, anyhow::Result<()>) -> bool,
+    in_flight: usize,
+) {
+    let mut inflight = FuturesUnordered::new();
+    let mut open = true;
+    while open || !inflight.is_empty() {
+        tokio::select! {
+            next = queue.recv(), if open && inflight.len() < in_flight => match next {
+                Some((key, data, tag)) => {
+                    let core = core.clone();
+                    inflight.push(async move {
+                        let result = core.put(&key, data).await;
+                        (tag, result)
+                    });
+                }
+                None => open = false,
+            },
+            Some((tag, result)) = inflight.next(), if !inflight.is_empty() => {
+                if result.is_err() {
+                    // Stop taking objects: producers see the closed queue and stop.
+                    queue.close();
+                    open = false;
+                }
+                if !on_done(tag, result) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Core {
     /// The full object path for `key` (a path relative to the URL's prefix).
     fn path(&self, key: &str) -> ObjPath {
         if self.url.prefix.is_empty() {
@@ -116,10 +317,7 @@ impl Store {
         errors::classify(&self.url, key, e).into()
     }
 
-    /// Writes `key`; when this returns, the object is durably stored.
-    /// crossing writes each name once (packs, indexes and snapshots are
-    /// named by their content), so a retried write is harmless.
-    pub async fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
+    async fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
         let path = self.path(key);
         if data.len() >= MULTIPART_THRESHOLD && self.local_root.is_none() {
             return self.put_parts(key, &path, data).await;
@@ -135,7 +333,7 @@ impl Store {
         Ok(())
     }
 
-    /// A multipart upload, one part at a time (the caller runs several
+    /// A multipart upload, one part at a time (the pipeline runs several
     /// uploads at once); parts are slices of `data`, so nothing is copied.
     /// An upload that fails is aborted, so that no parts are left billed.
     async fn put_parts(&self, key: &str, path: &ObjPath, data: Bytes) -> anyhow::Result<()> {
@@ -162,7 +360,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn get(&self, key: &str) -> anyhow::Result<Bytes> {
+    async fn get(&self, key: &str) -> anyhow::Result<Bytes> {
         let path = self.path(key);
         let result = self
             .inner
@@ -172,8 +370,7 @@ impl Store {
         result.bytes().await.map_err(|e| self.error(key, e))
     }
 
-    /// Size of `key`, or `None` if it does not exist.
-    pub async fn size(&self, key: &str) -> anyhow::Result<Option<u64>> {
+    async fn size(&self, key: &str) -> anyhow::Result<Option<u64>> {
         match self.inner.head(&self.path(key)).await {
             Ok(meta) => Ok(Some(meta.size)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
@@ -181,8 +378,7 @@ impl Store {
         }
     }
 
-    /// Every object under `prefix` (recursive), with keys relative to the store root.
-    pub async fn list(&self, prefix: &str) -> anyhow::Result<Vec<Listed>> {
+    async fn list(&self, prefix: &str) -> anyhow::Result<Vec<Listed>> {
         let path = self.path(prefix);
         let metas: Vec<ObjectMeta> = self
             .inner
@@ -201,8 +397,7 @@ impl Store {
             .collect())
     }
 
-    /// The "directories" directly below the root: the repositories it holds.
-    pub async fn top_level(&self) -> anyhow::Result<Vec<String>> {
+    async fn top_level(&self) -> anyhow::Result<Vec<String>> {
         let prefix = if self.url.prefix.is_empty() {
             None
         } else {
@@ -220,12 +415,18 @@ impl Store {
             .collect())
     }
 
-    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+    async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self.inner.delete(&self.path(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(self.error(key, e)),
         }
     }
+}
+
+/// Checks a store URL and its options without opening anything (before a
+/// profile records them).
+pub fn check_settings(url: &str, options: &StoreOptions) -> Result<(), StoreError> {
+    options.validate(StoreUrl::parse(url)?.scheme)
 }
 
 /// One object of a listing.
@@ -269,16 +470,16 @@ fn sync_local(root: &std::path::Path, path: &ObjPath) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn large_objects_round_trip_in_parts() {
+    #[test]
+    fn large_objects_round_trip_in_parts() {
         let store = Store::open("memory://parts-test/p", &StoreOptions::default(), true).unwrap();
         let data: Vec<u8> = (0..MULTIPART_THRESHOLD + PART_SIZE + 123)
             .map(|i| (i % 251) as u8)
             .collect();
-        store.put("big", Bytes::from(data.clone())).await.unwrap();
-        assert_eq!(store.get("big").await.unwrap(), data);
-        assert_eq!(store.size("big").await.unwrap(), Some(data.len() as u64));
-        let err = store.get("absent").await.unwrap_err();
+        store.put("big", Bytes::from(data.clone())).unwrap();
+        assert_eq!(store.get("big").unwrap(), data);
+        assert_eq!(store.size("big").unwrap(), Some(data.len() as u64));
+        let err = store.get("absent").unwrap_err();
         assert!(matches!(
             err.downcast_ref::<StoreError>(),
             Some(StoreError::Missing { .. })

@@ -17,21 +17,21 @@ use std::path::{Path, PathBuf};
 
 use rand::{Rng, RngCore, SeedableRng};
 
-use super::Progress;
+use super::Tally;
 
 const BLOCK: usize = 1 << 20;
 
 /// Destroys `root` and everything below it that lives on device `dev`.
 /// A directory that keeps something (reported) keeps its name too, so that
 /// the report's paths lead to what is left.
-pub fn destroy_tree(root: &Path, dev: u64, progress: &mut Progress<'_>) {
+pub fn destroy_tree(root: &Path, dev: u64, progress: &mut Tally<'_>) {
     if destroy_dir_contents(root, dev, progress) {
         remove_entry(root, progress, |p| fs::remove_dir(p));
     }
 }
 
 /// Returns whether everything below `dir` is gone.
-fn destroy_dir_contents(dir: &Path, dev: u64, progress: &mut Progress<'_>) -> bool {
+fn destroy_dir_contents(dir: &Path, dev: u64, progress: &mut Tally<'_>) -> bool {
     let failures_before = progress.failures();
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -80,7 +80,7 @@ fn destroy_dir_contents(dir: &Path, dev: u64, progress: &mut Progress<'_>) -> bo
 
 /// Overwrites every allocated byte of a regular file with random bytes,
 /// syncs, and truncates it to zero.
-fn overwrite(path: &Path, dev: u64, progress: &mut Progress<'_>) -> std::io::Result<()> {
+fn overwrite(path: &Path, dev: u64, progress: &mut Tally<'_>) -> std::io::Result<()> {
     let mut file = open_for_overwrite(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() || meta.dev() != dev {
@@ -163,7 +163,7 @@ fn data_extents(file: &File, len: u64) -> Vec<(u64, u64)> {
 /// directory, syncs the directory, then removes it with `remove`.
 fn remove_entry(
     path: &Path,
-    progress: &mut Progress<'_>,
+    progress: &mut Tally<'_>,
     remove: impl Fn(&Path) -> std::io::Result<()>,
 ) {
     let target = match rename_random(path) {

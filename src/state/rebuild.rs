@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::repo::format::{self, IndexPack};
-use crate::repo::{basename, Repo, INDEX, SNAPSHOTS};
+use crate::repo::{basename, ObjectKind, Repo};
 use crate::state::cache::CachedSnapshot;
 use crate::state::State;
 
@@ -23,7 +23,6 @@ pub struct Rebuilt {
 pub fn rebuild_cache(
     state: &State,
     repo: &Repo,
-    rt: &tokio::runtime::Handle,
     identity: &age::x25519::Identity,
 ) -> anyhow::Result<Rebuilt> {
     let cache_key = repo.cache_key();
@@ -31,9 +30,9 @@ pub fn rebuild_cache(
     let mut copies: HashMap<format::ChunkId, Vec<String>> = HashMap::new();
     let mut packs: HashMap<String, IndexPack> = HashMap::new();
     let mut index_names = Vec::new();
-    for l in rt.block_on(repo.list(INDEX))? {
+    for l in repo.list(ObjectKind::Index)? {
         let name = basename(&l.key).to_string();
-        let index = rt.block_on(repo.index(&name, identity));
+        let index = repo.index(&name, identity);
         let Ok(index) = index else {
             rebuilt.unreadable.push(l.key);
             continue;
@@ -47,9 +46,9 @@ pub fn rebuild_cache(
         index_names.push(name);
     }
     let mut snapshots = Vec::new();
-    for l in rt.block_on(repo.list(SNAPSHOTS))? {
+    for l in repo.list(ObjectKind::Snapshot)? {
         let id = basename(&l.key).to_string();
-        let Ok(snap) = rt.block_on(repo.snapshot(&id, identity)) else {
+        let Ok(snap) = repo.snapshot(&id, identity) else {
             rebuilt.unreadable.push(l.key);
             continue;
         };

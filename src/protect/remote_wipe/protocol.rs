@@ -1,4 +1,4 @@
-//! Remote wipe by a trusted friend: the protocol (docs/remote-wipe.md).
+//! The remote-wipe protocol (docs/remote-wipe.md).
 //!
 //! The device (user U) and the friend (F) share an X25519 secret without
 //! talking: `dh = X25519(u, F) = X25519(f, U)`, from each one's pseudonym
@@ -37,6 +37,12 @@ pub enum ProtocolError {
     NoAgreement(String),
     #[error("\"{0}\" is not a remote-wipe token: a token is 64 hexadecimal characters")]
     BadToken(String),
+}
+
+impl ProtocolError {
+    pub fn exit_kind(&self) -> crate::error::ExitKind {
+        crate::error::ExitKind::Usage
+    }
 }
 
 /// Parses a `05…` ID into its X25519 public key.

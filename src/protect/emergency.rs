@@ -8,33 +8,44 @@
 //!   unlock gate returns as fast as after a normal unlock.
 
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use super::Context;
-use crate::wipe::{self, Report, Target};
+use crate::progress::Silent;
+use crate::protect::duress::Gate;
+use crate::protect::wipe::{self, Report, Target};
+use crate::state::{State, DB_FILE};
 
 /// Every profile's data directory and crossing's home; best effort when the
 /// state cannot be read (the home alone is still destroyed).
-pub fn all_targets(ctx: &Context) -> Vec<Target> {
-    let profiles = if ctx.home.join(crate::state::DB_FILE).exists() {
-        ctx.state().and_then(|s| s.profiles()).unwrap_or_default()
+pub fn all_targets(home: &Path) -> Vec<Target> {
+    let profiles = if home.join(DB_FILE).exists() {
+        State::open(home)
+            .and_then(|s| s.profiles())
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
-    super::wipe::targets(ctx, &profiles, false)
+    wipe::targets(home, &profiles, false)
+}
+
+/// One profile's data directory (if it is known: after a duress wipe no
+/// profile is) or every profile's, and crossing's home.
+pub fn targets_for(home: &Path, profile: Option<&str>) -> Vec<Target> {
+    let Some(name) = profile else {
+        return all_targets(home);
+    };
+    let known = State::open(home)
+        .and_then(|s| s.profile(name))
+        .ok()
+        .flatten();
+    wipe::targets(home, known.as_slice(), false)
 }
 
 /// Destroys everything in this process and reports what was left.
 pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
     let planned = wipe::plan(targets)?;
-    Ok(wipe::execute(
-        &planned,
-        wipe::Options {
-            thorough: false,
-            progress: None,
-        },
-    ))
+    Ok(wipe::execute(&planned, false, &Silent))
 }
 
 /// Renames every target aside, then starts a detached process to destroy
@@ -84,21 +95,15 @@ fn spawn_destroyer(paths: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The hidden `destroy-aside` command.
-pub fn destroy_aside(paths: &[PathBuf]) -> anyhow::Result<()> {
-    let report = wipe::destroy_aside(paths)?;
-    super::wipe::finish(&report)
-}
-
 /// Destroys everything now, but keeps the unlock gate (PIN, duress code,
 /// failure limit; failures reset): the user can still open the (now empty)
 /// client, and whoever holds the device sees the gate unchanged.
-pub fn now_keeping_gate(ctx: &Context) -> anyhow::Result<Report> {
-    let gate = crate::duress::Gate::load(&ctx.home).ok().flatten();
-    let report = now(&all_targets(ctx))?;
+pub fn now_keeping_gate(home: &Path) -> anyhow::Result<Report> {
+    let gate = Gate::load(home).ok().flatten();
+    let report = now(&all_targets(home))?;
     if let Some(mut gate) = gate {
         gate.failures = 0;
-        gate.save(&ctx.home)?;
+        gate.save(home)?;
     }
     Ok(report)
 }

@@ -15,7 +15,14 @@
 //! every check-in moves the anchor, so a clock set back after a check loses
 //! nothing already accounted.
 
+use std::path::Path;
+
 use serde::Serialize;
+
+use crate::protect::emergency;
+use crate::protect::wipe::Report;
+use crate::state::protection::DeadmanRow;
+use crate::state::{State, DB_FILE};
 
 /// Where and when elapsed time was last accounted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,6 +104,93 @@ impl Anchor {
             boottime_ms: now.boottime_ms,
         }
     }
+}
+
+impl Deadman {
+    fn from_row(r: DeadmanRow) -> Deadman {
+        Deadman {
+            after_secs: r.after_secs,
+            anchor: Anchor {
+                elapsed_ms: r.elapsed_ms,
+                wall: r.anchor_wall,
+                boot_id: r.anchor_boot_id,
+                boottime_ms: r.anchor_boottime_ms,
+            },
+        }
+    }
+
+    fn to_row(&self) -> DeadmanRow {
+        DeadmanRow {
+            after_secs: self.after_secs,
+            elapsed_ms: self.anchor.elapsed_ms,
+            anchor_wall: self.anchor.wall,
+            anchor_boot_id: self.anchor.boot_id.clone(),
+            anchor_boottime_ms: self.anchor.boottime_ms,
+        }
+    }
+}
+
+/// The switch as recorded in the state, if armed.
+pub fn load(state: &State) -> anyhow::Result<Option<Deadman>> {
+    Ok(state.deadman()?.map(Deadman::from_row))
+}
+
+/// Arms (or re-arms) the switch: a wipe after `after_secs` without a check-in.
+pub fn arm(state: &State, after_secs: i64) -> anyhow::Result<()> {
+    state.set_deadman(&Deadman::new(after_secs, &Reading::now()).to_row())
+}
+
+/// Disarms the switch; whether one was set.
+pub fn disarm(state: &State) -> anyhow::Result<bool> {
+    state.clear_deadman()
+}
+
+/// A check-in: the switch starts over. Returns it, if one is set.
+pub fn check_in(state: &State) -> anyhow::Result<Option<Deadman>> {
+    let Some(d) = load(state)? else {
+        return Ok(None);
+    };
+    let d = d.checked_in(&Reading::now());
+    state.set_deadman(&d.to_row())?;
+    Ok(Some(d))
+}
+
+/// The check-in every correct `unlock` does; nothing to do without a state.
+pub fn check_in_if_set_up(home: &Path) -> anyhow::Result<()> {
+    if !home.join(DB_FILE).exists() {
+        return Ok(());
+    }
+    check_in(&State::open(home)?).map(|_| ())
+}
+
+/// What `deadman check` found.
+pub enum Checked {
+    NotArmed,
+    Waiting {
+        remaining_secs: i64,
+    },
+    /// Time was up: everything was destroyed (the gate kept).
+    Fired(Report),
+}
+
+/// For cron: wipes if the time is up, else records the time that passed.
+pub fn check(home: &Path) -> anyhow::Result<Checked> {
+    let armed = if home.join(DB_FILE).exists() {
+        load(&State::open(home)?)?
+    } else {
+        None
+    };
+    let Some(d) = armed else {
+        return Ok(Checked::NotArmed);
+    };
+    let d = d.advance(&Reading::now());
+    if !d.expired() {
+        State::open(home)?.set_deadman(&d.to_row())?;
+        return Ok(Checked::Waiting {
+            remaining_secs: d.remaining_secs(),
+        });
+    }
+    Ok(Checked::Fired(emergency::now_keeping_gate(home)?))
 }
 
 /// This boot's ID (Linux: random per boot), or "" where there is none.

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::ExitKind;
+use crate::progress::{Progress, Silent};
+use crate::state::profiles::Profile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WipeError {
@@ -123,12 +125,6 @@ fn count(dir: &Path, p: &mut Planned) {
     }
 }
 
-pub struct Options {
-    pub thorough: bool,
-    /// Bytes overwritten (files, then free space).
-    pub progress: Option<indicatif::ProgressBar>,
-}
-
 /// What could not be destroyed, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Failure {
@@ -146,18 +142,47 @@ pub struct Report {
     pub failed: Vec<Failure>,
 }
 
-/// Counts what is destroyed, collects what is not, and moves a progress bar.
-pub(crate) struct Progress<'a> {
-    report: &'a mut Report,
-    bar: Option<&'a indicatif::ProgressBar>,
+impl Report {
+    /// Non-zero (exit 3) when anything was left.
+    pub fn result(&self) -> Result<(), WipeError> {
+        if self.failed.is_empty() {
+            Ok(())
+        } else {
+            Err(WipeError::Incomplete {
+                left: self.failed.len(),
+            })
+        }
+    }
 }
 
-impl Progress<'_> {
+/// The profiles' data directories, then (unless kept) crossing's home.
+pub fn targets(home: &Path, profiles: &[Profile], keep_state: bool) -> Vec<Target> {
+    let mut out: Vec<Target> = profiles
+        .iter()
+        .map(|p| Target {
+            path: p.data_dir.clone(),
+            what: format!("data directory of profile \"{}\"", p.name),
+        })
+        .collect();
+    if !keep_state {
+        out.push(Target {
+            path: std::path::absolute(home).unwrap_or_else(|_| home.to_path_buf()),
+            what: "crossing's home: state database, caches, locks".into(),
+        });
+    }
+    out
+}
+
+/// Counts what is destroyed, collects what is not, and reports progress.
+pub(crate) struct Tally<'a> {
+    report: &'a mut Report,
+    progress: &'a dyn Progress,
+}
+
+impl Tally<'_> {
     fn add_bytes(&mut self, n: u64) {
         self.report.bytes_overwritten += n;
-        if let Some(b) = self.bar {
-            b.inc(n);
-        }
+        self.progress.add_done(n);
     }
     fn file_done(&mut self, _len: u64) {
         self.report.files_destroyed += 1;
@@ -174,12 +199,11 @@ impl Progress<'_> {
 }
 
 /// Destroys every planned target; keeps going past errors and reports them.
-pub fn execute(planned: &[Planned], opts: Options) -> Report {
+/// `thorough` also fills each filesystem's free space. Progress counts the
+/// bytes overwritten (files, then free space).
+pub fn execute(planned: &[Planned], thorough: bool, progress: &dyn Progress) -> Report {
     let mut report = Report::default();
-    let bar = opts.progress.as_ref();
-    if let Some(b) = bar {
-        b.set_length(planned.iter().map(|p| p.bytes).sum());
-    }
+    progress.set_total(planned.iter().map(|p| p.bytes).sum());
     let mut filesystems: Vec<PathBuf> = Vec::new();
     let mut devs: BTreeSet<u64> = BTreeSet::new();
     for p in planned.iter().filter(|p| p.exists) {
@@ -189,11 +213,11 @@ pub fn execute(planned: &[Planned], opts: Options) -> Report {
                 error: "is on another filesystem; not crossed (unmount it and wipe again)".into(),
             });
         }
-        let mut progress = Progress {
+        let mut tally = Tally {
             report: &mut report,
-            bar,
+            progress,
         };
-        shred::destroy_tree(&p.path, p.dev, &mut progress);
+        shred::destroy_tree(&p.path, p.dev, &mut tally);
         if devs.insert(p.dev) {
             if let Some(parent) = p.path.parent() {
                 filesystems.push(parent.to_path_buf());
@@ -201,15 +225,9 @@ pub fn execute(planned: &[Planned], opts: Options) -> Report {
         }
     }
     for dir in &filesystems {
-        if opts.thorough {
-            if let Some(b) = bar {
-                b.set_length(b.position() + freespace::free_bytes(dir));
-            }
-            let mut on_bytes = |n: u64| {
-                if let Some(b) = bar {
-                    b.inc(n);
-                }
-            };
+        if thorough {
+            progress.add_total(freespace::free_bytes(dir));
+            let mut on_bytes = |n: u64| progress.add_done(n);
             match freespace::fill(dir, &mut on_bytes) {
                 Ok(n) => report.free_space_filled += n,
                 Err(e) => report.failed.push(Failure {
@@ -226,9 +244,7 @@ pub fn execute(planned: &[Planned], opts: Options) -> Report {
             }),
         }
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    progress.finish();
     report
 }
 
@@ -249,11 +265,5 @@ pub fn destroy_aside(paths: &[PathBuf]) -> Result<Report, WipeError> {
         });
     }
     let planned = plan(&targets)?;
-    Ok(execute(
-        &planned,
-        Options {
-            thorough: false,
-            progress: None,
-        },
-    ))
+    Ok(execute(&planned, false, &Silent))
 }

@@ -296,7 +296,7 @@ impl Gate {
 
     /// Writes the gate durably: a new file, synced, renamed over the old.
     pub fn save(&self, home: &Path) -> anyhow::Result<()> {
-        crate::state::create_private_dir(home)?;
+        crate::home::create_private_dir(home)?;
         let path = Gate::path(home);
         let tmp = home.join(format!("{GATE_FILE}.new"));
         let write = || -> std::io::Result<()> {

@@ -6,11 +6,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::chunker::{ChunkError, Chunker};
+use super::pipeline::{Shared, Uploading};
+use super::sqlite;
 use super::walk::{fingerprint, Found};
-use super::{sqlite, Shared};
 use crate::repo::format::{self, ChunkId, Kind};
-use crate::repo::pack::{Packer, SealedPack};
+use crate::repo::pack::Packer;
 use crate::state::cache::{CachedFile, Fingerprint};
+use crate::store::UploadSender;
 
 /// A unit of reading: one file, or a database with its companions.
 #[derive(Debug)]
@@ -170,7 +172,7 @@ pub fn work(
     found: &[Found],
     shared: &Shared<'_>,
     next: &AtomicU64,
-    packs: tokio::sync::mpsc::Sender<SealedPack>,
+    packs: UploadSender<Uploading>,
     mut report: impl FnMut(JobResult) -> bool,
 ) {
     let mut out = Output {
@@ -208,7 +210,7 @@ pub fn work(
 struct Output {
     chunker: Chunker,
     packer: Packer,
-    packs: tokio::sync::mpsc::Sender<SealedPack>,
+    packs: UploadSender<Uploading>,
 }
 
 impl Output {
@@ -216,8 +218,14 @@ impl Output {
     /// files already read may reference chunks of this lost pack.
     fn flush(&mut self, shared: &Shared<'_>) -> anyhow::Result<()> {
         let result = self.packer.seal(&shared.recipient).and_then(|sealed| {
+            let key = shared.repo.pack_key(&sealed.name);
+            let tag = Uploading {
+                size: sealed.bytes.len() as u64,
+                name: sealed.name,
+                entries: sealed.entries,
+            };
             self.packs
-                .blocking_send(sealed)
+                .send(key, sealed.bytes.into(), tag)
                 .map_err(|_| anyhow::anyhow!("upload stopped"))
         });
         if let Err(e) = &result {

@@ -1,0 +1,248 @@
+//! `backup`'s engine: walk → read → chunk → hash → compress → seal → upload.
+//!
+//! The walk runs first (metadata only). Files the cache does not vouch for
+//! are read by one worker per core; each worker chunks (FastCDC), hashes
+//! (keyed BLAKE3), compresses (zstd) and fills its own pack. Sealed packs go
+//! through the store's bounded upload pipeline, so memory stays bounded
+//! whatever the data size. The coordinating thread records each stored pack
+//! in the cache as it lands; the index and then the snapshot manifest are
+//! written only once every pack they name is stored.
+//!
+//! - `walk`: the data directory, without following anything;
+//! - `reader`: what to read, and the workers that read it;
+//! - `pipeline`: workers and uploads together, until every pack is stored;
+//! - `chunker`, `sqlite`: cutting streams, copying live databases;
+//! - `manifest`: the snapshot's entries from all of the above.
+
+mod chunker;
+mod manifest;
+mod pipeline;
+mod reader;
+pub mod sqlite;
+pub mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::home;
+use crate::keys::PublicKeys;
+use crate::progress::Progress;
+use crate::repo::format::{self, Index};
+use crate::repo::{basename, ObjectKind, Repo};
+use crate::state::cache::CachedSnapshot;
+use crate::state::profiles::Profile;
+use crate::state::setup::profile_repo;
+use crate::state::State;
+use crate::store::StoreOptions;
+pub use walk::Skipped;
+
+pub struct BackupRequest<'a> {
+    pub profile: &'a str,
+    pub data_dir: &'a Path,
+    pub keys: &'a PublicKeys,
+    pub tags: Vec<String>,
+    pub expires_at: Option<i64>,
+    /// Where live databases are copied for a moment (crossing's home).
+    pub tmp_dir: PathBuf,
+    /// Bytes read of the bytes to read.
+    pub progress: &'a dyn Progress,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackupSummary {
+    pub snapshot: String,
+    pub time: i64,
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    /// Total size of the files in the snapshot.
+    pub bytes: u64,
+    /// Files and bytes actually read (the rest was unchanged).
+    pub files_read: u64,
+    pub bytes_read: u64,
+    pub new_chunks: u64,
+    pub new_packs: u64,
+    /// Bytes uploaded: new packs, index and manifest.
+    pub bytes_stored: u64,
+    pub duration_secs: f64,
+    /// Paths not in the snapshot, and why: the exit code is then 3 (partial).
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+}
+
+/// One backup of a profile, as `backup` and `depart` run it.
+pub struct ProfileBackup<'a> {
+    pub home: &'a Path,
+    pub state: &'a State,
+    pub profile: &'a Profile,
+    pub options: &'a StoreOptions,
+    pub tags: Vec<String>,
+    pub expires_at: Option<i64>,
+    pub progress: &'a dyn Progress,
+}
+
+/// One snapshot of a profile's data directory (the caller holds the
+/// profile's lock; this takes its repository's).
+pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
+    let (keys, repo) = profile_repo(req.state, req.profile, req.options, true)?;
+    let _repo_lock = home::lock_repo(req.home, &keys.locator)?;
+    let tmp_dir = home::fresh_tmp_dir(req.home, &req.profile.name)?;
+    backup(
+        req.state,
+        &repo,
+        BackupRequest {
+            profile: &req.profile.name,
+            data_dir: &req.profile.data_dir,
+            keys: &keys,
+            tags: req.tags,
+            expires_at: req.expires_at,
+            tmp_dir,
+            progress: req.progress,
+        },
+    )
+}
+
+pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Result<BackupSummary> {
+    let started = Instant::now();
+    let started_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    let (time, nanos) = (started_at.as_secs() as i64, started_at.subsec_nanos());
+    let recipient = req.keys.recipient()?;
+    let cache_key = repo.cache_key();
+    let mut warnings = prepare(state, repo, &recipient, &cache_key)?;
+
+    let (found, mut skipped) = walk::walk(req.data_dir)?;
+    let cache = state.file_cache(req.profile)?;
+    // Where each reusable chunk is; new chunks are added as their packs land.
+    let location = state.reusable_chunks(&cache_key, req.expires_at)?;
+    let known: HashSet<_> = location.keys().copied().collect();
+    let (jobs, reused) = reader::plan(&found, &cache, &known);
+    let read = pipeline::run(
+        state,
+        repo,
+        pipeline::Input {
+            jobs: &jobs,
+            found: &found,
+            known,
+            location,
+            req: &req,
+            recipient: &recipient,
+        },
+    )?;
+
+    let tree = manifest::assemble(&found, reused, read.results, &mut skipped, &mut warnings);
+    let (files, bytes) = (tree.files, tree.bytes);
+    let mut stored_bytes = read.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
+    let manifest = format::Snapshot {
+        version: format::VERSION,
+        time,
+        nanos,
+        tags: req.tags.clone(),
+        expires_at: req.expires_at,
+        files,
+        bytes,
+        entries: tree.entries,
+    };
+    let encoded = format::encode_compressed(&manifest)?;
+    let (snapshot, size) = repo.put_object(ObjectKind::Snapshot, &encoded, &recipient)?;
+    stored_bytes += size;
+
+    let packs: HashSet<String> = tree
+        .referenced
+        .iter()
+        .filter_map(|c| read.location.get(c).cloned())
+        .collect();
+    let cached = CachedSnapshot {
+        id: snapshot.clone(),
+        time,
+        nanos,
+        files,
+        bytes,
+        expires_at: req.expires_at,
+        tags: req.tags,
+    };
+    state.record_snapshot(&cache_key, &cached, &packs)?;
+    state.replace_file_cache(
+        req.profile,
+        tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
+    )?;
+
+    Ok(BackupSummary {
+        snapshot,
+        time,
+        files,
+        dirs: tree.dirs,
+        symlinks: tree.symlinks,
+        bytes,
+        files_read: tree.files_read,
+        bytes_read: read.bytes_read,
+        new_chunks: read.new_chunks,
+        new_packs: read.new_packs,
+        bytes_stored: stored_bytes,
+        duration_secs: started.elapsed().as_secs_f64(),
+        skipped,
+        warnings,
+    })
+}
+
+/// Makes the repository if it is new, and forgets what the store no longer
+/// holds. Returns warnings for the summary.
+fn prepare(
+    state: &State,
+    repo: &Repo,
+    recipient: &age::x25519::Recipient,
+    cache_key: &str,
+) -> anyhow::Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    if !repo.init_if_missing(recipient)? && state.forget_repository(cache_key)? {
+        warnings.push(format!(
+            "{} held no repository for this pseudonym although this device had written one there; everything is uploaded again",
+            repo.store.url()
+        ));
+    }
+    // Chunks are reused only from packs the store still holds: another
+    // device's prune, or a hand in the bucket, may have removed some. One
+    // listing per backup; what is gone is uploaded again.
+    let stored: HashMap<String, u64> = repo
+        .list(ObjectKind::Pack)?
+        .into_iter()
+        .map(|l| (basename(&l.key).to_string(), l.size))
+        .collect();
+    let mut gone = 0;
+    for (pack, (size, _)) in state.cached_packs(cache_key)? {
+        if stored.get(&pack) != Some(&size) {
+            state.forget_pack(cache_key, &pack)?;
+            gone += 1;
+        }
+    }
+    if gone > 0 {
+        warnings.push(format!(
+            "{gone} pack(s) this device had stored are no longer in {}; their data is uploaded again",
+            repo.store.url()
+        ));
+    }
+    Ok(warnings)
+}
+
+/// Indexes every pack not yet indexed (this run's, and any a killed run
+/// left). Returns the bytes stored.
+fn index_pending(
+    state: &State,
+    repo: &Repo,
+    recipient: &age::x25519::Recipient,
+    cache_key: &str,
+) -> anyhow::Result<u64> {
+    let pending = state.pending_packs(cache_key)?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let index = format::encode_compressed(&Index {
+        version: format::VERSION,
+        packs: pending.clone(),
+    })?;
+    let (name, size) = repo.put_object(ObjectKind::Index, &index, recipient)?;
+    state.mark_indexed(cache_key, &pending, &name)?;
+    Ok(size)
+}

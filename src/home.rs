@@ -1,0 +1,99 @@
+//! crossing's home: where it keeps its state, locks and scratch space.
+//!
+//! Everything here is private to the user (directories 0700). One backup (or
+//! restore, prune) per profile or repository at a time: an `flock` on a file
+//! under `locks/`. The kernel drops the lock when its process dies, so a
+//! lock left by a killed run is taken over without any cleanup.
+
+use std::fs::{self, File, OpenOptions};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::ExitKind;
+
+/// `$XDG_DATA_HOME/crossing`, `~/.local/share/crossing`, or the platform's equivalent.
+pub fn default_home() -> anyhow::Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("crossing"))
+        .ok_or_else(|| anyhow::anyhow!("cannot find a data directory for crossing's state; pass --home DIR or set CROSSING_HOME"))
+}
+
+/// Creates `dir` (and parents) with mode 0700, and tightens it if it exists.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create crossing home {}: {e}", dir.display()))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+        .map_err(|e| anyhow::anyhow!("cannot restrict permissions of {}: {e}", dir.display()))?;
+    Ok(())
+}
+
+/// A profile's scratch folder (live database copies), emptied and created
+/// anew: a killed backup may have left a plaintext copy here. The caller
+/// holds the profile's lock, so no other backup uses it.
+pub fn fresh_tmp_dir(home: &Path, profile: &str) -> anyhow::Result<PathBuf> {
+    let dir = home.join("tmp").join(profile);
+    let _ = fs::remove_dir_all(&dir);
+    create_private_dir(&dir)?;
+    Ok(dir)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("another crossing process is working on \"{name}\" (lock {path}); wait for it to finish, or check `ps` for a stuck crossing")]
+pub struct LockError {
+    pub name: String,
+    pub path: PathBuf,
+}
+
+impl LockError {
+    pub fn exit_kind(&self) -> ExitKind {
+        ExitKind::Locked
+    }
+}
+
+/// Held until dropped.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+/// The lock of one profile (its data directory, its file cache).
+pub fn lock_profile(home: &Path, profile: &str) -> anyhow::Result<Lock> {
+    acquire(home, &format!("profile-{profile}"))
+}
+
+/// The lock of one repository (by locator): profiles of one pseudonym share
+/// a repository and its cache, so one writer at a time.
+pub fn lock_repo(home: &Path, locator: &str) -> anyhow::Result<Lock> {
+    acquire(home, &format!("repo-{locator}"))
+}
+
+/// Takes the lock `name` under `home/locks`, failing at once if it is held.
+fn acquire(home: &Path, name: &str) -> anyhow::Result<Lock> {
+    let dir = home.join("locks");
+    create_private_dir(&dir)?;
+    let path = dir.join(format!("{name}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open lock file {}: {e}", path.display()))?;
+    // SAFETY: flock on a file descriptor we own.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        let err = std::io::Error::last_os_error();
+        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            return Err(LockError {
+                name: name.to_string(),
+                path,
+            }
+            .into());
+        }
+        anyhow::bail!("cannot lock {}: {err}", path.display());
+    }
+    Ok(Lock { _file: file })
+}

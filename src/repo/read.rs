@@ -1,0 +1,170 @@
+//! Reading a repository with the phrase: snapshot manifests, index objects,
+//! the map from chunks to packs, and which snapshot "latest" is.
+
+use std::collections::{HashMap, HashSet};
+
+use super::format::{self, ChunkId, Index, IndexEntry, Snapshot};
+use super::{basename, ObjectKind, Repo, RepoError};
+use crate::store::Listed;
+
+/// Where each chunk is, as read from the indexes.
+#[derive(Default, Debug)]
+pub struct ChunkMap {
+    pub chunks: HashMap<ChunkId, (String, IndexEntry)>,
+    pub pack_sizes: HashMap<String, u64>,
+    /// Index objects that could not be read, and why.
+    pub unreadable: Vec<String>,
+}
+
+impl Repo {
+    pub fn snapshot(
+        &self,
+        name: &str,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<Snapshot> {
+        let plain = self.get_object(ObjectKind::Snapshot, name, identity)?;
+        let object = self.key(ObjectKind::Snapshot, name);
+        let snap: Snapshot = format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
+            object: object.clone(),
+            why: e.to_string(),
+        })?;
+        check_version(object, snap.version)?;
+        Ok(snap)
+    }
+
+    /// Reads one index object (checked against its name, decrypted, version-checked).
+    pub fn index(&self, name: &str, identity: &age::x25519::Identity) -> anyhow::Result<Index> {
+        let plain = self.get_object(ObjectKind::Index, name, identity)?;
+        let object = self.key(ObjectKind::Index, name);
+        let index: Index = format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
+            object: object.clone(),
+            why: e.to_string(),
+        })?;
+        check_version(object, index.version)?;
+        Ok(index)
+    }
+
+    /// Reads every index object: chunk → where it is.
+    pub fn load_index(&self, identity: &age::x25519::Identity) -> anyhow::Result<ChunkMap> {
+        let listed = self.list(ObjectKind::Pack)?;
+        let stored: HashSet<&str> = listed.iter().map(|l| basename(&l.key)).collect();
+        let mut map = ChunkMap::default();
+        for listed in self.list(ObjectKind::Index)? {
+            let name = basename(&listed.key);
+            // Chunks are authenticated by their IDs, so an index is only a
+            // map: one that does not open (junk, damage) is set aside and
+            // named if a chunk turns out to be missing.
+            let index = match self.index(name, identity) {
+                Ok(i) => i,
+                Err(e) => {
+                    map.unreadable.push(format!("{}: {e:#}", listed.key));
+                    continue;
+                }
+            };
+            for pack in index.packs {
+                map.pack_sizes.insert(pack.id.clone(), pack.size);
+                let present = stored.contains(pack.id.as_str());
+                for entry in pack.chunks {
+                    // A chunk stored twice: take a copy the store still has.
+                    let keep_old = map
+                        .chunks
+                        .get(&entry.id)
+                        .is_some_and(|(p, _)| !present || stored.contains(p.as_str()));
+                    if !keep_old {
+                        map.chunks.insert(entry.id, (pack.id.clone(), entry));
+                    }
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    /// Snapshot names, newest first by store time (to the store's precision:
+    /// manifest times are whole seconds, so this orders a burst of backups).
+    pub fn snapshot_listing(&self) -> anyhow::Result<Vec<Listed>> {
+        let mut all = self.list(ObjectKind::Snapshot)?;
+        all.sort_by(|a, b| {
+            (b.modified, b.modified_nanos)
+                .cmp(&(a.modified, a.modified_nanos))
+                .then_with(|| b.key.cmp(&a.key))
+        });
+        Ok(all)
+    }
+
+    /// Resolves "latest" or an ID prefix to a snapshot name.
+    pub fn resolve_snapshot(
+        &self,
+        wanted: &str,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<(String, Snapshot)> {
+        let listing = self.snapshot_listing()?;
+        if wanted == "latest" {
+            return self.latest(&listing, identity);
+        }
+        let matches: Vec<&Listed> = listing
+            .iter()
+            .filter(|l| basename(&l.key).starts_with(wanted))
+            .collect();
+        match matches.as_slice() {
+            [] => Err(RepoError::NoSuchSnapshot(wanted.to_string()).into()),
+            [one] => {
+                let name = basename(&one.key).to_string();
+                let snap = self.snapshot(&name, identity)?;
+                Ok((name, snap))
+            }
+            _ => Err(RepoError::AmbiguousSnapshot(wanted.to_string()).into()),
+        }
+    }
+
+    /// Store times order the objects; the manifests' own times decide among
+    /// the three newest readable ones, and between equal ones (same second)
+    /// the later stored wins. An object that does not open (junk planted by
+    /// someone with write access) is passed over.
+    fn latest(
+        &self,
+        listing: &[Listed],
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<(String, Snapshot)> {
+        let mut best: Option<(String, Snapshot)> = None;
+        let mut readable = 0;
+        let mut first_error = None;
+        for l in listing {
+            let name = basename(&l.key).to_string();
+            match self.snapshot(&name, identity) {
+                Ok(snap) => {
+                    if best
+                        .as_ref()
+                        .is_none_or(|(_, b)| (snap.time, snap.nanos) > (b.time, b.nanos))
+                    {
+                        best = Some((name, snap));
+                    }
+                    readable += 1;
+                    if readable == 3 {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match (best, first_error) {
+            (Some(b), _) => Ok(b),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(RepoError::NoSuchSnapshot("latest".to_string()).into()),
+        }
+    }
+}
+
+/// One rule for every object that carries a format version.
+pub fn check_version(object: String, found: u32) -> Result<(), RepoError> {
+    if found == format::VERSION {
+        Ok(())
+    } else {
+        Err(RepoError::UnsupportedVersion {
+            object,
+            found,
+            known: format::VERSION,
+        })
+    }
+}

@@ -1,0 +1,123 @@
+//! Restore as a user runs it: from the phrase and the store's address, and
+//! afterwards, on a device that backs up for this phrase, a warm cache, so
+//! the next backup is incremental.
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use super::{restore, RestoreRequest, RestoreSummary};
+use crate::backup::walk::fingerprint;
+use crate::home;
+use crate::keys::SecretKeys;
+use crate::progress::Progress;
+use crate::repo::format::{Kind, Snapshot};
+use crate::repo::Repo;
+use crate::state::cache::CachedFile;
+use crate::state::rebuild::rebuild_cache;
+use crate::state::State;
+use crate::store::{Store, StoreOptions};
+
+pub struct PhraseRestore<'a> {
+    pub home: &'a Path,
+    /// The device's state, if it has one (a wiped or new device has none).
+    pub state: Option<&'a State>,
+    pub store_url: &'a str,
+    pub options: &'a StoreOptions,
+    pub secrets: &'a SecretKeys,
+    /// A snapshot ID, a unique prefix of one, or "latest".
+    pub snapshot: &'a str,
+    pub target: &'a Path,
+    pub force: bool,
+    pub progress: &'a dyn Progress,
+}
+
+pub struct Restored {
+    pub summary: RestoreSummary,
+    /// Why the backup cache could not be rebuilt afterwards (the restore
+    /// itself succeeded; the next backup reads everything).
+    pub cache_error: Option<String>,
+}
+
+pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
+    let keys = req.secrets.public();
+    let identity = req.secrets.backup_identity();
+    let _lock = match req.state {
+        Some(_) => Some(home::lock_repo(req.home, &keys.locator)?),
+        None => None,
+    };
+    let repo = Repo::new(
+        Store::open(req.store_url, req.options, false)?,
+        &keys.locator,
+    );
+    repo.open_for_reading(&identity)?;
+    let (snapshot_id, snapshot) = repo.resolve_snapshot(req.snapshot, &identity)?;
+    let index = repo.load_index(&identity)?;
+    let summary = restore(RestoreRequest {
+        repo: &repo,
+        identity: &identity,
+        dedup_key: &keys.dedup_key.0,
+        snapshot_id: &snapshot_id,
+        snapshot: &snapshot,
+        index: &index,
+        target: req.target,
+        force: req.force,
+        progress: req.progress,
+    })?;
+    let cache_error = req.state.and_then(|state| {
+        warm_cache(state, &repo, &identity, &snapshot, req.target)
+            .err()
+            .map(|e| format!("{e:#}"))
+    });
+    Ok(Restored {
+        summary,
+        cache_error,
+    })
+}
+
+/// After a restore on a device that backs up for this phrase: the cache is
+/// rebuilt from the store, and profiles restoring into `target` from this
+/// store get a file cache matching the restored files, so the next backup
+/// is incremental.
+fn warm_cache(
+    state: &State,
+    repo: &Repo,
+    identity: &age::x25519::Identity,
+    snapshot: &Snapshot,
+    target: &Path,
+) -> anyhow::Result<()> {
+    if !state
+        .pseudonyms()?
+        .iter()
+        .any(|p| p.locator == repo.locator)
+    {
+        return Ok(()); // this device does not back up for this phrase
+    }
+    rebuild_cache(state, repo, identity)?;
+    let store = repo.store.url();
+    for profile in state
+        .profiles()?
+        .into_iter()
+        .filter(|p| p.data_dir == target && p.store_url == store)
+    {
+        let files: Vec<_> = snapshot
+            .entries
+            .iter()
+            .filter(|e| e.kind == Kind::File)
+            .filter_map(|e| {
+                let meta =
+                    std::fs::symlink_metadata(target.join(std::ffi::OsStr::from_bytes(&e.path)))
+                        .ok()?;
+                Some((
+                    e.path.clone(),
+                    CachedFile {
+                        fingerprint: fingerprint(&meta),
+                        size: e.size,
+                        chunks: e.chunks.clone(),
+                    },
+                ))
+            })
+            .collect();
+        state.replace_file_cache(&profile.name, files.iter().map(|(p, c)| (p.as_slice(), c)))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Creating profiles and pseudonyms (the checks shared by `init`, `pseudonym`
+//! and a first `backup`), and opening a profile's repository.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::ExitKind;
+use crate::keys::{Phrase, PublicKeys, SecretKeys};
+use crate::repo::Repo;
+use crate::state::profiles::{Client, Profile};
+use crate::state::pseudonyms::Pseudonym;
+use crate::state::{now_unix, State, StateError};
+use crate::store::{Store, StoreOptions};
+
+/// Makes a path absolute without requiring it to exist.
+pub fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    Ok(std::path::absolute(path)?)
+}
+
+/// What a new profile is made of.
+pub struct NewProfile<'a> {
+    pub name: &'a str,
+    pub data_dir: &'a Path,
+    pub store: &'a str,
+    pub store_options: &'a StoreOptions,
+    pub pseudonym: &'a str,
+    pub client: Client,
+}
+
+/// Checks and records a profile. The data directory need not exist yet
+/// (a client may not have been started), but must not be a file.
+pub fn create_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile> {
+    crate::state::pseudonyms::validate_name(new.name)?;
+    crate::store::check_settings(new.store, new.store_options)?;
+    let data_dir = absolute(new.data_dir)?;
+    if data_dir.exists() && !data_dir.is_dir() {
+        anyhow::bail!("--data-dir {} is not a directory", data_dir.display());
+    }
+    if data_dir.starts_with(state.home()) || state.home().starts_with(&data_dir) {
+        anyhow::bail!(
+            "--data-dir {} overlaps crossing's home {}; choose another directory",
+            data_dir.display(),
+            state.home().display()
+        );
+    }
+    let profile = Profile {
+        name: new.name.to_string(),
+        data_dir,
+        store_url: new.store.to_string(),
+        store_options: new.store_options.clone(),
+        pseudonym: new.pseudonym.to_string(),
+        client: new.client.name().to_string(),
+        created_at: now_unix(),
+    };
+    state.add_profile(&profile)?;
+    Ok(profile)
+}
+
+/// The pseudonym a new profile uses when none is named: the only one, or "default".
+pub fn default_pseudonym(state: &State) -> anyhow::Result<Option<String>> {
+    let all = state.pseudonyms()?;
+    Ok(match all.as_slice() {
+        [] => None,
+        [only] => Some(only.name.clone()),
+        _ => all
+            .iter()
+            .find(|p| p.name == "default")
+            .map(|p| p.name.clone()),
+    })
+}
+
+/// Derives a phrase's public keys and records them under `name` (or "default").
+pub fn add_pseudonym(
+    state: &State,
+    name: Option<String>,
+    phrase: &Phrase,
+) -> anyhow::Result<Pseudonym> {
+    let name = name.unwrap_or_else(|| "default".to_string());
+    crate::state::pseudonyms::validate_name(&name)?;
+    let keys = phrase.derive();
+    state.add_pseudonym(&name, keys.public())
+}
+
+/// A profile made on first use, and the pseudonym made for it if there was
+/// none (its phrase is the caller's to show, once).
+pub struct FirstUse {
+    pub profile: Profile,
+    pub created: bool,
+    pub new_pseudonym: Option<(Phrase, Pseudonym)>,
+}
+
+/// The profile `name`, or on first use (`data_dir` and `store` given) a new
+/// one, with a new pseudonym if the device has none.
+pub fn profile_or_first_use(
+    state: &State,
+    name: &str,
+    first_use: Option<(&Path, &str)>,
+    store_options: &StoreOptions,
+) -> anyhow::Result<FirstUse> {
+    let existing = state.profile(name)?;
+    let Some((data_dir, store)) = first_use else {
+        let profile =
+            existing.ok_or_else(|| anyhow::Error::new(StateError::UnknownProfile(name.into())))?;
+        return Ok(FirstUse {
+            profile,
+            created: false,
+            new_pseudonym: None,
+        });
+    };
+    if let Some(p) = existing {
+        if p.data_dir == absolute(data_dir)? && p.store_url == store {
+            return Ok(FirstUse {
+                profile: p,
+                created: false,
+                new_pseudonym: None,
+            });
+        }
+        anyhow::bail!(
+            "profile \"{}\" exists with data directory {} and store {}; to back up something else, add --profile NEW_NAME",
+            p.name,
+            p.data_dir.display(),
+            p.store_url
+        );
+    }
+    let mut new_pseudonym = None;
+    let pseudonym = match default_pseudonym(state)? {
+        Some(name) => name,
+        None => {
+            let phrase = Phrase::generate(12)?;
+            let p = add_pseudonym(state, None, &phrase)?;
+            let name = p.name.clone();
+            new_pseudonym = Some((phrase, p));
+            name
+        }
+    };
+    let profile = create_profile(
+        state,
+        NewProfile {
+            name,
+            data_dir,
+            store,
+            store_options,
+            pseudonym: &pseudonym,
+            client: Client::Generic,
+        },
+    )?;
+    Ok(FirstUse {
+        profile,
+        created: true,
+        new_pseudonym,
+    })
+}
+
+/// A profile's repository: its pseudonym's public keys, and the store it
+/// names opened with `options` (the profile's own, or merged with a run's).
+pub fn profile_repo(
+    state: &State,
+    profile: &Profile,
+    options: &StoreOptions,
+    create: bool,
+) -> anyhow::Result<(PublicKeys, Repo)> {
+    let keys = state.require_pseudonym(&profile.pseudonym)?.keys();
+    let store = Store::open(&profile.store_url, options, create)?;
+    let repo = Repo::new(store, &keys.locator);
+    Ok((keys, repo))
+}
+
+/// Refuses a phrase that is not the one of the pseudonym a profile backs up
+/// for (exit 4): reading with it would only find nothing.
+pub fn ensure_profile_phrase(
+    profile: &Profile,
+    keys: &PublicKeys,
+    secrets: &SecretKeys,
+) -> anyhow::Result<()> {
+    if secrets.public().locator != keys.locator {
+        crate::bail_kind!(
+            ExitKind::WrongPhrase,
+            "this phrase is not the one of pseudonym \"{}\" that profile \"{}\" backs up for; check every word",
+            profile.pseudonym,
+            profile.name
+        );
+    }
+    Ok(())
+}

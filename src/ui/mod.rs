@@ -1,0 +1,48 @@
+//! What the user sees: lines and warnings (silent under `--quiet`), JSON,
+//! byte sizes, a progress bar on a terminal only, and the shared pieces of
+//! several commands' output (a wipe's plan and report, a new phrase).
+
+pub mod phrase;
+pub mod progress;
+pub mod wipe;
+
+use serde::Serialize;
+
+/// Where human-readable output goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    pub quiet: bool,
+}
+
+impl Out {
+    /// A line for humans on stdout, unless --quiet.
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            println!("{}", line.as_ref());
+        }
+    }
+
+    /// A warning on stderr, unless --quiet.
+    pub fn warn(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("warning: {}", line.as_ref());
+        }
+    }
+}
+
+pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn human_bytes(n: u64) -> String {
+    indicatif::HumanBytes(n).to_string()
+}
+
+/// Unix seconds as RFC 3339 (UTC, whole seconds).
+pub fn timestamp(secs: i64) -> String {
+    humantime::format_rfc3339_seconds(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64),
+    )
+    .to_string()
+}

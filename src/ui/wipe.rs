@@ -1,0 +1,113 @@
+//! A wipe's plan, its confirmation and its report, as `wipe`, `depart` and
+//! the emergency triggers show them.
+
+use serde_json::json;
+
+use super::{human_bytes, print_json, Out};
+use crate::bail_kind;
+use crate::error::ExitKind;
+use crate::prompt;
+use crate::protect::remote_wipe::Checked;
+use crate::protect::wipe::{Planned, Report};
+
+/// On a terminal, asks; without one, `--yes` is required.
+pub fn confirm(planned: &[Planned], yes: bool) -> anyhow::Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !prompt::stdin_is_tty() {
+        bail_kind!(
+            ExitKind::Refused,
+            "wipe needs confirmation, but standard input is not a terminal: pass --yes (see --dry-run for what would be destroyed)"
+        );
+    }
+    let (files, bytes) = planned
+        .iter()
+        .fold((0, 0), |(f, b), p| (f + p.files, b + p.bytes));
+    if !prompt::confirm(&format!(
+        "Destroy {files} files ({}) for good? This cannot be undone.",
+        human_bytes(bytes)
+    ))? {
+        bail_kind!(ExitKind::Refused, "not confirmed; nothing was destroyed");
+    }
+    Ok(())
+}
+
+pub fn describe(out: &Out, planned: &[Planned]) {
+    out.say("Will destroy:");
+    for p in planned {
+        if p.exists {
+            out.say(format!(
+                "  {} ({}): {} files, {}",
+                p.path.display(),
+                p.what,
+                p.files,
+                human_bytes(p.bytes)
+            ));
+        } else {
+            out.say(format!(
+                "  {} ({}): does not exist",
+                p.path.display(),
+                p.what
+            ));
+        }
+        for o in &p.other_filesystems {
+            out.warn(format!(
+                "{} is on another filesystem and will not be touched",
+                o.display()
+            ));
+        }
+    }
+}
+
+pub fn say_report(out: &Out, r: &Report) {
+    for f in &r.failed {
+        eprintln!("crossing: not destroyed: {}: {}", f.path.display(), f.error);
+    }
+    let mut line = format!(
+        "destroyed {} files ({} overwritten)",
+        r.files_destroyed,
+        human_bytes(r.bytes_overwritten)
+    );
+    if r.free_space_filled > 0 {
+        line += &format!("; free space filled: {}", human_bytes(r.free_space_filled));
+    }
+    if r.journal_churned > 0 {
+        line += &format!("; journal churned: {}", human_bytes(r.journal_churned));
+    }
+    out.say(line);
+}
+
+/// What a remote-wipe check found. `announce`: say so when nothing was
+/// found (not before a backup under cron).
+pub fn show_remote_check(
+    out: &Out,
+    checked: &Checked,
+    json: bool,
+    announce: bool,
+) -> anyhow::Result<()> {
+    let ignored = match checked {
+        Checked::NotArmed => &[][..],
+        Checked::NoRequest { ignored } | Checked::Fired { ignored, .. } => &ignored[..],
+    };
+    for i in ignored {
+        out.warn(format!("remote wipe: ignored {}: {}", i.object, i.why));
+    }
+    match checked {
+        Checked::NotArmed if json => print_json(&json!({ "armed": false }))?,
+        Checked::NotArmed if announce => out.say("remote wipe is not armed"),
+        Checked::NoRequest { ignored } if json => {
+            print_json(&json!({ "armed": true, "fired": false, "ignored": ignored }))?
+        }
+        Checked::NoRequest { .. } if announce => out.say("remote wipe: no wipe request"),
+        Checked::Fired { ignored, report } if json => print_json(
+            &json!({ "armed": true, "fired": true, "ignored": ignored, "report": report }),
+        )?,
+        Checked::Fired { report, .. } => {
+            out.say("remote wipe: a valid wipe request was found; data destroyed");
+            say_report(out, report);
+        }
+        _ => {}
+    }
+    Ok(())
+}
