@@ -168,3 +168,51 @@ pub fn check_version(object: String, found: u32) -> Result<(), RepoError> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::format::{encode_compressed, Entry, Index};
+    use crate::store::{Store, StoreOptions};
+
+    #[test]
+    fn a_version_mismatch_is_the_same_error_in_every_object() {
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public();
+        let store = Store::open("memory://versions/x", &StoreOptions::default(), true).unwrap();
+        let repo = Repo::new(store, "0123456789abcdef0123456789abcdef");
+        let index = encode_compressed(&Index {
+            version: format::VERSION + 1,
+            packs: vec![],
+        })
+        .unwrap();
+        let (name, _) = repo
+            .put_object(ObjectKind::Index, &index, &recipient)
+            .unwrap();
+        let snap = encode_compressed(&Snapshot {
+            version: format::VERSION + 1,
+            time: 0,
+            nanos: 0,
+            tags: vec![],
+            expires_at: None,
+            files: 0,
+            bytes: 0,
+            entries: Vec::<Entry>::new(),
+        })
+        .unwrap();
+        let (snap_name, _) = repo
+            .put_object(ObjectKind::Snapshot, &snap, &recipient)
+            .unwrap();
+        for err in [
+            repo.index(&name, &identity).unwrap_err(),
+            repo.snapshot(&snap_name, &identity).unwrap_err(),
+        ] {
+            let e = err.downcast_ref::<RepoError>().expect("a RepoError");
+            assert!(
+                matches!(e, RepoError::UnsupportedVersion { found, .. } if *found == format::VERSION + 1),
+                "{e}"
+            );
+            assert_eq!(e.exit_kind(), crate::error::ExitKind::Integrity);
+        }
+    }
+}

@@ -22,7 +22,7 @@ pub struct Fingerprint {
 #[derive(Debug, Clone)]
 pub struct CachedFile {
     /// Of the file, or for a live database's consistent copy, of the
-    /// database and its -wal together (see `snapshot::reader`).
+    /// database and its -wal together (see `backup::reader`).
     pub fingerprint: Fingerprint,
     /// Length of the content stored (a database copy's, not the file's).
     pub size: u64,
