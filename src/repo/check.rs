@@ -79,17 +79,34 @@ fn device_packs(
     report: &mut Report,
 ) {
     for (pack, (size, _)) in cached {
-        match stored.get(pack) {
-            None => report.problems.push(format!(
-                "pack {} is missing (written by this device)",
-                repo.pack_key(pack)
-            )),
-            Some(s) if s != size => report.problems.push(format!(
-                "pack {} has {s} bytes, {size} were uploaded",
-                repo.pack_key(pack)
-            )),
-            _ => {}
-        }
+        let expected = format!("{size} were uploaded");
+        let problem = stored_as(
+            repo,
+            stored,
+            pack,
+            *size,
+            "written by this device",
+            &expected,
+        );
+        report.problems.extend(problem);
+    }
+}
+
+/// A problem unless `pack` is stored with `size` bytes. `source` says who
+/// expects it, `expected` where the size comes from.
+fn stored_as(
+    repo: &Repo,
+    stored: &HashMap<String, u64>,
+    pack: &str,
+    size: u64,
+    source: &str,
+    expected: &str,
+) -> Option<String> {
+    let key = repo.pack_key(pack);
+    match stored.get(pack) {
+        None => Some(format!("pack {key} is missing ({source})")),
+        Some(&s) if s != size => Some(format!("pack {key} has {s} bytes, {expected}")),
+        _ => None,
     }
 }
 
@@ -136,17 +153,9 @@ fn indexes(
     }
     report.chunks = indexed.chunk_pack.len();
     for (pack, (size, _)) in &indexed.packs {
-        match stored.get(pack) {
-            None => report.problems.push(format!(
-                "pack {} is missing (named by an index)",
-                repo.pack_key(pack)
-            )),
-            Some(s) if s != size => report.problems.push(format!(
-                "pack {} has {s} bytes, its index says {size}",
-                repo.pack_key(pack)
-            )),
-            _ => {}
-        }
+        let expected = format!("its index says {size}");
+        let problem = stored_as(repo, stored, pack, *size, "named by an index", &expected);
+        report.problems.extend(problem);
     }
     Ok(indexed)
 }
