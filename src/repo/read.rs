@@ -17,31 +17,39 @@ pub struct ChunkMap {
 }
 
 impl Repo {
+    /// Reads one snapshot manifest (checked against its name, decrypted, version-checked).
     pub fn snapshot(
         &self,
         name: &str,
         identity: &age::x25519::Identity,
     ) -> anyhow::Result<Snapshot> {
-        let plain = self.get_object(ObjectKind::Snapshot, name, identity)?;
-        let object = self.key(ObjectKind::Snapshot, name);
-        let snap: Snapshot = format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
-            object: object.clone(),
-            why: e.to_string(),
-        })?;
-        check_version(object, snap.version)?;
-        Ok(snap)
+        self.decode(ObjectKind::Snapshot, name, identity, |s: &Snapshot| {
+            s.version
+        })
     }
 
     /// Reads one index object (checked against its name, decrypted, version-checked).
     pub fn index(&self, name: &str, identity: &age::x25519::Identity) -> anyhow::Result<Index> {
-        let plain = self.get_object(ObjectKind::Index, name, identity)?;
-        let object = self.key(ObjectKind::Index, name);
-        let index: Index = format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
+        self.decode(ObjectKind::Index, name, identity, |i: &Index| i.version)
+    }
+
+    /// An object of `kind`, fetched, authenticated, decompressed, decoded,
+    /// and its format version checked: one rule for every versioned object.
+    fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        identity: &age::x25519::Identity,
+        version: impl Fn(&T) -> u32,
+    ) -> anyhow::Result<T> {
+        let plain = self.get_object(kind, name, identity)?;
+        let object = self.key(kind, name);
+        let value: T = format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
             object: object.clone(),
             why: e.to_string(),
         })?;
-        check_version(object, index.version)?;
-        Ok(index)
+        check_version(object, version(&value))?;
+        Ok(value)
     }
 
     /// Reads every index object: chunk → where it is.
