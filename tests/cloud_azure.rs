@@ -1,10 +1,11 @@
 //! Azure Blob Storage through a real server: Microsoft's emulator azurite,
 //! started by .ci/servers.sh (and privately by the fault test, which stops it).
 
-mod cloudkit;
+mod kit;
 
-use cloudkit::scenarios::{self, Stop};
-use cloudkit::{server, Cloud};
+use kit::cloud::Cloud;
+use kit::scenarios::{self, Stop};
+use kit::servers;
 
 #[test]
 fn round_trip() {
@@ -22,15 +23,19 @@ fn account_key_and_endpoint() {
     cloud.env = vec![
         (
             "AZURE_STORAGE_ACCOUNT_NAME".into(),
-            cloudkit::AZURITE_ACCOUNT.into(),
+            kit::cloud::AZURITE_ACCOUNT.into(),
         ),
         (
             "AZURE_STORAGE_ACCOUNT_KEY".into(),
-            cloudkit::AZURITE_KEY.into(),
+            kit::cloud::AZURITE_KEY.into(),
         ),
     ];
     cloud.options = vec![
-        format!("endpoint={}/{}", cloud.endpoint, cloudkit::AZURITE_ACCOUNT),
+        format!(
+            "endpoint={}/{}",
+            cloud.endpoint,
+            kit::cloud::AZURITE_ACCOUNT
+        ),
         "allow_http=true".into(),
     ];
     scenarios::round_trip(&cloud);
@@ -50,8 +55,7 @@ fn bad_settings_are_clear() {
 
 #[test]
 fn server_stopped_mid_backup() {
-    let tmp = tempfile::tempdir().unwrap();
-    let Some((mut server, cloud)) = server::azurite(&tmp.path().join("az"), "fault") else {
+    let Some((mut server, cloud)) = servers::azurite("fault") else {
         return;
     };
     // SIGTERM: azurite keeps its metadata in memory and saves it on exit.
@@ -66,8 +70,7 @@ fn restore_through_dropped_connections() {
 
 #[test]
 fn server_stopped_mid_restore() {
-    let tmp = tempfile::tempdir().unwrap();
-    let Some((mut server, cloud)) = server::azurite(&tmp.path().join("az"), "fault") else {
+    let Some((mut server, cloud)) = servers::azurite("fault") else {
         return;
     };
     scenarios::server_stops_mid_restore(&mut server, &cloud, Stop::Terminate);

@@ -10,7 +10,7 @@
 //! rather than GCS's 404 NoSuchBucket for a missing bucket (so that message is
 //! covered by unit tests only). See docs/stores.md.
 
-mod cloudkit;
+mod kit;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -19,8 +19,10 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use cloudkit::tree;
-use cloudkit::{configured, crossing, json, new_pseudonym, unique};
+use kit::cloud::unique;
+use kit::servers::configured;
+use kit::{assert_trees_equal, crossing, files_with_contents, init_args, json, restore_args};
+use kit::{tree, Fixture};
 
 struct Gcs {
     /// host:port
@@ -55,13 +57,12 @@ impl Gcs {
 
     /// Uploads every file under `dir`, named by its path relative to it.
     fn upload_tree(&self, dir: &Path, prefix: &str) -> usize {
-        let files = tree::snapshot(dir);
-        let mut n = 0;
-        for (rel, bytes) in files.iter().filter(|(k, _)| !k.ends_with('/')) {
+        let files = files_with_contents(dir);
+        for (path, bytes) in &files {
+            let rel = path.strip_prefix(dir).unwrap().display();
             self.upload(&format!("{prefix}/{rel}"), bytes);
-            n += 1;
         }
-        n
+        files.len()
     }
 
     /// How a user points crossing at this server: a service-account key file
@@ -104,43 +105,34 @@ fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
 #[test]
 fn a_repository_is_read_through_gs() {
     let Some(gcs) = Gcs::from_env() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data, folder) = (
-        tmp.path().join("home"),
-        tmp.path().join("data"),
-        tmp.path().join("store"),
-    );
-    tree::sample(&data, 7);
-    let phrase = new_pseudonym(&home);
-    let local = format!("file://{}", folder.display());
-    crossing(&home)
-        .args(["init", "--data-dir"])
-        .arg(&data)
-        .args(["--store", &local])
+    let fx = Fixture::unconfigured(|data| tree::sample(data, 7));
+    let (home, data, folder, phrase) = (&fx.home, &fx.data, &fx.store, &fx.phrase_file);
+    crossing(home)
+        .args(init_args(data, &fx.store_url(), &[]))
         .assert()
         .success();
-    let first = json(crossing(&home).args(["backup", "--json"]));
+    let first = json(crossing(home).args(["backup", "--json"]));
     // Snapshot times are in seconds, and "latest" is the newest by that time:
     // two snapshots within one second would make it ambiguous.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     std::fs::write(data.join("notes/added.txt"), b"a second snapshot").unwrap();
-    json(crossing(&home).args(["backup", "--json"]));
+    json(crossing(home).args(["backup", "--json"]));
 
     let prefix = unique("gs");
-    assert!(gcs.upload_tree(&folder, &prefix) >= 5);
+    assert!(gcs.upload_tree(folder, &prefix) >= 5);
     let url = format!("gs://{}/{prefix}", gcs.bucket);
-    let key = gcs.key_file(tmp.path());
+    let key = gcs.key_file(fx.root());
     let gs = |home: &Path| {
         let mut cmd = crossing(home);
         cmd.env("GOOGLE_SERVICE_ACCOUNT", &key);
         cmd
     };
 
-    let device = tmp.path().join("device");
+    let device = fx.root().join("device");
     let listed = json(
         gs(&device)
             .args(["snapshots", "--json", "--store", &url, "--phrase-file"])
-            .arg(&phrase),
+            .arg(phrase),
     );
     let ids: Vec<&str> = listed
         .as_array()
@@ -164,56 +156,51 @@ fn a_repository_is_read_through_gs() {
                 &url,
                 "--phrase-file",
             ])
-            .arg(&phrase),
+            .arg(phrase),
     );
     assert_eq!(report["problems"], Value::Array(vec![]), "{report}");
     assert!(report["packs_read"].as_u64().unwrap() >= 2, "{report}");
 
-    let restored = tmp.path().join("restored");
+    let restored = fx.root().join("restored");
     gs(&device)
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&restored)
-        .arg("--phrase-file")
-        .arg(&phrase)
+        .args(restore_args(&url, &restored, phrase))
         .assert()
         .success();
-    tree::assert_same(&data, &restored);
+    assert_trees_equal(data, &restored);
 
     // The first snapshot too, by ID prefix.
-    let older = tmp.path().join("older");
+    let older = fx.root().join("older");
     gs(&device)
-        .args(["restore", "--store", &url, "--snapshot"])
+        .args(restore_args(&url, &older, phrase))
+        .arg("--snapshot")
         .arg(&first["snapshot"].as_str().unwrap()[..10])
-        .arg("--data-dir")
-        .arg(&older)
-        .arg("--phrase-file")
-        .arg(&phrase)
         .assert()
         .success();
     assert!(!older.join("notes/added.txt").exists());
 
     // A pack damaged in the bucket: check names it, restore refuses (exit 6)
     // and leaves nothing behind.
-    let (pack, bytes) = tree::snapshot(&folder)
+    let (pack, bytes) = files_with_contents(folder)
         .into_iter()
-        .find(|(k, v)| k.contains("/data/") && v.len() > 1024 * 1024)
+        .find(|(p, v)| {
+            let rel = p.strip_prefix(folder).unwrap();
+            rel.to_string_lossy().contains("/data/") && v.len() > 1024 * 1024
+        })
         .unwrap();
     let mut damaged = bytes.clone();
     damaged[bytes.len() / 2] ^= 1;
-    gcs.upload(&format!("{prefix}/{pack}"), &damaged);
-    let pack_name = pack.rsplit('/').next().unwrap().to_string();
+    let rel = pack.strip_prefix(folder).unwrap().display();
+    gcs.upload(&format!("{prefix}/{rel}"), &damaged);
+    let pack_name = pack.file_name().unwrap().to_string_lossy().into_owned();
     gs(&device)
         .args(["check", "--read-data", "--store", &url, "--phrase-file"])
-        .arg(&phrase)
+        .arg(phrase)
         .assert()
         .code(6)
         .stderr(predicate::str::contains(pack_name.as_str()));
-    let broken = tmp.path().join("broken");
+    let broken = fx.root().join("broken");
     gs(&device)
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&broken)
-        .arg("--phrase-file")
-        .arg(&phrase)
+        .args(restore_args(&url, &broken, phrase))
         .assert()
         .code(6);
     assert!(!broken.exists());

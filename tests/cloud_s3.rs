@@ -1,10 +1,11 @@
 //! S3 through a real server: s3s-fs, which checks SigV4 signatures, started
 //! by .ci/servers.sh (and privately by the fault tests, which stop it).
 
-mod cloudkit;
+mod kit;
 
-use cloudkit::scenarios::{self, Stop};
-use cloudkit::{server, Cloud};
+use kit::cloud::Cloud;
+use kit::scenarios::{self, Stop};
+use kit::servers;
 
 #[test]
 fn round_trip() {
@@ -40,8 +41,7 @@ fn bad_settings_are_clear() {
 
 #[test]
 fn server_killed_mid_backup() {
-    let tmp = tempfile::tempdir().unwrap();
-    let Some((mut server, cloud)) = server::s3s_fs(&tmp.path().join("s3"), "fault") else {
+    let Some((mut server, cloud)) = servers::s3s_fs("fault") else {
         return;
     };
     scenarios::server_stops_mid_backup(&mut server, &cloud, Stop::Kill);
@@ -55,8 +55,7 @@ fn restore_through_dropped_connections() {
 
 #[test]
 fn server_stopped_mid_restore() {
-    let tmp = tempfile::tempdir().unwrap();
-    let Some((mut server, cloud)) = server::s3s_fs(&tmp.path().join("s3"), "fault") else {
+    let Some((mut server, cloud)) = servers::s3s_fs("fault") else {
         return;
     };
     scenarios::server_stops_mid_restore(&mut server, &cloud, Stop::Kill);

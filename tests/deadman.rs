@@ -2,16 +2,16 @@
 //! clock, reboots, a clock set back) is tested in src/deadman.rs, where the
 //! clocks can be given; here real seconds pass.
 
-mod protectkit;
+mod kit;
 
 use std::time::Duration;
 
+use kit::*;
 use predicates::prelude::*;
-use protectkit::*;
 
 #[test]
 fn fires_only_when_nobody_checked_in_in_time() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd()
         .args(["deadman", "check"])
         .assert()
@@ -70,7 +70,7 @@ fn fires_only_when_nobody_checked_in_in_time() {
 
 #[test]
 fn clear_disarms() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd()
         .args(["deadman", "set", "--after", "1s"])
         .assert()

@@ -1,49 +1,27 @@
 //! `crossing depart` through the real binary.
 
-mod protectkit;
+mod kit;
 
 use std::path::Path;
 
 use expectrl::Expect;
+use kit::*;
 use predicates::prelude::*;
-use protectkit::*;
 
-/// Names and BLAKE3 of the regular files, without the SQLite companions
-/// (the backup opens `db.sqlite` as a live database, which rewrites its `-shm`).
-fn tree(dir: &Path) -> Vec<(String, String)> {
-    files_of(dir)
+/// Names and contents (size, BLAKE3) of the regular files, without the
+/// SQLite companions (the backup opens `db.sqlite` as a live database, which
+/// rewrites its `-shm`).
+fn tree(dir: &Path) -> Vec<(Vec<u8>, Node)> {
+    scan(dir)
         .into_iter()
-        .filter(|(n, _)| !n.starts_with("db.sqlite"))
-        .map(|(n, c)| (n, blake3::hash(&c).to_hex().to_string()))
+        .filter(|(rel, m)| matches!(m.node, Node::File { .. }) && !rel.starts_with(b"db.sqlite"))
+        .map(|(rel, m)| (rel, m.node))
         .collect()
-}
-
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        let meta = std::fs::symlink_metadata(&p).unwrap();
-        if meta.is_dir() {
-            out.extend(files_of(&p).into_iter().map(|(n, c)| {
-                (
-                    format!("{}/{n}", p.file_name().unwrap().to_string_lossy()),
-                    c,
-                )
-            }));
-        } else if meta.is_file() {
-            out.push((
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            ));
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
 fn depart_backs_up_verifies_then_wipes_and_the_phrase_restores_everything() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     let before = tree(&s.data);
     let out = s
         .cmd()
@@ -54,22 +32,14 @@ fn depart_backs_up_verifies_then_wipes_and_the_phrase_restores_everything() {
         .clone();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("Store address"), "{stderr}");
-    assert!(stderr.contains(&s.store));
+    assert!(stderr.contains(&s.store_url()));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["verified"]["problems"].as_array().unwrap().len(), 0);
     assert!(v["verified"]["packs"].as_u64().unwrap() >= 1);
     assert!(!s.data.exists() && !s.home.exists());
 
     crossing(&s.home)
-        .args([
-            "restore",
-            "--store",
-            &s.store,
-            "--phrase-file",
-            "-",
-            "--data-dir",
-        ])
-        .arg(&s.data)
+        .args(restore_args(&s.store_url(), &s.data, Path::new("-")))
         .write_stdin(ABANDON)
         .assert()
         .success();
@@ -78,9 +48,9 @@ fn depart_backs_up_verifies_then_wipes_and_the_phrase_restores_everything() {
 
 #[test]
 fn depart_refuses_to_wipe_when_the_store_is_down() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     // The store's folder cannot exist: its parent is a regular file.
-    let blocked = s.dir.path().join("blocked");
+    let blocked = s.root().join("blocked");
     std::fs::write(&blocked, "not a folder").unwrap();
     let url = format!("file://{}/store", blocked.display());
     s.cmd()
@@ -101,11 +71,11 @@ fn depart_refuses_to_wipe_when_the_store_is_down() {
 
 #[test]
 fn depart_refuses_to_wipe_when_the_store_lost_or_damaged_an_object() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd().args(["backup"]).assert().success();
     // A pack of the first backup is damaged in the store (same size); the
     // depart snapshot reuses its chunks, so verification must catch it.
-    let pack = walk(&s.store_dir)
+    let pack = files(&s.store)
         .into_iter()
         .find(|p| p.to_string_lossy().contains("/data/"))
         .unwrap();
@@ -129,12 +99,10 @@ fn depart_refuses_to_wipe_when_the_store_lost_or_damaged_an_object() {
         .success()
         .stderr(predicate::str::contains("no longer in"));
     assert!(!s.data.exists());
-    let fresh = s.dir.path().join("fresh-home");
-    let back = s.dir.path().join("back");
+    let fresh = s.root().join("fresh-home");
+    let back = s.root().join("back");
     crossing(&fresh)
-        .args(["restore", "--store", &s.store, "--data-dir"])
-        .arg(&back)
-        .args(["--phrase-file", "-"])
+        .args(restore_args(&s.store_url(), &back, Path::new("-")))
         .write_stdin(ABANDON)
         .assert()
         .success();
@@ -143,13 +111,13 @@ fn depart_refuses_to_wipe_when_the_store_lost_or_damaged_an_object() {
 
 #[test]
 fn depart_asks_on_a_terminal_and_needs_yes_without_one() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd()
         .args(["depart"])
         .assert()
         .code(9)
         .stderr(predicate::str::contains("--yes"));
-    assert!(!s.store_dir.exists(), "nothing was even backed up");
+    assert!(!s.store.exists(), "nothing was even backed up");
     let mut p = pty(&s.home, &["depart"]);
     p.expect("verified").unwrap();
     p.expect("Destroy").unwrap();
@@ -161,17 +129,4 @@ fn depart_asks_on_a_terminal_and_needs_yes_without_one() {
     p.send_line("y").unwrap();
     assert_eq!(pty_exit(&mut p), 0);
     assert!(!s.data.exists());
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

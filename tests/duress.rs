@@ -1,15 +1,17 @@
 //! Duress codes and the unlock gate through the real binary.
 
-mod protectkit;
+mod kit;
+
+use std::path::Path;
 
 use expectrl::Expect;
+use kit::*;
 use predicates::prelude::*;
-use protectkit::*;
 
 const PIN: &str = "246810";
 const DURESS: &str = "135797";
 
-fn set_gate(s: &Setup, extra: &[&str]) {
+fn set_gate(s: &Fixture, extra: &[&str]) {
     let mut cmd = s.cmd();
     cmd.args(["duress", "set", "--stdin"]).args(extra);
     cmd.write_stdin(format!("{PIN}\n{PIN}\n{DURESS}\n{DURESS}\n"))
@@ -19,7 +21,7 @@ fn set_gate(s: &Setup, extra: &[&str]) {
 
 /// `unlock` with a code on stdin and a command that shows it ran, by its
 /// output and by its exit code (exec'd: the gate's own code would be 0).
-fn unlock(s: &Setup, code: &str) -> assert_cmd::assert::Assert {
+fn unlock(s: &Fixture, code: &str) -> assert_cmd::assert::Assert {
     s.cmd()
         .args([
             "unlock",
@@ -35,7 +37,7 @@ fn unlock(s: &Setup, code: &str) -> assert_cmd::assert::Assert {
 
 #[test]
 fn setting_codes_on_a_terminal_without_echo() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     let mut p = pty(&s.home, &["duress", "set"]);
     p.expect("New PIN: ").unwrap();
     p.send_line(PIN).unwrap();
@@ -78,7 +80,7 @@ fn setting_codes_on_a_terminal_without_echo() {
 
 #[test]
 fn codes_are_checked_and_never_prompted_for_without_a_terminal() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd()
         .args(["unlock"])
         .assert()
@@ -120,9 +122,9 @@ fn codes_are_checked_and_never_prompted_for_without_a_terminal() {
 
 #[test]
 fn the_gate_file_looks_the_same_with_or_without_a_duress_code_and_limit() {
-    let with = Setup::new();
+    let with = Fixture::with_corpus();
     set_gate(&with, &["--max-failures", "5"]);
-    let without = Setup::new();
+    let without = Fixture::with_corpus();
     without
         .cmd()
         .args(["duress", "set", "--stdin", "--no-duress-code"])
@@ -158,7 +160,7 @@ fn the_gate_file_looks_the_same_with_or_without_a_duress_code_and_limit() {
 
 #[test]
 fn the_pin_opens_and_leaves_everything_intact() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd().args(["backup"]).assert().success();
     set_gate(&s, &[]);
     let before = std::fs::read(s.data.join("notes.txt")).unwrap();
@@ -174,7 +176,7 @@ fn the_pin_opens_and_leaves_everything_intact() {
             .len(),
         1
     );
-    assert!(aside_dirs(s.dir.path()).is_empty());
+    assert!(aside_dirs(s.root()).is_empty());
     // Without a command the gate just says yes.
     s.cmd()
         .args(["unlock", "--stdin"])
@@ -186,7 +188,7 @@ fn the_pin_opens_and_leaves_everything_intact() {
 
 #[test]
 fn the_duress_code_wipes_and_looks_like_a_normal_unlock() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd().args(["backup"]).assert().success();
     set_gate(&s, &["--max-failures", "4"]);
     let normal = unlock(&s, PIN).code(42).get_output().clone();
@@ -196,18 +198,9 @@ fn the_duress_code_wipes_and_looks_like_a_normal_unlock() {
 
     // The data directory is gone at once; the home holds only the new gate.
     assert!(!s.data.exists());
-    let home: Vec<_> = std::fs::read_dir(&s.home)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(home, ["gate"]);
+    assert_eq!(names_in(&s.home), ["gate"]);
     s.wait_for_detached_destruction();
-    let mut left: Vec<String> = std::fs::read_dir(s.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["home", "store"]);
+    assert_eq!(names_in(s.root()), ["home", "store"]);
 
     // The duress code now works as the PIN, again and again; the old PIN is wrong.
     for _ in 0..2 {
@@ -238,17 +231,9 @@ fn the_duress_code_wipes_and_looks_like_a_normal_unlock() {
         0
     );
     // The store is untouched: the phrase restores everything.
-    let back = s.dir.path().join("restored");
+    let back = s.root().join("restored");
     s.cmd()
-        .args([
-            "restore",
-            "--store",
-            &s.store,
-            "--phrase-file",
-            "-",
-            "--data-dir",
-        ])
-        .arg(&back)
+        .args(restore_args(&s.store_url(), &back, Path::new("-")))
         .write_stdin(ABANDON)
         .assert()
         .success();
@@ -257,7 +242,7 @@ fn the_duress_code_wipes_and_looks_like_a_normal_unlock() {
 
 #[test]
 fn status_and_clear_need_the_pin_and_treat_the_duress_code_as_unlock_does() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     set_gate(&s, &[]);
     s.cmd()
         .args(["duress", "status", "--stdin"])
@@ -294,7 +279,7 @@ fn status_and_clear_need_the_pin_and_treat_the_duress_code_as_unlock_does() {
 
 #[test]
 fn the_failure_limit_wipes_after_n_consecutive_wrong_codes_only() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     set_gate(&s, &["--max-failures", "3"]);
     unlock(&s, "000000").code(10);
     unlock(&s, "000001").code(10);
@@ -312,7 +297,7 @@ fn the_failure_limit_wipes_after_n_consecutive_wrong_codes_only() {
     assert_eq!(std::fs::read_dir(&s.home).unwrap().count(), 1);
 
     // Without a limit, wrong codes never wipe.
-    let t = Setup::new();
+    let t = Fixture::with_corpus();
     set_gate(&t, &[]);
     for i in 0..5 {
         unlock(&t, &format!("00000{i}")).code(10);
@@ -320,14 +305,10 @@ fn the_failure_limit_wipes_after_n_consecutive_wrong_codes_only() {
     assert!(t.data.join("notes.txt").exists() && t.home.join("state.db").exists());
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
 #[test]
 fn a_directory_a_duress_code_could_not_wipe_is_reported_when_setting_it() {
-    let s = Setup::new();
-    let real = s.dir.path().join("real");
+    let s = Fixture::with_corpus();
+    let real = s.root().join("real");
     std::fs::rename(&s.data, &real).unwrap();
     std::os::unix::fs::symlink(&real, &s.data).unwrap();
     s.cmd()

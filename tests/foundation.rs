@@ -1,28 +1,12 @@
 //! The foundation through the real binary: pseudonyms, profiles, state.
 
+mod kit;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use assert_cmd::Command;
+use kit::{contains, crossing, json, ABANDON};
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn crossing(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("crossing").unwrap();
-    cmd.arg("--home")
-        .arg(home)
-        .env_remove("CROSSING_PHRASE_FILE")
-        .env_remove("CROSSING_STORE");
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).unwrap()
-}
-
-const ABANDON: &str =
-    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 #[test]
 fn pseudonym_lifecycle() {
@@ -112,10 +96,6 @@ fn pseudonym_lifecycle() {
             .len(),
         2
     );
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[test]

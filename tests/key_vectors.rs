@@ -1,6 +1,8 @@
 //! docs/keys.md's test vectors (tests/vectors/keys.json, made by an
 //! independent Python implementation) against crossing's derivation.
 
+mod kit;
+
 use crossing::keys::{labels, Phrase};
 use serde_json::Value;
 
@@ -63,11 +65,8 @@ fn the_binary_reports_the_vector_values() {
     let v = vectors();
     let t = &v["vectors"][1];
     let home = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("crossing")
-        .unwrap()
+    let out = kit::crossing(home.path())
         .args([
-            "--home",
-            home.path().to_str().unwrap(),
             "pseudonym",
             "import",
             "--name",

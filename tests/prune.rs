@@ -1,30 +1,21 @@
 //! `prune` through the real binary: retention policies, disappearing
 //! snapshots, dry runs, a cold cache, and crash safety at every step.
 
-mod common;
+mod kit;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{random_bytes, Fixture};
+use kit::{copy_tree, files, random_bytes, Fixture};
 use serde_json::Value;
 
 /// Every object file in the store, as relative paths.
 fn store_listing(store: &Path) -> BTreeSet<PathBuf> {
-    fn walk(dir: &Path, root: &Path, out: &mut BTreeSet<PathBuf>) {
-        for e in fs::read_dir(dir).into_iter().flatten() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, root, out);
-            } else {
-                out.insert(p.strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    walk(store, store, &mut out);
-    out
+    files(store)
+        .into_iter()
+        .map(|p| p.strip_prefix(store).unwrap().to_path_buf())
+        .collect()
 }
 
 /// Backs up with a fresh, unique 1 MiB file (the previous one removed), so
@@ -52,21 +43,6 @@ fn backup_with_unique_file(fx: &Fixture, n: u64, extra: &[&str]) -> (String, Pat
     (json["snapshot"].as_str().unwrap().to_string(), copy)
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
-    let meta = fs::metadata(from).unwrap();
-    fs::set_permissions(to, meta.permissions()).unwrap();
-}
-
 /// Restores `snapshot` into a fresh directory and compares it with `expected`
 /// (contents; the copy's mtimes differ, so only names and bytes are compared).
 fn assert_restores(fx: &Fixture, snapshot: &str, expected: &Path) {
@@ -91,12 +67,6 @@ fn assert_restores(fx: &Fixture, snapshot: &str, expected: &Path) {
         names(&target),
         "snapshot {snapshot} restores its data"
     );
-}
-
-fn check_read_data(fx: &Fixture) {
-    let pf = fx.phrase_file.to_str().unwrap();
-    fx.crossing(["check", "--read-data", "--phrase-file", pf])
-        .expect(0, "check --read-data");
 }
 
 fn prune(fx: &Fixture, args: &[&str]) -> Value {
@@ -147,14 +117,14 @@ fn keep_last_forgets_old_snapshots_and_deletes_their_data() {
         "{report}"
     );
     assert!(fx.packs().len() < packs_before);
-    check_read_data(&fx);
+    fx.check_read_data();
     assert_restores(&fx, &snaps[2].0, &snaps[2].1);
     assert_restores(&fx, &snaps[3].0, &snaps[3].1);
 
     // The next backup is still incremental and complete.
     let after = fx.backup_ok();
     assert_eq!(after["new_chunks"], 0, "{after}");
-    check_read_data(&fx);
+    fx.check_read_data();
 }
 
 #[test]
@@ -223,7 +193,7 @@ fn an_expired_snapshot_and_its_unique_data_disappear() {
     let mut expect = vec![lasting.clone(), later.clone()];
     expect.sort();
     assert_eq!(fx.snapshot_objects(), expect);
-    check_read_data(&fx);
+    fx.check_read_data();
     assert_restores(&fx, &lasting, &lasting_copy);
     assert_restores(&fx, &later, &later_copy);
 }
@@ -236,26 +206,12 @@ fn a_cold_cache_judges_only_its_own_snapshots_and_deletes_only_with_the_phrase()
         backup_with_unique_file(&fx, n, &[]);
     }
     // A second device with the same phrase writes to the same store.
-    let other = fx.root().join("other-home");
     let pf = fx.phrase_file.to_str().unwrap();
-    common::run(Some(&other), ["pseudonym", "import", "--phrase-file", pf])
-        .expect(0, "import on the other device");
     let other_data = fx.root().join("other-data");
     fs::create_dir(&other_data).unwrap();
     fs::write(other_data.join("other.bin"), random_bytes(77, 500_000)).unwrap();
-    let url = fx.store_url();
-    common::run(
-        Some(&other),
-        [
-            "init",
-            "--data-dir",
-            other_data.to_str().unwrap(),
-            "--store",
-            &url,
-        ],
-    )
-    .expect(0, "init");
-    common::run(Some(&other), ["backup"]).expect(0, "backup on the other device");
+    let other = fx.other_device("other-home", &other_data);
+    kit::run(Some(&other), ["backup"]).expect(0, "backup on the other device");
 
     let packs_before = fx.packs().len();
     let report = prune(&fx, &["--keep-last", "1"]);
@@ -274,7 +230,7 @@ fn a_cold_cache_judges_only_its_own_snapshots_and_deletes_only_with_the_phrase()
     assert_eq!(report["warm"], true);
     assert!(report["packs_deleted"].as_u64().unwrap() > 0, "{report}");
     assert_eq!(fx.snapshot_objects().len(), 1);
-    check_read_data(&fx);
+    fx.check_read_data();
 }
 
 #[test]
@@ -289,22 +245,22 @@ fn prune_killed_at_any_step_leaves_a_restorable_repository() {
         let snaps: Vec<(String, PathBuf)> = (1..=3)
             .map(|n| backup_with_unique_file(&fx, n, &[]))
             .collect();
-        let out = common::command(Some(&fx.home), None)
+        let out = kit::command(Some(&fx.home), None)
             .args(["prune", "--keep-last", "1"])
             .env("CROSSING_FAILPOINT", point)
             .output()
             .unwrap();
         assert!(!out.status.success(), "{point}: the failpoint stops prune");
-        check_read_data(&fx);
+        fx.check_read_data();
         let (kept, copy) = &snaps[2];
         assert_restores(&fx, kept, copy);
         // The next prune finishes the job, and the next backup works.
         let report = prune(&fx, &["--keep-last", "1"]);
         assert_eq!(report["warm"], true, "{point}: {report}");
         assert_eq!(fx.snapshot_objects(), std::slice::from_ref(kept), "{point}");
-        check_read_data(&fx);
+        fx.check_read_data();
         fx.backup_ok();
-        check_read_data(&fx);
+        fx.check_read_data();
     }
 }
 
@@ -332,7 +288,7 @@ fn a_rebuilt_cache_still_lets_expired_data_disappear() {
         packs_expiring.is_disjoint(&remaining),
         "the expired snapshot's packs are gone"
     );
-    check_read_data(&fx);
+    fx.check_read_data();
     assert_restores(&fx, &lasting, &lasting_copy);
 }
 

@@ -1,33 +1,20 @@
 //! Remote wipe by a trusted friend, through the real binary.
 
-mod protectkit;
+mod kit;
 
-use std::path::Path;
-
+use kit::*;
 use predicates::prelude::*;
-use protectkit::*;
-
-/// The pseudonym ID of a phrase, computed by crossing in a scratch home.
-fn id_of(phrase: &str) -> String {
-    let home = tempfile::tempdir().unwrap();
-    let p = json(
-        crossing(home.path())
-            .args(["pseudonym", "import", "--json", "--phrase-file", "-"])
-            .write_stdin(phrase.to_string()),
-    );
-    p["id"].as_str().unwrap().to_string()
-}
 
 struct World {
-    s: Setup,
+    s: Fixture,
     channel_url: String,
     channel_dir: std::path::PathBuf,
     friend_home: tempfile::TempDir,
 }
 
 fn world() -> World {
-    let s = Setup::new();
-    let channel_dir = s.dir.path().join("channel");
+    let s = Fixture::with_corpus();
+    let channel_dir = s.root().join("channel");
     std::fs::create_dir(&channel_dir).unwrap();
     let channel_url = format!("file://{}", channel_dir.display());
     World {
@@ -61,6 +48,10 @@ impl World {
             )));
     }
     fn send_as(&self, phrase: &str) -> assert_cmd::assert::Assert {
+        self.send_to(&self.channel_url, phrase)
+    }
+    /// The friend's `remote-wipe send` to the user, through the channel at `url`.
+    fn send_to(&self, url: &str, phrase: &str) -> assert_cmd::assert::Assert {
         crossing(self.friend_home.path())
             .args([
                 "remote-wipe",
@@ -68,7 +59,7 @@ impl World {
                 "--to",
                 &id_of(ABANDON),
                 "--store",
-                &self.channel_url,
+                url,
                 "--phrase-file",
                 "-",
             ])
@@ -87,19 +78,6 @@ impl World {
     fn files_in_channel(&self) -> Vec<std::path::PathBuf> {
         files(&self.channel_dir)
     }
-}
-
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn fired(a: assert_cmd::assert::Assert) -> bool {
@@ -142,20 +120,7 @@ fn nobody_else_can_trigger_and_the_device_image_cannot_forge() {
     let copy = tempfile::tempdir().unwrap();
     let copy_url = format!("file://{}", copy.path().display());
     copy_tree(&w.channel_dir, copy.path());
-    crossing(w.friend_home.path())
-        .args([
-            "remote-wipe",
-            "send",
-            "--to",
-            &id_of(ABANDON),
-            "--store",
-            &copy_url,
-            "--phrase-file",
-            "-",
-        ])
-        .write_stdin(LEGAL)
-        .assert()
-        .success();
+    w.send_to(&copy_url, LEGAL).success();
     let reveal = files(copy.path())
         .into_iter()
         .find(|f| f.to_string_lossy().contains("reveal-"))
@@ -212,19 +177,7 @@ fn a_reveal_for_an_earlier_arming_never_fires_a_later_one() {
     // The friend fires into a copy of this arming's channel: an old reveal.
     let old = tempfile::tempdir().unwrap();
     copy_tree(&w.channel_dir, old.path());
-    crossing(w.friend_home.path())
-        .args([
-            "remote-wipe",
-            "send",
-            "--to",
-            &id_of(ABANDON),
-            "--store",
-            &format!("file://{}", old.path().display()),
-            "--phrase-file",
-            "-",
-        ])
-        .write_stdin(LEGAL)
-        .assert()
+    w.send_to(&format!("file://{}", old.path().display()), LEGAL)
         .success();
     // The user re-arms (new nonce); the old reveal is replayed into the channel.
     w.arm();
@@ -257,7 +210,7 @@ fn malformed_objects_are_ignored_and_an_unreachable_store_is_not_a_trigger() {
     assert!(w.intact());
 
     // The store goes away: an error (exit 5), and nothing is wiped.
-    let moved = w.s.dir.path().join("channel-moved");
+    let moved = w.s.root().join("channel-moved");
     std::fs::rename(&w.channel_dir, &moved).unwrap();
     w.s.cmd()
         .args(["remote-wipe", "check"])
@@ -300,7 +253,7 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
         assert!(!contains(&b, token.as_bytes()) && !contains(&b, &hex::decode(&token).unwrap()));
     }
     w.s.cmd().args(["backup"]).assert().success();
-    let snapshots_before = files(&w.s.store_dir).len();
+    let snapshots_before = files(&w.s.store).len();
     crossing(w.friend_home.path())
         .args([
             "remote-wipe",
@@ -319,7 +272,7 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
         .stderr(predicate::str::contains("remote wipe request was found"));
     assert!(!w.s.data.exists() && !w.s.home.join("state.db").exists());
     assert_eq!(
-        files(&w.s.store_dir).len(),
+        files(&w.s.store).len(),
         snapshots_before,
         "no backup was made"
     );
@@ -342,16 +295,4 @@ fn disarm_forgets_the_arming() {
         .success()
         .stdout(predicate::str::contains("not armed"));
     assert!(w.intact());
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for f in files(from) {
-        let dest = to.join(f.strip_prefix(from).unwrap());
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&f, &dest).unwrap();
-    }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }

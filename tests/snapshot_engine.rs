@@ -3,31 +3,18 @@
 //! (wrong phrase, tampered or missing packs, a killed backup, live
 //! databases, locks, unreadable files).
 
-mod common;
+mod kit;
 
 use std::fs;
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use common::*;
+use kit::*;
 use serde_json::Value;
-
-const MIB: usize = 1024 * 1024;
-
-fn chmod(path: &Path, mode: u32) {
-    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
-}
-
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(path, bytes).unwrap();
-}
 
 fn u(v: &Value) -> u64 {
     v.as_u64()
@@ -310,15 +297,7 @@ fn wrong_or_invalid_phrase_exits_4_and_touches_nothing() {
     let restore = |target: &Path, phrase: &Path| {
         run(
             Some(&fx.root().join("no-home")),
-            [
-                "restore".as_ref(),
-                "--store".as_ref(),
-                url.as_ref(),
-                "--data-dir".as_ref(),
-                target.as_os_str(),
-                "--phrase-file".as_ref(),
-                phrase.as_os_str(),
-            ] as [&std::ffi::OsStr; 7],
+            restore_args(&url, target, phrase),
         )
     };
     for target in [&absent, &empty] {
@@ -561,6 +540,7 @@ fn killed_backup_leaves_a_repository_the_next_backup_completes() {
     let mut child = KillOnDrop(
         command(Some(&fx.home), None)
             .args(["backup", "--json"])
+            .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -952,10 +932,7 @@ fn snapshots_lists_contents_and_tags() {
     .expect(0, "snapshots --store");
     check_rows(&out.json(), true);
     // Without the phrase and without this device's records: listed, contents unknown.
-    let other = fx.root().join("other-device");
-    run(Some(&other), ["pseudonym", "import", "--phrase-file", &pf]).expect(0, "pseudonym import");
-    let data = fx.data.to_str().unwrap().to_string();
-    run(Some(&other), ["init", "--data-dir", &data, "--store", &url]).expect(0, "init");
+    let other = fx.other_device("other-device", &fx.data);
     let out = run(Some(&other), ["snapshots", "--json"]).expect(0, "snapshots");
     let rows = out.json();
     check_rows(&rows, false);

@@ -1,15 +1,12 @@
 //! Store URLs, options and credentials, checked before any request: these
 //! need no server and always run.
 
-mod cloudkit;
+mod kit;
 
 use predicates::prelude::*;
 use serde_json::Value;
 
-use cloudkit::{crossing, error_line, json};
-
-const PHRASE: &str =
-    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+use kit::{crossing, error_line, json, Fixture, ABANDON};
 
 /// `snapshots` on `url` with `env`: exit 5 and the one error line.
 fn unreachable_line(url: &str, env: &[(&str, &str)]) -> String {
@@ -18,7 +15,7 @@ fn unreachable_line(url: &str, env: &[(&str, &str)]) -> String {
         .env("HOME", home.path()) // no gcloud default credentials
         .envs(env.iter().copied())
         .args(["snapshots", "--store", url, "--phrase-file", "-"])
-        .write_stdin(PHRASE)
+        .write_stdin(ABANDON)
         .timeout(std::time::Duration::from_secs(20))
         .assert()
         .code(5)
@@ -67,17 +64,12 @@ fn missing_credentials_name_the_bucket_and_the_variables() {
 
 #[test]
 fn options_are_checked_kept_and_never_secret() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
-    std::fs::create_dir(&data).unwrap();
-    crossing(&home)
-        .args(["pseudonym", "new"])
-        .assert()
-        .success();
+    let fx = Fixture::unconfigured(|data| std::fs::create_dir(data).unwrap());
+    let (home, data) = (&fx.home, &fx.data);
     let init = |name: &str, url: &str, opts: &[&str]| {
-        let mut cmd = crossing(&home);
+        let mut cmd = crossing(home);
         cmd.args(["init", "--name", name, "--data-dir"])
-            .arg(&data)
+            .arg(data)
             .args(["--store", url]);
         for o in opts {
             cmd.args(["--store-option", o]);
@@ -98,7 +90,7 @@ fn options_are_checked_kept_and_never_secret() {
     .stdout(predicate::str::contains(
         "endpoint=https://minio.example.net:9000",
     ));
-    let shown = json(crossing(&home).args(["profile", "show", "minio", "--json"]));
+    let shown = json(crossing(home).args(["profile", "show", "minio", "--json"]));
     assert_eq!(
         shown["store_options"]["endpoint"],
         "https://minio.example.net:9000"
@@ -150,7 +142,7 @@ fn options_are_checked_kept_and_never_secret() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("KEY=VALUE"));
-    let all = json(crossing(&home).args(["profile", "list", "--json"]));
+    let all = json(crossing(home).args(["profile", "list", "--json"]));
     assert_eq!(
         all.as_array().unwrap().len(),
         1,
@@ -172,6 +164,6 @@ fn options_are_checked_kept_and_never_secret() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--store-option endpoint="));
-    let shown: Value = json(crossing(&home).args(["profile", "show", "az1", "--json"]));
+    let shown: Value = json(crossing(home).args(["profile", "show", "az1", "--json"]));
     assert_eq!(shown["store_options"], serde_json::json!({}));
 }

@@ -1,14 +1,14 @@
 //! `crossing wipe` through the real binary.
 
-mod protectkit;
+mod kit;
 
 use expectrl::Expect;
+use kit::*;
 use predicates::prelude::*;
-use protectkit::*;
 
 #[test]
 fn without_a_terminal_it_needs_yes_and_dry_run_changes_nothing() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd()
         .args(["wipe"])
         .assert()
@@ -31,9 +31,9 @@ fn without_a_terminal_it_needs_yes_and_dry_run_changes_nothing() {
 
 #[test]
 fn wipe_destroys_data_and_home_but_nothing_else() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     s.cmd().args(["backup"]).assert().success();
-    let outside = s.dir.path().join("outside.txt");
+    let outside = s.root().join("outside.txt");
     std::fs::write(&outside, "keep me").unwrap();
     std::os::unix::fs::symlink(&outside, s.data.join("sub/link-to-outside")).unwrap();
     let readonly = s.data.join("readonly.txt");
@@ -43,7 +43,7 @@ fn wipe_destroys_data_and_home_but_nothing_else() {
         std::os::unix::fs::PermissionsExt::from_mode(0o400),
     )
     .unwrap();
-    let store_before = list(&s.store_dir);
+    let store_before = files_with_contents(&s.store);
 
     let out = json(s.cmd().args(["wipe", "--yes", "--json"]));
     assert_eq!(
@@ -57,14 +57,9 @@ fn wipe_destroys_data_and_home_but_nothing_else() {
     );
     assert!(!s.data.exists() && !s.home.exists());
     // Only the store and the file outside remain next to them, untouched.
-    let mut left: Vec<String> = std::fs::read_dir(s.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["outside.txt", "store"]);
+    assert_eq!(names_in(s.root()), ["outside.txt", "store"]);
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me");
-    assert_eq!(list(&s.store_dir), store_before);
+    assert_eq!(files_with_contents(&s.store), store_before);
     // A second wipe has nothing to work on, and says so.
     s.cmd()
         .args(["wipe", "--yes"])
@@ -75,13 +70,13 @@ fn wipe_destroys_data_and_home_but_nothing_else() {
 
 #[test]
 fn keep_state_all_profiles_and_the_terminal_confirmation() {
-    let s = Setup::new();
-    let other = s.dir.path().join("other");
+    let s = Fixture::with_corpus();
+    let other = s.root().join("other");
     write_corpus(&other);
     s.cmd()
         .args(["init", "--name", "second", "--data-dir"])
         .arg(&other)
-        .args(["--store", &s.store])
+        .args(["--store", &s.store_url()])
         .assert()
         .success();
 
@@ -105,7 +100,7 @@ fn keep_state_all_profiles_and_the_terminal_confirmation() {
 
 #[test]
 fn guard_rails_refuse_a_home_directory_and_symlinks() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     // A profile whose data directory is the user's home directory.
     s.cmd()
         .env("HOME", &s.data)
@@ -114,7 +109,7 @@ fn guard_rails_refuse_a_home_directory_and_symlinks() {
         .code(9)
         .stderr(predicate::str::contains("home directory"));
     // A data directory that is a symlink is never followed.
-    let real = s.dir.path().join("real");
+    let real = s.root().join("real");
     std::fs::rename(&s.data, &real).unwrap();
     std::os::unix::fs::symlink(&real, &s.data).unwrap();
     s.cmd()
@@ -127,7 +122,7 @@ fn guard_rails_refuse_a_home_directory_and_symlinks() {
 
 #[test]
 fn what_cannot_be_destroyed_is_reported_and_the_exit_code_says_so() {
-    let s = Setup::new();
+    let s = Fixture::with_corpus();
     // An immutable file (ext4/xfs attribute, root only): the wipe goes on past it.
     let stuck = s.data.join("sub/stuck.txt");
     std::fs::write(&stuck, "immutable").unwrap();
@@ -139,25 +134,12 @@ fn what_cannot_be_destroyed_is_reported_and_the_exit_code_says_so() {
         eprintln!("SKIPPED: cannot make a file immutable here (chattr +i needs root on ext4/xfs)");
         return;
     }
-    let out = s
-        .cmd()
-        .args(["wipe", "--yes", "--json"])
-        .assert()
-        .code(3)
-        .get_output()
-        .clone();
+    let (out, failed) = s.wipe_leaving_some();
     let _ = std::process::Command::new("chattr")
         .arg("-i")
         .arg(&stuck)
         .status();
     assert!(stuck.exists(), "the reported path leads to what is left");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let failed: Vec<String> = report["report"]["failed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_string())
-        .collect();
     assert!(
         failed.iter().any(|f| f.ends_with("stuck.txt")),
         "{failed:?}"
@@ -170,26 +152,4 @@ fn what_cannot_be_destroyed_is_reported_and_the_exit_code_says_so() {
             && !s.home.exists()
     );
     assert!(stuck.exists());
-}
-
-fn list(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in walk(dir) {
-        out.push((e.display().to_string(), std::fs::read(&e).unwrap()));
-    }
-    out.sort();
-    out
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -1,16 +1,41 @@
 //! The server stops mid-backup or mid-restore; connections drop mid-download.
 
+use std::process::{Child, Output};
 use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{finish, spawn, wait_for, Stop};
-use crate::cloudkit::proxy::{Faults, Proxy};
-use crate::cloudkit::server::Server;
-use crate::cloudkit::tree::{self, MIB};
-use crate::cloudkit::{
-    assert_no_secret, delete, error_line, json, list, new_pseudonym, unique, Cloud,
-};
+use super::{check_read_data, finish, restore, spawn, wait_for, Stop};
+use crate::kit::cloud::{assert_no_secret, delete, list, unique, Cloud};
+use crate::kit::proxy::{Faults, Proxy};
+use crate::kit::servers::Server;
+use crate::kit::tree::{self, assert_trees_equal, MIB};
+use crate::kit::{error_line, json, Fixture};
+
+/// Stops `server` (as `stop` says) and the proxy in front of it; `child`,
+/// which was using them, must then fail with exit 5. Returns its output and
+/// its one error line.
+fn stop_server(
+    server: &mut Server,
+    proxy: &mut Proxy,
+    stop: Stop,
+    child: Child,
+) -> (Output, String) {
+    match stop {
+        Stop::Kill => server.kill(),
+        Stop::Terminate => server.terminate(),
+    }
+    proxy.stop();
+    let out = finish(child, Duration::from_secs(120));
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = error_line(&out.stderr);
+    (out, line)
+}
 
 /// The server stops mid-backup: crossing fails cleanly (exit 5, one line,
 /// no snapshot). After a restart, and after one of the packs the stopped run
@@ -18,12 +43,10 @@ use crate::cloudkit::{
 /// still there (not uploading them again), never the lost one, and
 /// `check --read-data` passes.
 pub fn server_stops_mid_backup(server: &mut Server, cloud: &Cloud, stop: Stop) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
     let files: Vec<(String, usize)> = (0..6).map(|i| (format!("f{i}.bin"), 8 * MIB)).collect();
     let refs: Vec<(&str, usize)> = files.iter().map(|(n, s)| (n.as_str(), *s)).collect();
-    tree::random_files(&data, 3, &refs);
-    let phrase = new_pseudonym(&home);
+    let fx = Fixture::unconfigured(|data| tree::random_files(data, 3, &refs));
+    let (home, phrase) = (&fx.home, &fx.phrase_file);
     let prefix = unique("fault");
     let url = cloud.url(&prefix);
     let client = cloud.client();
@@ -47,38 +70,25 @@ pub fn server_stops_mid_backup(server: &mut Server, cloud: &Cloud, stop: Stop) {
         },
     );
     let slow = cloud.via(&proxy.url());
-    slow.cmd(&home)
-        .args(["init", "--data-dir"])
-        .arg(&data)
-        .args(["--store", &url])
-        .args([
+    slow.init(
+        home,
+        &fx.data,
+        &url,
+        &[
             "--store-option",
             "retries=2",
             "--store-option",
             "retry_timeout=10s",
-        ])
-        .assert()
-        .success();
-    let mut child = spawn(&slow, &home, &["backup", "--json"]);
+        ],
+    );
+    let mut child = spawn(&slow, home, &["backup", "--json"]);
     wait_for(
         &mut child,
         Duration::from_secs(120),
         "two packs were stored",
         || packs().len() >= 2,
     );
-    match stop {
-        Stop::Kill => server.kill(),
-        Stop::Terminate => server.terminate(),
-    }
-    proxy.stop();
-    let out = finish(child, Duration::from_secs(120));
-    assert_eq!(
-        out.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = error_line(&out.stderr);
+    let (out, line) = stop_server(server, &mut proxy, stop, child);
     assert!(
         line.contains("backup stopped before writing a snapshot"),
         "{line}"
@@ -104,26 +114,9 @@ pub fn server_stops_mid_backup(server: &mut Server, cloud: &Cloud, stop: Stop) {
 
     // The next (cron) run, at full speed through a new proxy on the same address.
     let proxy = Proxy::start(proxy.port, server.addr(), Faults::default());
-    let summary = json(
-        cloud
-            .via(&proxy.url())
-            .cmd(&home)
-            .args(["backup", "--json"]),
-    );
+    let summary = json(cloud.via(&proxy.url()).cmd(home).args(["backup", "--json"]));
     let new_packs = summary["new_packs"].as_u64().unwrap();
-    let report = json(
-        cloud
-            .cmd(&home)
-            .args([
-                "check",
-                "--read-data",
-                "--json",
-                "--store",
-                &url,
-                "--phrase-file",
-            ])
-            .arg(&phrase),
-    );
+    let report = check_read_data(cloud, home, phrase, &["--store", &url]);
     assert_eq!(report["problems"], Value::Array(vec![]), "{report}");
     assert_eq!(report["snapshots"], 1, "{report}");
     // Packs the stopped run had stored are indexed now, not uploaded again.
@@ -131,39 +124,31 @@ pub fn server_stops_mid_backup(server: &mut Server, cloud: &Cloud, stop: Stop) {
         report["packs_read"].as_u64().unwrap() > new_packs,
         "no pack of the stopped run was reused: {report} {summary}"
     );
-    let restored = tmp.path().join("restored");
-    cloud
-        .cmd(&tmp.path().join("device"))
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&restored)
-        .arg("--phrase-file")
-        .arg(&phrase)
+    let restored = fx.root().join("restored");
+    restore(cloud, &fx.root().join("device"), &url, &restored, phrase)
         .assert()
         .success();
-    tree::assert_same(&data, &restored);
+    assert_trees_equal(&fx.data, &restored);
 }
 
-/// A backup of `tree::sample` in a fresh prefix; returns (tmp, url, phrase).
-fn backed_up(cloud: &Cloud) -> (tempfile::TempDir, String, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
-    tree::sample(&data, 5);
-    let phrase = new_pseudonym(&home);
+/// A backup of `tree::sample` in a fresh prefix; returns the fixture and the URL.
+fn backed_up(cloud: &Cloud) -> (Fixture, String) {
+    let fx = Fixture::unconfigured(|data| tree::sample(data, 5));
     let url = cloud.url(&unique("rs"));
     cloud
-        .cmd(&home)
+        .cmd(&fx.home)
         .args(["backup", "--json", "--data-dir"])
-        .arg(&data)
+        .arg(&fx.data)
         .args(["--store", &url])
         .assert()
         .success();
-    (tmp, url, phrase)
+    (fx, url)
 }
 
 /// Connections dropped mid-download are retried (object_store resumes the
 /// body where it broke off), and the restore is byte-for-byte.
 pub fn restore_through_dropped_connections(cloud: &Cloud) {
-    let (tmp, url, phrase) = backed_up(cloud);
+    let (fx, url) = backed_up(cloud);
     let upstream: std::net::SocketAddr = cloud
         .endpoint
         .trim_start_matches("http://")
@@ -177,24 +162,26 @@ pub fn restore_through_dropped_connections(cloud: &Cloud) {
             ..Default::default()
         },
     );
-    let restored = tmp.path().join("restored");
-    cloud
-        .via(&proxy.url())
-        .cmd(&tmp.path().join("device"))
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&restored)
-        .arg("--phrase-file")
-        .arg(&phrase)
-        .assert()
-        .success();
+    let restored = fx.root().join("restored");
+    let device = fx.root().join("device");
+    restore(
+        &cloud.via(&proxy.url()),
+        &device,
+        &url,
+        &restored,
+        &fx.phrase_file,
+    )
+    .assert()
+    .success();
     assert_eq!(proxy.cuts(), 3, "the proxy did not cut the downloads");
-    tree::assert_same(&tmp.path().join("data"), &restored);
+    assert_trees_equal(&fx.data, &restored);
 }
 
 /// The server dies mid-restore: exit 5, and neither the target nor a
 /// staging directory is left behind; after a restart the restore completes.
 pub fn server_stops_mid_restore(server: &mut Server, cloud: &Cloud, stop: Stop) {
-    let (tmp, url, phrase) = backed_up(cloud);
+    let (fx, url) = backed_up(cloud);
+    let phrase = &fx.phrase_file;
     let mut proxy = Proxy::start(
         0,
         server.addr(),
@@ -203,8 +190,8 @@ pub fn server_stops_mid_restore(server: &mut Server, cloud: &Cloud, stop: Stop) 
             ..Default::default()
         },
     );
-    let restored = tmp.path().join("restored");
-    let device = tmp.path().join("device");
+    let restored = fx.root().join("restored");
+    let device = fx.root().join("device");
     let slow = cloud.via(&proxy.url());
     let mut child = spawn(
         &slow,
@@ -224,7 +211,7 @@ pub fn server_stops_mid_restore(server: &mut Server, cloud: &Cloud, stop: Stop) 
         ],
     );
     let staging = || {
-        std::fs::read_dir(tmp.path())
+        std::fs::read_dir(fx.root())
             .unwrap()
             .filter_map(|e| e.ok())
             .filter(|e| e.file_name().to_string_lossy().contains("crossing-restore"))
@@ -237,19 +224,7 @@ pub fn server_stops_mid_restore(server: &mut Server, cloud: &Cloud, stop: Stop) 
         || staging() > 0,
     );
     std::thread::sleep(Duration::from_millis(500));
-    match stop {
-        Stop::Kill => server.kill(),
-        Stop::Terminate => server.terminate(),
-    }
-    proxy.stop();
-    let out = finish(child, Duration::from_secs(120));
-    assert_eq!(
-        out.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = error_line(&out.stderr);
+    let (_, line) = stop_server(server, &mut proxy, stop, child);
     assert!(line.contains("not reachable"), "{line}");
     assert!(
         !restored.exists(),
@@ -258,13 +233,8 @@ pub fn server_stops_mid_restore(server: &mut Server, cloud: &Cloud, stop: Stop) 
     assert_eq!(staging(), 0, "a staging directory was left behind");
 
     server.start();
-    cloud
-        .cmd(&device)
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&restored)
-        .arg("--phrase-file")
-        .arg(&phrase)
+    restore(cloud, &device, &url, &restored, phrase)
         .assert()
         .success();
-    tree::assert_same(&tmp.path().join("data"), &restored);
+    assert_trees_equal(&fx.data, &restored);
 }

@@ -1,66 +1,16 @@
-//! Shared by the cloud tests: the servers `.ci/servers.sh` started (found
-//! through CROSSING_TEST_* variables), private server instances for fault
-//! tests, a TCP proxy that slows or cuts connections, and data helpers.
-//!
-//! A test whose server is not configured is skipped with a message, except
-//! under CI=true, where that is a failure: run the suite with `.ci/test`.
+//! The clouds the cloud tests run against: the servers `.ci/servers.sh`
+//! started (found through CROSSING_TEST_* variables, see
+//! [`super::servers::configured`]), how a user points crossing at them, and
+//! a client of the test's own to look at a bucket behind crossing's back.
 
-#![allow(dead_code)] // each test file uses a part of this
-
-pub mod proxy;
-pub mod scenarios;
-pub mod server;
-pub mod tree;
-
-use std::path::{Path, PathBuf};
+use std::future::Future;
+use std::path::Path;
 use std::sync::Arc;
 
-use assert_cmd::Command;
 use object_store::ObjectStore;
-use serde_json::Value;
 
-/// The variables crossing reads for its stores: removed from every command
-/// so that a test sees only the ones it sets.
-const CLOUD_VAR_PREFIXES: &[&str] = &["AWS_", "AZURE_", "AZURITE_", "GOOGLE_", "CROSSING_"];
-
-/// crossing with a clean environment (no cloud variables, no CROSSING_*).
-pub fn crossing(home: &Path) -> Command {
-    let mut cmd = std::process::Command::new(bin());
-    clean_env(&mut cmd);
-    cmd.arg("--home").arg(home);
-    Command::from_std(cmd)
-}
-
-pub fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("crossing")
-}
-
-pub fn clean_env(cmd: &mut std::process::Command) {
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        if CLOUD_VAR_PREFIXES.iter().any(|p| key.starts_with(p)) {
-            cmd.env_remove(&key);
-        }
-    }
-}
-
-/// The value of `var`, or None (skip) when the server is not configured;
-/// under CI=true a missing server fails the test instead.
-pub fn configured(var: &str, server: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            let msg = format!(
-                "{server} is not running ({var} is unset): run the tests with .ci/test, which starts it"
-            );
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("CI=true and {msg}");
-            }
-            eprintln!("SKIPPED: {msg}");
-            None
-        }
-    }
-}
+use super::run;
+use super::servers::configured;
 
 /// The emulator's well-known development account (public, documented by Microsoft).
 pub const AZURITE_ACCOUNT: &str = "devstoreaccount1";
@@ -148,19 +98,34 @@ impl Cloud {
         format!("{scheme}://{}/{prefix}", self.bucket)
     }
 
-    /// crossing with this cloud's variables set.
-    pub fn cmd(&self, home: &Path) -> Command {
-        let mut cmd = crossing(home);
+    /// `crossing --home home` with this cloud's variables set.
+    pub fn command(&self, home: &Path) -> std::process::Command {
+        let mut cmd = run::command(Some(home), None);
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
-    pub fn std_cmd(&self, home: &Path) -> std::process::Command {
-        let mut cmd = std::process::Command::new(bin());
-        clean_env(&mut cmd);
-        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
-        cmd.arg("--home").arg(home);
-        cmd
+    /// [`Cloud::command`] through assert_cmd.
+    pub fn cmd(&self, home: &Path) -> assert_cmd::Command {
+        run::asserted(self.command(home))
+    }
+
+    /// `--store-option` arguments for [`Cloud::options`].
+    pub fn option_args(&self) -> Vec<&str> {
+        self.options
+            .iter()
+            .flat_map(|o| ["--store-option", o.as_str()])
+            .collect()
+    }
+
+    /// `init`: a profile "default" backing `data` up to `url`, with this
+    /// cloud's options and `extra` arguments.
+    pub fn init(&self, home: &Path, data: &Path, url: &str, extra: &[&str]) {
+        self.cmd(home)
+            .args(run::init_args(data, url, &self.option_args()))
+            .args(extra)
+            .assert()
+            .success();
     }
 
     /// The same cloud, reached through another address (a proxy).
@@ -211,17 +176,21 @@ impl Cloud {
     }
 }
 
+/// Runs `f` to completion on a runtime of its own.
+fn block_on<F: Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
 /// Every object under `prefix`, with its size, as the server lists it.
 pub fn list(store: &dyn ObjectStore, prefix: &str) -> Vec<(String, u64)> {
     use futures::TryStreamExt;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let prefix = object_store::path::Path::from(prefix);
-    let metas: Vec<object_store::ObjectMeta> = rt
-        .block_on(store.list(Some(&prefix)).try_collect())
-        .unwrap_or_default();
+    let metas: Vec<object_store::ObjectMeta> =
+        block_on(store.list(Some(&prefix)).try_collect()).unwrap_or_default();
     metas
         .into_iter()
         .map(|m| (m.location.to_string(), m.size))
@@ -231,23 +200,13 @@ pub fn list(store: &dyn ObjectStore, prefix: &str) -> Vec<(String, u64)> {
 /// One object's metadata, as the server reports it.
 pub fn head(store: &dyn ObjectStore, key: &str) -> object_store::ObjectMeta {
     use object_store::ObjectStoreExt;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(store.head(&object_store::path::Path::from(key)))
-        .unwrap()
+    block_on(store.head(&object_store::path::Path::from(key))).unwrap()
 }
 
 /// Deletes one object, as the server's own client would.
 pub fn delete(store: &dyn ObjectStore, key: &str) {
     use object_store::ObjectStoreExt;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(store.delete(&object_store::path::Path::from(key)))
-        .unwrap();
+    block_on(store.delete(&object_store::path::Path::from(key))).unwrap();
 }
 
 /// A prefix no other test (or run) uses. Short: s3s-fs keeps metadata in
@@ -258,44 +217,10 @@ pub fn unique(name: &str) -> String {
     format!("{name}-{}", hex::encode(rand::random::<[u8; 4]>()))
 }
 
-pub fn json(cmd: &mut Command) -> Value {
-    let out = cmd.assert().success().get_output().clone();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-/// A new pseudonym in `home`; returns the file holding its phrase.
-pub fn new_pseudonym(home: &Path) -> PathBuf {
-    let created = json(crossing(home).args(["pseudonym", "new", "--json"]));
-    let file = home.with_extension("phrase");
-    std::fs::write(&file, created["phrase"].as_str().unwrap()).unwrap();
-    file
-}
-
 /// Fails if any secret shows in `output`.
 pub fn assert_no_secret(cloud: &Cloud, output: &[u8]) {
     let text = String::from_utf8_lossy(output);
     for s in &cloud.secrets {
         assert!(!text.contains(s.as_str()), "a secret was printed: {text}");
     }
-}
-
-/// The one line crossing printed on stderr for a failure.
-pub fn error_line(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| {
-            !l.is_empty() && !l.starts_with("warning:") && !l.starts_with("Created profile")
-        })
-        .collect();
-    assert_eq!(lines.len(), 1, "expected one error line, got: {text}");
-    assert!(lines[0].starts_with("crossing: "), "{text}");
-    assert!(!text.contains("panicked"), "{text}");
-    lines[0].to_string()
 }

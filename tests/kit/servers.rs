@@ -1,13 +1,39 @@
-//! Private server instances for the fault tests, which stop and restart
-//! their server and so must not share the one other tests are using.
+//! The one place that finds and starts servers: the shared ones
+//! `.ci/servers.sh` started (announced through CROSSING_TEST_* variables),
+//! and private instances for the fault tests, which stop and restart their
+//! server and so must not share the one other tests are using.
+//!
+//! A test whose server is not configured is skipped with a message, except
+//! under CI=true, where that is a failure: run the suite with `.ci/test`.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{configured, Cloud};
+use tempfile::TempDir;
 
+use super::cloud::Cloud;
+
+/// The value of `var`, or None (skip) when the server is not configured;
+/// under CI=true a missing server fails the test instead.
+pub fn configured(var: &str, server: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            let msg = format!(
+                "{server} is not running ({var} is unset): run the tests with .ci/test, which starts it"
+            );
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("CI=true and {msg}");
+            }
+            eprintln!("SKIPPED: {msg}");
+            None
+        }
+    }
+}
+
+/// A server process of a test's own, stopped on drop.
 pub struct Server {
     name: &'static str,
     pub port: u16,
@@ -15,6 +41,8 @@ pub struct Server {
     program: PathBuf,
     child: Option<Child>,
     log: PathBuf,
+    /// The server's data and log, removed once it is stopped.
+    _dir: TempDir,
 }
 
 pub fn free_port() -> u16 {
@@ -83,16 +111,35 @@ impl Drop for Server {
     }
 }
 
-/// A private s3s-fs serving `root` (a bucket is a folder below it).
-pub fn s3s_fs(root: &Path, bucket: &str) -> Option<(Server, Cloud)> {
+/// Starts `program args…` as a private server listening on `port`, its
+/// output in `log`.
+fn spawn(name: &'static str, program: String, port: u16, args: &[&str], dir: TempDir) -> Server {
+    let mut server = Server {
+        name,
+        port,
+        args: args.iter().map(|s| s.to_string()).collect(),
+        program: program.into(),
+        child: None,
+        log: dir.path().join(format!("{name}.log")),
+        _dir: dir,
+    };
+    server.start();
+    server
+}
+
+/// A private s3s-fs with a bucket `bucket` (a folder of its scratch directory).
+pub fn s3s_fs(bucket: &str) -> Option<(Server, Cloud)> {
     let program = configured("CROSSING_TEST_S3S_FS", "the S3 server binary (s3s-fs)")?;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s3");
     std::fs::create_dir_all(root.join(bucket)).unwrap();
     let port = free_port();
     let secret = format!("private-{}", hex::encode(rand::random::<[u8; 12]>()));
-    let mut server = Server {
-        name: "s3s-fs",
+    let server = spawn(
+        "s3s-fs",
+        program,
         port,
-        args: [
+        &[
             "--host",
             "127.0.0.1",
             "--port",
@@ -101,48 +148,39 @@ pub fn s3s_fs(root: &Path, bucket: &str) -> Option<(Server, Cloud)> {
             "private-key",
             "--secret-key",
             &secret,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([root.display().to_string()])
-        .collect(),
-        program: program.into(),
-        child: None,
-        log: root.with_extension("log"),
-    };
-    server.start();
+            &root.display().to_string(),
+        ],
+        dir,
+    );
     let cloud = Cloud::s3_at(&server.url(), bucket, "private-key", &secret);
     Some((server, cloud))
 }
 
-/// A private azurite keeping its data in `dir` (so that it survives a
-/// restart), with `container` created.
-pub fn azurite(dir: &Path, container: &str) -> Option<(Server, Cloud)> {
+/// A private azurite keeping its data in a scratch directory (so that it
+/// survives a restart), with `container` created.
+pub fn azurite(container: &str) -> Option<(Server, Cloud)> {
     let program = configured("CROSSING_TEST_AZURITE", "the Azure emulator (azurite)")?;
     let python = configured("CROSSING_TEST_PYTHON", "the Python with azure-storage-blob")?;
-    std::fs::create_dir_all(dir).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("az");
+    std::fs::create_dir_all(&data).unwrap();
     let port = free_port();
-    let mut server = Server {
-        name: "azurite",
+    let server = spawn(
+        "azurite",
+        program,
         port,
-        args: [
+        &[
             "--blobHost",
             "127.0.0.1",
             "--blobPort",
             &port.to_string(),
             "--location",
-            &dir.display().to_string(),
+            &data.display().to_string(),
             "--disableTelemetry",
             "--silent",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        program: program.into(),
-        child: None,
-        log: dir.with_extension("log"),
-    };
-    server.start();
+        ],
+        dir,
+    );
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/azure_container.py");
     let status = Command::new(python)
         .arg(script)

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
+
 #[allow(unused_imports)] // not every test file runs every scenario
 pub use basics::{bad_settings, round_trip, store_emptied};
 #[allow(unused_imports)]
@@ -16,12 +18,39 @@ pub use faults::{
     restore_through_dropped_connections, server_stops_mid_backup, server_stops_mid_restore,
 };
 
-use super::Cloud;
+use super::cloud::Cloud;
+use super::{json, restore_args};
+
+/// `restore` from `url` into `target`, on `device`, with the cloud's options.
+fn restore(
+    cloud: &Cloud,
+    device: &Path,
+    url: &str,
+    target: &Path,
+    phrase: &Path,
+) -> assert_cmd::Command {
+    let mut cmd = cloud.cmd(device);
+    cmd.args(restore_args(url, target, phrase))
+        .args(cloud.option_args());
+    cmd
+}
+
+/// `check --read-data --json [extra…]` with the phrase: the report.
+fn check_read_data(cloud: &Cloud, home: &Path, phrase: &Path, extra: &[&str]) -> Value {
+    json(
+        cloud
+            .cmd(home)
+            .args(["check", "--read-data", "--json"])
+            .args(extra)
+            .arg("--phrase-file")
+            .arg(phrase),
+    )
+}
 
 /// Spawns crossing with `args`, output captured.
-pub(super) fn spawn(cloud: &Cloud, home: &Path, args: &[&str]) -> Child {
+fn spawn(cloud: &Cloud, home: &Path, args: &[&str]) -> Child {
     cloud
-        .std_cmd(home)
+        .command(home)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -31,7 +60,7 @@ pub(super) fn spawn(cloud: &Cloud, home: &Path, args: &[&str]) -> Child {
 }
 
 /// Waits for a child, at most `limit` (a hang is a failure, not a slow test).
-pub(super) fn finish(child: Child, limit: Duration) -> std::process::Output {
+fn finish(child: Child, limit: Duration) -> std::process::Output {
     let deadline = Instant::now() + limit;
     let mut child = child;
     while child.try_wait().unwrap().is_none() {
@@ -45,12 +74,7 @@ pub(super) fn finish(child: Child, limit: Duration) -> std::process::Output {
 }
 
 /// Waits until `cond` holds, failing after `limit` or if `child` exits first.
-pub(super) fn wait_for(
-    child: &mut Child,
-    limit: Duration,
-    what: &str,
-    mut cond: impl FnMut() -> bool,
-) {
+fn wait_for(child: &mut Child, limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !cond() {
         if let Some(status) = child.try_wait().unwrap() {

@@ -3,35 +3,21 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::cloudkit::tree::{self, MIB};
-use crate::cloudkit::{
-    assert_no_secret, crossing, delete, error_line, json, list, new_pseudonym, unique, Cloud, Kind,
-};
+use super::{check_read_data, restore};
+use crate::kit::cloud::{assert_no_secret, delete, head, list, unique, Cloud, Kind};
+use crate::kit::tree::{self, assert_trees_equal, MIB};
+use crate::kit::{crossing, error_line, json, servers, Fixture};
 
 /// Backup, a backup with nothing changed, restore on a new device
 /// byte-for-byte, and `check --read-data`.
 pub fn round_trip(cloud: &Cloud) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
-    tree::sample(&data, 1);
-    let phrase = new_pseudonym(&home);
+    let fx = Fixture::unconfigured(|data| tree::sample(data, 1));
+    let (home, data, phrase) = (&fx.home, &fx.data, &fx.phrase_file);
     let prefix = unique("rt");
     let url = cloud.url(&prefix);
-    cloud
-        .cmd(&home)
-        .args(["init", "--data-dir"])
-        .arg(&data)
-        .args(["--store", &url])
-        .args(
-            cloud
-                .options
-                .iter()
-                .flat_map(|o| ["--store-option", o.as_str()]),
-        )
-        .assert()
-        .success();
+    cloud.init(home, data, &url, &[]);
 
-    let first = json(cloud.cmd(&home).args(["backup", "--json"]));
+    let first = json(cloud.cmd(home).args(["backup", "--json"]));
     assert_eq!(first["files"], 4, "{first}");
     assert!(first["new_packs"].as_u64().unwrap() >= 2, "{first}");
     // The 20 MiB file fills packs above the multipart threshold (8 MiB).
@@ -48,9 +34,7 @@ pub fn round_trip(cloud: &Cloud) {
         // S3 names a multipart object's ETag "<hash>-<number of parts>": 5 MiB parts.
         for (key, size) in &big_packs {
             let parts = size.div_ceil(5 * MIB as u64);
-            let etag = crate::cloudkit::head(&*client, key)
-                .e_tag
-                .unwrap_or_default();
+            let etag = head(&*client, key).e_tag.unwrap_or_default();
             assert!(
                 etag.trim_matches('"').ends_with(&format!("-{parts}")),
                 "{key} ({size} bytes) was not uploaded in {parts} parts: ETag {etag}"
@@ -58,7 +42,7 @@ pub fn round_trip(cloud: &Cloud) {
         }
     }
 
-    let second = json(cloud.cmd(&home).args(["backup", "--json"]));
+    let second = json(cloud.cmd(home).args(["backup", "--json"]));
     assert_eq!(second["files_read"], 0, "{second}");
     assert_eq!(second["new_packs"], 0, "{second}");
     assert!(
@@ -68,42 +52,26 @@ pub fn round_trip(cloud: &Cloud) {
     assert_ne!(first["snapshot"], second["snapshot"]);
 
     // A new device: nothing but the phrase and the URL.
-    let device = tmp.path().join("new-device");
-    let options: Vec<&str> = cloud
-        .options
-        .iter()
-        .flat_map(|o| ["--store-option", o.as_str()])
-        .collect();
+    let device = fx.root().join("new-device");
     let listed = json(
         cloud
             .cmd(&device)
             .args(["snapshots", "--json", "--store", &url, "--phrase-file"])
-            .arg(&phrase)
-            .args(&options),
+            .arg(phrase)
+            .args(cloud.option_args()),
     );
     assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
-    let restored = tmp.path().join("restored");
-    let out = cloud
-        .cmd(&device)
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&restored)
-        .arg("--phrase-file")
-        .arg(&phrase)
-        .args(&options)
+    let restored = fx.root().join("restored");
+    let out = restore(cloud, &device, &url, &restored, phrase)
         .assert()
         .success()
         .get_output()
         .clone();
     assert_no_secret(cloud, &out.stdout);
     assert_no_secret(cloud, &out.stderr);
-    tree::assert_same(&data, &restored);
+    assert_trees_equal(data, &restored);
 
-    let report = json(
-        cloud
-            .cmd(&home)
-            .args(["check", "--read-data", "--json", "--phrase-file"])
-            .arg(&phrase),
-    );
+    let report = check_read_data(cloud, home, phrase, &[]);
     assert_eq!(report["problems"], Value::Array(vec![]), "{report}");
     assert_eq!(report["snapshots"], 2, "{report}");
     let packs = report["packs"].as_u64().unwrap();
@@ -112,10 +80,10 @@ pub fn round_trip(cloud: &Cloud) {
     // Prune: the 20 MiB file leaves the data directory; keeping only the
     // newest snapshot deletes the packs that held it, in the cloud store.
     std::fs::remove_file(data.join("big.bin")).unwrap();
-    json(cloud.cmd(&home).args(["backup", "--json"]));
+    json(cloud.cmd(home).args(["backup", "--json"]));
     let pruned = json(
         cloud
-            .cmd(&home)
+            .cmd(home)
             .args(["prune", "--keep-last", "1", "--json"]),
     );
     assert_eq!(pruned["warm"], true, "{pruned}");
@@ -123,39 +91,26 @@ pub fn round_trip(cloud: &Cloud) {
         pruned["bytes_deleted"].as_u64().unwrap() >= 20 * MIB as u64,
         "{pruned}"
     );
-    let after = json(
-        cloud
-            .cmd(&home)
-            .args(["check", "--read-data", "--json", "--phrase-file"])
-            .arg(&phrase),
-    );
+    let after = check_read_data(cloud, home, phrase, &[]);
     assert_eq!(after["problems"], Value::Array(vec![]), "{after}");
     assert_eq!(after["snapshots"], 1, "{after}");
-    let again = tmp.path().join("restored-after-prune");
-    cloud
-        .cmd(&device)
-        .args(["restore", "--store", &url, "--data-dir"])
-        .arg(&again)
-        .arg("--phrase-file")
-        .arg(&phrase)
-        .args(&options)
+    let again = fx.root().join("restored-after-prune");
+    restore(cloud, &device, &url, &again, phrase)
         .assert()
         .success();
-    tree::assert_same(&data, &again);
+    assert_trees_equal(data, &again);
 }
 
 /// Missing, wrong or misdirected settings: exit 5, one line, naming the
 /// bucket and what to set, no secret.
 pub fn bad_settings(cloud: &Cloud, secret_var: &str, writes_check_bucket: bool) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
-    tree::random_files(&data, 2, &[("f", 1000)]);
-    new_pseudonym(&home);
+    let fx = Fixture::unconfigured(|data| tree::random_files(data, 2, &[("f", 1000)]));
+    let (home, data) = (&fx.home, &fx.data);
     let first_backup = |cloud: &Cloud, url: &str, extra: &[&str]| {
         let out = cloud
-            .cmd(&home)
+            .cmd(home)
             .args(["backup", "--profile", &unique("p"), "--data-dir"])
-            .arg(&data)
+            .arg(data)
             .args(["--store", url])
             .args(extra)
             .assert()
@@ -173,11 +128,10 @@ pub fn bad_settings(cloud: &Cloud, secret_var: &str, writes_check_bucket: bool) 
     let missing = unique("nobkt");
     let mut elsewhere = cloud.clone();
     elsewhere.bucket = missing.clone();
-    let phrase = home.with_extension("phrase");
     let out = cloud
-        .cmd(&home)
+        .cmd(home)
         .args(["snapshots", "--store", &elsewhere.url("x"), "--phrase-file"])
-        .arg(&phrase)
+        .arg(&fx.phrase_file)
         .assert()
         .code(5)
         .get_output()
@@ -219,7 +173,7 @@ pub fn bad_settings(cloud: &Cloud, secret_var: &str, writes_check_bucket: bool) 
     assert!(line.contains(secret_var), "{line}");
 
     // Nothing listens there: refused, retried (here only twice), reported.
-    let closed = format!("http://127.0.0.1:{}", crate::cloudkit::server::free_port());
+    let closed = format!("http://127.0.0.1:{}", servers::free_port());
     let line = first_backup(
         &cloud.via(&closed),
         &cloud.url("down"),
@@ -237,9 +191,9 @@ pub fn bad_settings(cloud: &Cloud, secret_var: &str, writes_check_bucket: bool) 
     assert!(line.contains(&format!("\"{}\"", cloud.bucket)), "{line}");
 
     // Secrets are refused as options, and not echoed back.
-    crossing(&home)
+    crossing(home)
         .args(["init", "--name", "x", "--data-dir"])
-        .arg(&data)
+        .arg(data)
         .args(["--store", &cloud.url("x"), "--store-option"])
         .arg(format!("{}=hunter2-secret", secret_option(secret_var)))
         .assert()
@@ -260,26 +214,20 @@ fn secret_option(var: &str) -> &'static str {
 /// emulator, another bucket at the same address): the next backup notices,
 /// uploads everything again, and every snapshot it writes is whole.
 pub fn store_emptied(cloud: &Cloud) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (home, data) = (tmp.path().join("home"), tmp.path().join("data"));
-    tree::random_files(&data, 4, &[("a", 3 * MIB), ("b/c", 100_000)]);
-    let phrase = new_pseudonym(&home);
+    let fx = Fixture::unconfigured(|data| {
+        tree::random_files(data, 4, &[("a", 3 * MIB), ("b/c", 100_000)])
+    });
+    let home = &fx.home;
     let prefix = unique("gone");
     let url = cloud.url(&prefix);
-    cloud
-        .cmd(&home)
-        .args(["init", "--data-dir"])
-        .arg(&data)
-        .args(["--store", &url])
-        .assert()
-        .success();
-    json(cloud.cmd(&home).args(["backup", "--json"]));
+    cloud.init(home, &fx.data, &url, &[]);
+    json(cloud.cmd(home).args(["backup", "--json"]));
     let client = cloud.client();
     for (key, _) in list(&*client, &prefix) {
         delete(&*client, &key);
     }
     let out = cloud
-        .cmd(&home)
+        .cmd(home)
         .args(["backup", "--json"])
         .assert()
         .success()
@@ -288,12 +236,7 @@ pub fn store_emptied(cloud: &Cloud) {
         .clone();
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(summary["new_packs"].as_u64().unwrap() >= 1, "{summary}");
-    let report = json(
-        cloud
-            .cmd(&home)
-            .args(["check", "--read-data", "--json", "--phrase-file"])
-            .arg(&phrase),
-    );
+    let report = check_read_data(cloud, home, &fx.phrase_file, &[]);
     assert_eq!(report["problems"], Value::Array(vec![]), "{report}");
     assert_eq!(report["snapshots"], 1, "{report}");
 }
