@@ -4,7 +4,8 @@
 
 use crate::error::ExitKind;
 
-use super::url::{Scheme, StoreUrl};
+use super::backend::KINDS;
+use super::url::StoreUrl;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -61,32 +62,12 @@ impl StoreError {
     }
 }
 
-/// The variables that hold a cloud's credentials, for messages.
-pub fn credential_vars(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::S3 => "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)",
-        Scheme::Gcs => "GOOGLE_APPLICATION_CREDENTIALS (or GOOGLE_SERVICE_ACCOUNT) to a service-account key file",
-        Scheme::Azure => "AZURE_STORAGE_ACCOUNT_NAME with AZURE_STORAGE_ACCOUNT_KEY or AZURE_STORAGE_SAS_TOKEN",
-        Scheme::File | Scheme::Memory => "nothing (local store)",
-    }
-}
-
-/// What to check when a cloud does not answer, for messages.
-fn unreachable_fix(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::S3 => "check the network and the endpoint (AWS_ENDPOINT, or --store-option endpoint=URL), then run the command again",
-        Scheme::Gcs => "check the network and the address (--store-option base_url=URL, or gcs_base_url in the key file), then run the command again",
-        Scheme::Azure => "check the network and the endpoint (AZURE_STORAGE_ENDPOINT, or AZURE_STORAGE_USE_EMULATOR with AZURITE_BLOB_STORAGE_URL), then run the command again",
-        Scheme::File | Scheme::Memory => "check that the folder (or its drive) is there, then run the command again",
-    }
-}
-
 /// Turns an object_store error for `key` into the error a user can act on.
 pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError {
     let text = redact(&chain_text(&e));
     let code = error_code(&text);
     let what = url.what();
-    let scheme = url.scheme;
+    let kind = url.kind;
     let code_or = |fallback: &str| code.clone().unwrap_or_else(|| fallback.to_string());
     let bucket_missing = matches!(
         code.as_deref(),
@@ -96,13 +77,7 @@ pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError
         return StoreError::NoSuchBucket {
             what,
             code: code_or("not found"),
-            fix: match scheme {
-                Scheme::S3 => " (and AWS_ENDPOINT or AWS_REGION if it lives elsewhere)".into(),
-                Scheme::Azure => {
-                    " (and AZURE_STORAGE_ACCOUNT_NAME if it lives in another account)".into()
-                }
-                _ => String::new(),
-            },
+            fix: kind.bucket_missing_fix.to_string(),
         };
     }
     if is_wrong_region(code.as_deref(), &text) {
@@ -126,7 +101,7 @@ pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError
             },
             fix: format!(
                 "check the store URL, the --store-option values and {}",
-                credential_vars(scheme)
+                kind.credential_vars
             ),
         };
     }
@@ -141,13 +116,13 @@ pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError
                 .clone()
                 .or_else(|| http_status(&text).map(|s| format!("HTTP {s}")))
                 .unwrap_or_else(|| "HTTP 401/403".into()),
-            vars: credential_vars(scheme).to_string(),
+            vars: kind.credential_vars.to_string(),
         },
         _ => StoreError::Unreachable {
             what,
             url: url.url.clone(),
             detail: summary(&text, code.as_deref()),
-            fix: unreachable_fix(scheme).to_string(),
+            fix: kind.unreachable_fix.to_string(),
         },
     }
 }
@@ -159,7 +134,7 @@ pub fn misconfigured(url: &StoreUrl, e: object_store::Error) -> StoreError {
         detail: one_line(&redact(&chain_text(&e)), 300),
         fix: format!(
             "check the store URL, --store-option values and {}",
-            credential_vars(url.scheme)
+            url.kind.credential_vars
         ),
     }
 }
@@ -276,34 +251,12 @@ fn one_line(text: &str, max: usize) -> String {
     s
 }
 
-/// The environment variables whose values are secrets.
-const SECRET_VARS: &[&str] = &[
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SSE_CUSTOMER_KEY_BASE64",
-    "AZURE_STORAGE_ACCOUNT_KEY",
-    "AZURE_STORAGE_ACCESS_KEY",
-    "AZURE_STORAGE_MASTER_KEY",
-    "AZURE_STORAGE_SAS_TOKEN",
-    "AZURE_STORAGE_SAS_KEY",
-    "AZURE_STORAGE_TOKEN",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_STORAGE_CLIENT_SECRET",
-    "AZURE_STORAGE_ENCRYPTION_KEY",
-    "GOOGLE_SERVICE_ACCOUNT_KEY",
-    "GOOGLE_BEARER_TOKEN",
-];
-
-/// Removes secret values (from the environment) and URL signatures from a message.
+/// Removes secret values (from the environment variables every kind names)
+/// and URL signatures from a message.
 pub fn redact(text: &str) -> String {
     let mut out = text.to_string();
-    for var in SECRET_VARS {
-        if let Ok(value) = std::env::var(var) {
-            let value = value.trim().trim_start_matches('?');
-            if value.len() >= 6 {
-                out = out.replace(value, "[redacted]");
-            }
-        }
+    for value in secret_values() {
+        out = out.replace(&value, "[redacted]");
     }
     // SAS and presigned-URL signatures, wherever they came from.
     for marker in [
@@ -323,6 +276,20 @@ pub fn redact(text: &str) -> String {
         }
     }
     out
+}
+
+/// The values of the secret variables that are set, the longest first (so
+/// that a secret holding another is redacted whole).
+fn secret_values() -> Vec<String> {
+    let mut values: Vec<String> = KINDS
+        .iter()
+        .flat_map(|kind| kind.secret_vars)
+        .filter_map(|var| std::env::var(var).ok())
+        .map(|value| value.trim().trim_start_matches('?').to_string())
+        .filter(|value| value.len() >= 6)
+        .collect();
+    values.sort_by_key(|value| std::cmp::Reverse(value.len()));
+    values
 }
 
 #[cfg(test)]

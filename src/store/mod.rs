@@ -6,15 +6,17 @@
 //! [`StoreOptions`], `memory://` is for tests. Everything above this module
 //! sees only [`Store`] and [`StoreError`].
 //!
-//! - `url`: parsing store URLs;
+//! - `backend`: the kinds of store, one file each (URL forms and naming
+//!   rules, option keys and secrets, credential checks, error hints, the
+//!   client), and the recipe the clouds share;
+//! - `url`: splitting a store URL and handing it to the kind that claims it;
 //! - `options`: `--store-option KEY=VALUE`, the retry policy;
-//! - `cloud`: the S3, GCS and Azure clients and their credential checks;
 //! - `errors`: object_store errors turned into ones a user can act on.
 
-mod cloud;
+mod backend;
 mod errors;
 pub mod options;
-pub mod url;
+mod url;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,7 +28,9 @@ use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutPayload};
 
 pub use errors::{redact, StoreError};
 pub use options::StoreOptions;
-pub use url::{Scheme, StoreUrl};
+
+use backend::Opened;
+use url::StoreUrl;
 
 /// Objects at least this large go up in parts: a failed part is retried
 /// alone, and no single request carries a whole pack.
@@ -76,33 +80,8 @@ impl Store {
     /// Opens the store named by `url`. `create` makes a missing local folder.
     pub fn open(url: &str, options: &StoreOptions, create: bool) -> anyhow::Result<Store> {
         let url = StoreUrl::parse(url)?;
-        let (inner, local_root): (Arc<dyn ObjectStore>, _) = match url.scheme {
-            Scheme::File => {
-                options.validate(Scheme::File)?;
-                let root = PathBuf::from(&url.location);
-                if create {
-                    std::fs::create_dir_all(&root).map_err(|e| {
-                        anyhow::anyhow!("cannot create store folder {}: {e}", root.display())
-                    })?;
-                } else if !root.is_dir() {
-                    return Err(StoreError::Unreachable {
-                        what: url.what(),
-                        url: url.url.clone(),
-                        detail: format!("folder {} does not exist", root.display()),
-                        fix: "check that the drive is mounted and the path is right".into(),
-                    }
-                    .into());
-                }
-                let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
-                    .map_err(|e| errors::misconfigured(&url, e))?;
-                (Arc::new(fs.with_automatic_cleanup(true)), Some(root))
-            }
-            Scheme::Memory => {
-                options.validate(Scheme::Memory)?;
-                (memory_store(&url.location), None)
-            }
-            _ => (cloud::open(&url, options)?, None),
-        };
+        options.validate(url.kind)?;
+        let Opened { inner, local_root } = (url.kind.open)(&url, options, create)?;
         Ok(Store {
             core: Core {
                 inner,
@@ -327,7 +306,7 @@ impl Core {
             .await
             .map_err(|e| self.error(key, e))?;
         if let Some(root) = &self.local_root {
-            sync_local(root, &path)
+            backend::local::sync(root, &path)
                 .map_err(|e| anyhow::anyhow!("cannot sync {key} to disk: {e}"))?;
         }
         Ok(())
@@ -426,7 +405,7 @@ impl Core {
 /// Checks a store URL and its options without opening anything (before a
 /// profile records them).
 pub fn check_settings(url: &str, options: &StoreOptions) -> Result<(), StoreError> {
-    options.validate(StoreUrl::parse(url)?.scheme)
+    options.validate(StoreUrl::parse(url)?.kind)
 }
 
 /// One object of a listing.
@@ -440,30 +419,6 @@ pub struct Listed {
     /// (nanoseconds for file://, milliseconds for most buckets): orders
     /// objects written within the same second.
     pub modified_nanos: u32,
-}
-
-/// One in-memory store per name, shared within the process (tests).
-fn memory_store(name: &str) -> Arc<dyn ObjectStore> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static STORES: OnceLock<Mutex<HashMap<String, Arc<dyn ObjectStore>>>> = OnceLock::new();
-    let mut map = STORES
-        .get_or_init(Default::default)
-        .lock()
-        .expect("memory store map");
-    map.entry(name.to_string())
-        .or_insert_with(|| Arc::new(object_store::memory::InMemory::new()))
-        .clone()
-}
-
-/// fsyncs a file written by `LocalFileSystem` and its directory.
-fn sync_local(root: &std::path::Path, path: &ObjPath) -> std::io::Result<()> {
-    let file = root.join(path.as_ref());
-    std::fs::File::open(&file)?.sync_all()?;
-    if let Some(dir) = file.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

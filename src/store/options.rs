@@ -6,15 +6,11 @@
 //! environment, so that the state database never holds one.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::time::Duration;
 
-use object_store::aws::AmazonS3ConfigKey;
-use object_store::azure::AzureConfigKey;
-use object_store::gcp::GoogleConfigKey;
 use serde::{Deserialize, Serialize};
 
-use super::url::Scheme;
+use super::backend::{Kind, Refusal};
 use super::StoreError;
 
 /// Retries after a transient error (connection refused or reset, timeout, 5xx, 429).
@@ -62,10 +58,10 @@ impl StoreOptions {
         StoreOptions(map)
     }
 
-    /// Checks every key against the scheme, and refuses secrets.
-    pub fn validate(&self, scheme: Scheme) -> Result<(), StoreError> {
+    /// Checks every key against the store's kind, and refuses secrets.
+    pub(super) fn validate(&self, kind: &Kind) -> Result<(), StoreError> {
         for (key, value) in &self.0 {
-            check_key(scheme, key)?;
+            check_key(kind, key)?;
             match key.as_str() {
                 "retries" => {
                     parse_retries(value)?;
@@ -139,76 +135,34 @@ fn parse_duration(key: &str, v: &str) -> Result<Duration, StoreError> {
     })
 }
 
-fn check_key(scheme: Scheme, key: &str) -> Result<(), StoreError> {
+/// crossing's own keys, then the kind's; a refused key's message says why.
+fn check_key(kind: &Kind, key: &str) -> Result<(), StoreError> {
     if CROSSING_KEYS.contains(&key) {
         return Ok(());
     }
-    let refuse = |why: String| {
-        Err(StoreError::InvalidOption {
-            key: key.to_string(),
-            why,
-        })
-    };
-    let secret = |var: &str| {
-        refuse(format!(
+    let why = match (kind.check_key)(key) {
+        Ok(()) => return Ok(()),
+        Err(Refusal::Secret(var)) => format!(
             "this is a secret, and a profile stores no secrets: set {var} in the environment instead"
-        ))
-    };
-    let from_url = || refuse("the store URL names the bucket or container".into());
-    match scheme {
-        Scheme::File | Scheme::Memory => refuse(format!(
-            "{} stores take no options except retries and retry_timeout",
-            if scheme == Scheme::File {
-                "file://"
-            } else {
-                "memory://"
-            }
-        )),
-        Scheme::S3 => match AmazonS3ConfigKey::from_str(key) {
-            Ok(AmazonS3ConfigKey::SecretAccessKey | AmazonS3ConfigKey::AccessKeyId) => {
-                secret("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-            }
-            Ok(AmazonS3ConfigKey::Token) => secret("AWS_SESSION_TOKEN"),
-            Ok(AmazonS3ConfigKey::Encryption(_)) if key.contains("customer_key") => {
-                secret("AWS_SSE_CUSTOMER_KEY_BASE64")
-            }
-            Ok(AmazonS3ConfigKey::Bucket) => from_url(),
-            Ok(_) => Ok(()),
-            Err(_) => unknown(key, "S3"),
-        },
-        Scheme::Gcs => match GoogleConfigKey::from_str(key) {
-            Ok(GoogleConfigKey::ServiceAccountKey) => secret("GOOGLE_SERVICE_ACCOUNT_KEY"),
-            Ok(GoogleConfigKey::BearerToken) => secret("GOOGLE_BEARER_TOKEN"),
-            Ok(GoogleConfigKey::Bucket) => from_url(),
-            Ok(_) => Ok(()),
-            Err(_) => unknown(key, "GCS"),
-        },
-        Scheme::Azure => match AzureConfigKey::from_str(key) {
-            Ok(AzureConfigKey::AccessKey) => secret("AZURE_STORAGE_ACCOUNT_KEY"),
-            Ok(AzureConfigKey::SasKey) => secret("AZURE_STORAGE_SAS_TOKEN"),
-            Ok(AzureConfigKey::ClientSecret) => secret("AZURE_CLIENT_SECRET"),
-            Ok(AzureConfigKey::Token) => secret("AZURE_STORAGE_TOKEN"),
-            Ok(AzureConfigKey::EncryptionKey) => secret("AZURE_STORAGE_ENCRYPTION_KEY"),
-            Ok(AzureConfigKey::FabricSessionToken) => secret("AZURE_FABRIC_SESSION_TOKEN"),
-            Ok(AzureConfigKey::ContainerName) => from_url(),
-            Ok(_) => Ok(()),
-            Err(_) => unknown(key, "Azure"),
-        },
-    }
-}
-
-fn unknown(key: &str, cloud: &str) -> Result<(), StoreError> {
-    Err(StoreError::InvalidOption {
-        key: key.to_string(),
-        why: format!(
+        ),
+        Err(Refusal::FromUrl) => "the store URL names the bucket or container".into(),
+        Err(Refusal::Unknown(cloud)) => format!(
             "not a setting of {cloud} stores; see docs/stores.md for the keys (e.g. endpoint, region, allow_http, timeout, retries, retry_timeout)"
         ),
+        Err(Refusal::NoOptions(scheme)) => {
+            format!("{scheme} stores take no options except retries and retry_timeout")
+        }
+    };
+    Err(StoreError::InvalidOption {
+        key: key.to_string(),
+        why,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::backend::kind;
 
     fn opts(pairs: &[&str]) -> StoreOptions {
         StoreOptions::parse_pairs(&pairs.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
@@ -223,31 +177,31 @@ mod tests {
         ]);
         assert_eq!(s3.0["endpoint"], "http://127.0.0.1:9000");
         assert!(s3.0.contains_key("allow_http"));
-        s3.validate(Scheme::S3).unwrap();
-        assert!(s3.validate(Scheme::File).is_err());
+        s3.validate(kind("s3")).unwrap();
+        assert!(s3.validate(kind("file")).is_err());
         let err = opts(&["secret_access_key=x"])
-            .validate(Scheme::S3)
+            .validate(kind("s3"))
             .unwrap_err();
         assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{err}");
         let err = opts(&["account_key=x"])
-            .validate(Scheme::Azure)
+            .validate(kind("azure"))
             .unwrap_err();
         assert!(
             err.to_string().contains("AZURE_STORAGE_ACCOUNT_KEY"),
             "{err}"
         );
-        let err = opts(&["sas_token=x"]).validate(Scheme::Azure).unwrap_err();
+        let err = opts(&["sas_token=x"]).validate(kind("azure")).unwrap_err();
         assert!(!err.to_string().contains("=x"), "{err}");
         assert!(opts(&["service_account_key=x"])
-            .validate(Scheme::Gcs)
+            .validate(kind("gcs"))
             .is_err());
-        assert!(opts(&["bucket=other"]).validate(Scheme::S3).is_err());
-        assert!(opts(&["no_such_key=1"]).validate(Scheme::S3).is_err());
+        assert!(opts(&["bucket=other"]).validate(kind("s3")).is_err());
+        assert!(opts(&["no_such_key=1"]).validate(kind("s3")).is_err());
         opts(&["use_emulator=true", "account_name=dev"])
-            .validate(Scheme::Azure)
+            .validate(kind("azure"))
             .unwrap();
         opts(&["service_account=/etc/key.json"])
-            .validate(Scheme::Gcs)
+            .validate(kind("gcs"))
             .unwrap();
         assert!(StoreOptions::parse_pairs(&["novalue".into()]).is_err());
     }
@@ -260,15 +214,15 @@ mod tests {
             (DEFAULT_RETRIES, DEFAULT_RETRY_TIMEOUT)
         );
         let quick = opts(&["retries=2", "retry_timeout=5s"]);
-        quick.validate(Scheme::File).unwrap();
+        quick.validate(kind("file")).unwrap();
         let rc = quick.retry_config().unwrap();
         assert_eq!(
             (rc.max_retries, rc.retry_timeout),
             (2, Duration::from_secs(5))
         );
         assert_eq!(quick.for_builder().count(), 0);
-        assert!(opts(&["retries=many"]).validate(Scheme::S3).is_err());
-        assert!(opts(&["retry_timeout=soon"]).validate(Scheme::S3).is_err());
+        assert!(opts(&["retries=many"]).validate(kind("s3")).is_err());
+        assert!(opts(&["retry_timeout=soon"]).validate(kind("s3")).is_err());
         let merged = opts(&["retries=1", "region=a"]).merged(&opts(&["region=b"]));
         assert_eq!(merged.0["region"], "b");
         assert_eq!(merged.0["retries"], "1");

@@ -1,35 +1,15 @@
 //! Store URLs: which kind of store, which bucket (or folder), which prefix.
+//! What each kind accepts is in its file in `backend/`; this is the split
+//! and the dispatch common to all of them.
 
+use super::backend::{self, Kind, Located, KINDS};
 use super::StoreError;
 
-/// The schemes a profile may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
-    File,
-    S3,
-    Gcs,
-    Azure,
-    Memory,
-}
-
-impl Scheme {
-    /// How error messages name the store's kind.
-    pub fn service(self) -> &'static str {
-        match self {
-            Scheme::File => "folder",
-            Scheme::S3 => "S3 bucket",
-            Scheme::Gcs => "GCS bucket",
-            Scheme::Azure => "Azure container",
-            Scheme::Memory => "memory store",
-        }
-    }
-}
-
-/// A checked store URL: scheme, bucket (or folder) and prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A checked store URL: its kind, bucket (or folder) and prefix.
+#[derive(Debug, Clone)]
 pub struct StoreUrl {
     pub url: String,
-    pub scheme: Scheme,
+    pub kind: &'static Kind,
     /// For file://, the folder; for buckets, the bucket (or container) name.
     pub location: String,
     /// Path prefix inside the bucket (empty for none).
@@ -38,94 +18,29 @@ pub struct StoreUrl {
     pub account: Option<String>,
 }
 
-const AZURE_HOST: &str = ".blob.core.windows.net";
-
 impl StoreUrl {
     pub fn parse(input: &str) -> Result<StoreUrl, StoreError> {
-        let invalid = |why: &str| StoreError::InvalidUrl {
+        let invalid = |why: String| StoreError::InvalidUrl {
             url: input.to_string(),
-            why: why.to_string(),
+            why,
         };
         let parsed = url::Url::parse(input).map_err(|e| {
-            invalid(&format!(
+            invalid(format!(
                 "{e}; expected e.g. file:///path or s3://bucket/prefix"
             ))
         })?;
-        let scheme = match parsed.scheme() {
-            "file" => Scheme::File,
-            "s3" | "s3a" => Scheme::S3,
-            "gs" => Scheme::Gcs,
-            "az" | "azure" | "abfs" | "abfss" => Scheme::Azure,
-            "https" if host_is_azure(&parsed) => Scheme::Azure,
-            "https" | "http" => {
-                return Err(invalid(
-                    "only Azure's https://ACCOUNT.blob.core.windows.net/CONTAINER form is a store URL; for an S3-compatible service use s3://BUCKET with --store-option endpoint=URL",
-                ))
-            }
-            "memory" => Scheme::Memory,
-            other => {
-                return Err(invalid(&format!(
-                    "unknown scheme \"{other}\"; crossing stores are file://, s3://, gs://, az:// (or memory:// for tests)"
-                )))
-            }
-        };
-        let path = parsed.path().trim_matches('/').to_string();
-        let mut account = None;
-        let (location, prefix) = match scheme {
-            Scheme::File => {
-                if parsed
-                    .host_str()
-                    .is_some_and(|h| !h.is_empty() && h != "localhost")
-                {
-                    return Err(invalid("a file:// URL needs an absolute path, like file:///home/me/store (three slashes)"));
-                }
-                let path = parsed
-                    .to_file_path()
-                    .map_err(|_| invalid("not a valid absolute file path"))?;
-                (path.to_string_lossy().into_owned(), String::new())
-            }
-            Scheme::Memory => (parsed.host_str().unwrap_or("").to_string(), path),
-            Scheme::Azure if parsed.scheme() == "https" => {
-                // https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]
-                account = Some(azure_account(&parsed));
-                let (container, prefix) = path.split_once('/').unwrap_or((&path, ""));
-                if container.is_empty() {
-                    return Err(invalid(
-                        "the URL names no container, like https://ACCOUNT.blob.core.windows.net/CONTAINER",
-                    ));
-                }
-                (container.to_string(), prefix.to_string())
-            }
-            _ => {
-                let host = parsed.host_str().unwrap_or("");
-                if host.is_empty() {
-                    return Err(invalid(
-                        "the URL names no bucket or container, like s3://my-bucket/prefix",
-                    ));
-                }
-                if scheme == Scheme::Azure && !parsed.username().is_empty() {
-                    // az://CONTAINER@ACCOUNT.blob.core.windows.net/PREFIX
-                    if !host_is_azure(&parsed) {
-                        return Err(invalid(
-                            "expected az://CONTAINER@ACCOUNT.blob.core.windows.net/PREFIX",
-                        ));
-                    }
-                    account = Some(azure_account(&parsed));
-                    (parsed.username().to_string(), path)
-                } else {
-                    if host.contains('.') && scheme == Scheme::Azure {
-                        return Err(invalid("an Azure container name has no dots; the account goes in AZURE_STORAGE_ACCOUNT_NAME or in https://ACCOUNT.blob.core.windows.net/CONTAINER"));
-                    }
-                    (host.to_string(), path)
-                }
-            }
-        };
-        if let Some(why) = bad_bucket_name(scheme, &location) {
-            return Err(invalid(&why));
+        let kind = backend::claiming(&parsed).ok_or_else(|| invalid(unclaimed(parsed.scheme())))?;
+        let Located {
+            location,
+            prefix,
+            account,
+        } = (kind.locate)(&parsed).map_err(invalid)?;
+        if let Some(why) = (kind.bad_name)(&location) {
+            return Err(invalid(why));
         }
         Ok(StoreUrl {
             url: input.to_string(),
-            scheme,
+            kind,
             location,
             prefix,
             account,
@@ -134,53 +49,33 @@ impl StoreUrl {
 
     /// "S3 bucket \"b\"", for messages.
     pub fn what(&self) -> String {
-        format!("{} \"{}\"", self.scheme.service(), self.location)
+        format!("{} \"{}\"", self.kind.service, self.location)
     }
 }
 
-/// The clouds' naming rules, checked here so that a typo is a usage error
-/// rather than an HTTP 400 from the service.
-fn bad_bucket_name(scheme: Scheme, name: &str) -> Option<String> {
-    let (max, allowed): (usize, fn(char) -> bool) = match scheme {
-        Scheme::S3 => (63, |c| c.is_ascii_alphanumeric() || "._-".contains(c)),
-        Scheme::Gcs => (222, |c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)
-        }),
-        Scheme::Azure if name == "$root" || name == "$web" => return None,
-        Scheme::Azure => (63, |c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
-        }),
-        Scheme::File | Scheme::Memory => return None,
-    };
-    let kind = scheme.service();
-    if name.len() < 3 || name.len() > max {
-        return Some(format!(
-            "{kind} names have 3 to {max} characters, \"{name}\" has {}",
-            name.len()
-        ));
+/// Why no kind takes a URL with this scheme.
+fn unclaimed(scheme: &str) -> String {
+    match scheme {
+        "https" | "http" => "only Azure's https://ACCOUNT.blob.core.windows.net/CONTAINER form is a store URL; for an S3-compatible service use s3://BUCKET with --store-option endpoint=URL".into(),
+        other => {
+            let shown = |tests: bool| {
+                KINDS
+                    .iter()
+                    .filter(|kind| kind.for_tests == tests)
+                    .map(|kind| kind.shown_as)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let for_tests = match shown(true) {
+                none if none.is_empty() => none,
+                some => format!(" (or {some} for tests)"),
+            };
+            format!(
+                "unknown scheme \"{other}\"; crossing stores are {}{for_tests}",
+                shown(false)
+            )
+        }
     }
-    if !name.chars().all(allowed) {
-        return Some(format!(
-            "\"{name}\" is not a valid {kind} name (lower-case letters, digits{})",
-            if scheme == Scheme::Azure {
-                " and hyphens"
-            } else {
-                ", dots, hyphens"
-            }
-        ));
-    }
-    None
-}
-
-fn host_is_azure(u: &url::Url) -> bool {
-    u.host_str()
-        .and_then(|h| h.strip_suffix(AZURE_HOST))
-        .is_some_and(|a| !a.is_empty() && !a.contains('.'))
-}
-
-fn azure_account(u: &url::Url) -> String {
-    let host = u.host_str().unwrap_or("");
-    host.strip_suffix(AZURE_HOST).unwrap_or(host).to_string()
 }
 
 #[cfg(test)]
@@ -191,19 +86,16 @@ mod tests {
     fn urls_are_checked() {
         let u = StoreUrl::parse("s3://bucket/some/prefix/").unwrap();
         assert_eq!(
-            (u.scheme, u.location.as_str(), u.prefix.as_str()),
-            (Scheme::S3, "bucket", "some/prefix")
+            (u.kind.name, u.location.as_str(), u.prefix.as_str()),
+            ("s3", "bucket", "some/prefix")
         );
         let f = StoreUrl::parse("file:///tmp/store").unwrap();
+        assert_eq!((f.kind.name, f.location.as_str()), ("file", "/tmp/store"));
         assert_eq!(
-            (f.scheme, f.location.as_str()),
-            (Scheme::File, "/tmp/store")
+            StoreUrl::parse("az://container").unwrap().kind.name,
+            "azure"
         );
-        assert_eq!(
-            StoreUrl::parse("az://container").unwrap().scheme,
-            Scheme::Azure
-        );
-        assert_eq!(StoreUrl::parse("gs://bkt/p").unwrap().scheme, Scheme::Gcs);
+        assert_eq!(StoreUrl::parse("gs://bkt/p").unwrap().kind.name, "gcs");
         assert_eq!(StoreUrl::parse("az://$web").unwrap().location, "$web");
         for bad in [
             "ftp://x/y",
@@ -223,21 +115,11 @@ mod tests {
     }
 
     #[test]
-    fn azure_forms_name_the_account() {
-        for url in [
-            "https://myacct.blob.core.windows.net/backups/me",
-            "az://backups@myacct.blob.core.windows.net/me",
-        ] {
-            let u = StoreUrl::parse(url).unwrap();
-            assert_eq!(u.scheme, Scheme::Azure, "{url}");
-            assert_eq!(u.account.as_deref(), Some("myacct"), "{url}");
-            assert_eq!(
-                (u.location.as_str(), u.prefix.as_str()),
-                ("backups", "me"),
-                "{url}"
-            );
-        }
-        let plain = StoreUrl::parse("azure://backups/x").unwrap();
-        assert_eq!((plain.account, plain.prefix.as_str()), (None, "x"));
+    fn unknown_schemes_list_the_kinds() {
+        let err = StoreUrl::parse("ftp://x/y").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid store URL \"ftp://x/y\": unknown scheme \"ftp\"; crossing stores are file://, s3://, gs://, az:// (or memory:// for tests)"
+        );
     }
 }
