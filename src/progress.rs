@@ -7,8 +7,6 @@
 pub trait Progress: Sync {
     /// The total is (now) `bytes`.
     fn set_total(&self, bytes: u64);
-    /// The total grows by `bytes` (a later phase adds work).
-    fn add_total(&self, bytes: u64);
     /// `bytes` are done in all.
     fn set_done(&self, bytes: u64);
     /// `bytes` more are done.
@@ -22,7 +20,6 @@ pub struct Silent;
 
 impl Progress for Silent {
     fn set_total(&self, _: u64) {}
-    fn add_total(&self, _: u64) {}
     fn set_done(&self, _: u64) {}
     fn add_done(&self, _: u64) {}
     fn finish(&self) {}

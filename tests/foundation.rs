@@ -355,3 +355,23 @@ fn restore_without_a_store_or_a_target_is_a_usage_error() {
         .stderr(predicate::str::contains("--data-dir DIR"));
     assert!(!target.exists());
 }
+
+#[test]
+fn a_refused_first_backup_makes_no_pseudonym_whose_phrase_nobody_saw() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let not_a_dir = h.join("file");
+    std::fs::write(&not_a_dir, b"x").unwrap();
+    let store = format!("file://{}", h.join("store").display());
+    for data_dir in [not_a_dir.as_path(), h.join("state-overlap").parent().unwrap()] {
+        crossing(h)
+            .args(["backup", "--data-dir"])
+            .arg(data_dir)
+            .args(["--store", &store])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("RECOVERY PHRASE").not());
+    }
+    let list = json(crossing(h).args(["pseudonym", "list", "--json"]));
+    assert_eq!(list, serde_json::json!([]), "a pseudonym was recorded: {list}");
+}

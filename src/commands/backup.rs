@@ -14,7 +14,7 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     // A remote wipe request comes first: a device told to wipe must not
     // spend time (or bandwidth) on a backup. An unreachable channel is not
     // a trigger and does not stop the backup.
-    match remote_wipe::check(&ctx.home, &state) {
+    match remote_wipe::check(&ctx.home, &state, &mut |i| wipe::warn_ignored(&ctx.out, i)) {
         Ok(checked) => {
             wipe::show_remote_check(&ctx.out, &checked, false, false)?;
             if let Checked::Fired { report, .. } = checked {

@@ -36,7 +36,9 @@ pub fn run(ctx: &Context, cmd: RemoteWipeCommand) -> anyhow::Result<()> {
             phrase.phrase_file.as_deref(),
         ),
         RemoteWipeCommand::Check { json } => {
-            let checked = rw::check(&ctx.home, &ctx.state()?)?;
+            let checked = rw::check(&ctx.home, &ctx.state()?, &mut |i| {
+                wipe::warn_ignored(&ctx.out, i)
+            })?;
             wipe::show_remote_check(&ctx.out, &checked, json, true)?;
             if let Checked::Fired { report, .. } = checked {
                 report.result()?;

@@ -226,7 +226,9 @@ fn read_packs(
     repo.store.get_each(keys_to_get, READERS, |key, got| {
         report.packs_read += 1;
         let (pack, chunks) = by_key[&key];
-        let result = got.and_then(|bytes| read_pack(&key, pack, &bytes, chunks, keys));
+        let result = got
+            .map_err(|e| super::missing_as(e, ObjectKind::Pack, &key))
+            .and_then(|bytes| read_pack(&key, pack, &bytes, chunks, keys));
         if let Err(e) = result {
             report.problems.push(format!("pack {key}: {e:#}"));
         }

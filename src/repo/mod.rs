@@ -250,7 +250,7 @@ pub fn basename(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }
 
-fn missing_as(err: anyhow::Error, kind: ObjectKind, key: &str) -> anyhow::Error {
+pub(super) fn missing_as(err: anyhow::Error, kind: ObjectKind, key: &str) -> anyhow::Error {
     match err.downcast::<StoreError>() {
         Ok(StoreError::Missing { .. }) => RepoError::Missing {
             what: kind.what().to_string(),

@@ -29,6 +29,14 @@ pub struct NewProfile<'a> {
 /// Checks and records a profile. The data directory need not exist yet
 /// (a client may not have been started), but must not be a file.
 pub fn create_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile> {
+    let profile = checked_profile(state, new)?;
+    state.add_profile(&profile)?;
+    Ok(profile)
+}
+
+/// The profile `new` describes, after every check that needs no pseudonym
+/// (so a first backup can check before it makes one).
+fn checked_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile> {
     crate::state::pseudonyms::validate_name(new.name)?;
     crate::store::check_settings(new.store, new.store_options)?;
     let data_dir = absolute(new.data_dir)?;
@@ -51,7 +59,6 @@ pub fn create_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Prof
         client: new.client.name().to_string(),
         created_at: now_unix(),
     };
-    state.add_profile(&profile)?;
     Ok(profile)
 }
 
@@ -121,28 +128,35 @@ pub fn profile_or_first_use(
             p.store_url
         );
     }
-    let mut new_pseudonym = None;
-    let pseudonym = match default_pseudonym(state)? {
-        Some(name) => name,
-        None => {
-            let phrase = Phrase::generate(12)?;
-            let p = add_pseudonym(state, None, &phrase)?;
-            let name = p.name.clone();
-            new_pseudonym = Some((phrase, p));
-            name
-        }
-    };
-    let profile = create_profile(
+    // Every check first: a pseudonym made for a profile that is then refused
+    // would be recorded with a phrase nobody saw.
+    let existing_pseudonym = default_pseudonym(state)?;
+    let mut profile = checked_profile(
         state,
         NewProfile {
             name,
             data_dir,
             store,
             store_options,
-            pseudonym: &pseudonym,
+            pseudonym: existing_pseudonym.as_deref().unwrap_or("default"),
             client: Client::Generic,
         },
     )?;
+    let new_pseudonym = match existing_pseudonym {
+        Some(_) => None,
+        None => {
+            let phrase = Phrase::generate(12)?;
+            let p = add_pseudonym(state, None, &phrase)?;
+            profile.pseudonym = p.name.clone();
+            Some((phrase, p))
+        }
+    };
+    if let Err(e) = state.add_profile(&profile) {
+        if let Some((_, p)) = &new_pseudonym {
+            let _ = state.remove_pseudonym(&p.name); // its phrase was never shown
+        }
+        return Err(e);
+    }
     Ok(FirstUse {
         profile,
         created: true,

@@ -9,9 +9,6 @@ impl Progress for Bar {
     fn set_total(&self, bytes: u64) {
         self.0.set_length(bytes);
     }
-    fn add_total(&self, bytes: u64) {
-        self.0.inc_length(bytes);
-    }
     fn set_done(&self, bytes: u64) {
         self.0.set_position(bytes);
     }

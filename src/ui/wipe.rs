@@ -7,7 +7,7 @@ use super::{human_bytes, print_json, Out};
 use crate::bail_kind;
 use crate::error::ExitKind;
 use crate::prompt;
-use crate::protect::remote_wipe::Checked;
+use crate::protect::remote_wipe::{Checked, Ignored};
 use crate::protect::wipe::{Planned, Report};
 
 /// On a terminal, asks; without one, `--yes` is required.
@@ -78,6 +78,11 @@ pub fn say_report(out: &Out, r: &Report) {
     out.say(line);
 }
 
+/// A channel object a remote-wipe check passed over.
+pub fn warn_ignored(out: &Out, i: &Ignored) {
+    out.warn(format!("remote wipe: ignored {}: {}", i.object, i.why));
+}
+
 /// What a remote-wipe check found. `announce`: say so when nothing was
 /// found (not before a backup under cron).
 pub fn show_remote_check(
@@ -86,13 +91,6 @@ pub fn show_remote_check(
     json: bool,
     announce: bool,
 ) -> anyhow::Result<()> {
-    let ignored = match checked {
-        Checked::NotArmed => &[][..],
-        Checked::NoRequest { ignored } | Checked::Fired { ignored, .. } => &ignored[..],
-    };
-    for i in ignored {
-        out.warn(format!("remote wipe: ignored {}: {}", i.object, i.why));
-    }
     match checked {
         Checked::NotArmed if json => print_json(&json!({ "armed": false }))?,
         Checked::NotArmed if announce => out.say("remote wipe is not armed"),

@@ -155,8 +155,13 @@ pub enum Checked {
 
 /// Looks for a valid reveal in the channel; wipes on one. An unreachable
 /// store is an error, never a trigger. Objects that are not a valid reveal
-/// are ignored (and listed).
-pub fn check(home: &Path, state: &State) -> anyhow::Result<Checked> {
+/// are ignored: each is handed to `on_ignored` as it is found (so it is
+/// reported even if the check fails later) and listed in the result.
+pub fn check(
+    home: &Path,
+    state: &State,
+    on_ignored: &mut dyn FnMut(&Ignored),
+) -> anyhow::Result<Checked> {
     let Some(arming) = state.arming()? else {
         return Ok(Checked::NotArmed);
     };
@@ -171,10 +176,14 @@ pub fn check(home: &Path, state: &State) -> anyhow::Result<Checked> {
         let bytes = store.get(&l.key)?;
         match protocol::judge(&bytes, &arming.commitment) {
             Verdict::Fire => fire = true,
-            Verdict::Ignore(why) => ignored.push(Ignored {
-                object: l.key.clone(),
-                why,
-            }),
+            Verdict::Ignore(why) => {
+                let i = Ignored {
+                    object: l.key.clone(),
+                    why,
+                };
+                on_ignored(&i);
+                ignored.push(i);
+            }
         }
     }
     if !fire {

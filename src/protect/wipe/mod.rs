@@ -226,7 +226,9 @@ pub fn execute(planned: &[Planned], thorough: bool, progress: &dyn Progress) -> 
     }
     for dir in &filesystems {
         if thorough {
-            progress.add_total(freespace::free_bytes(dir));
+            progress.set_total(
+                report.bytes_overwritten + report.free_space_filled + freespace::free_bytes(dir),
+            );
             let mut on_bytes = |n: u64| progress.add_done(n);
             match freespace::fill(dir, &mut on_bytes) {
                 Ok(n) => report.free_space_filled += n,
