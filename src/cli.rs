@@ -270,6 +270,10 @@ pub struct RestoreArgs {
     pub client: Option<Client>,
     #[command(flatten)]
     pub phrase: PhraseArgs,
+    /// The seal code `depart` showed: restore exactly the snapshot it sealed, and
+    /// refuse if the store does not hold that departure.
+    #[arg(long, value_name = "CODE")]
+    pub seal: Option<String>,
     /// Replace a non-empty data directory (its old contents are kept until the new ones are in place).
     #[arg(long)]
     pub force: bool,

@@ -21,6 +21,9 @@ pub mod labels {
     pub const BACKUP_IDENTITY: &str = "crossing 2026-11-26 backup age identity v1";
     pub const STORE_LOCATOR: &str = "crossing 2026-11-26 store locator v1";
     pub const DEDUP_KEY: &str = "crossing 2026-11-26 chunk dedup key v1";
+    /// The authority that certifies this pseudonym's writers (docs/keys.md):
+    /// an Ed25519 seed. Only the phrase can certify or revoke a writer.
+    pub const WRITER_AUTHORITY: &str = "crossing 2026-12-01 writer authority v1";
     /// Remote wipe (docs/remote-wipe.md): the per-arming secret.
     pub const REMOTE_WIPE_AGREEMENT: &str = "crossing 2026-11-26 remote wipe agreement v1";
     /// Remote wipe: the commitment to that secret, all a device keeps.
@@ -151,6 +154,7 @@ fn derive(label: &str, master: &[u8; 32]) -> Zeroizing<[u8; 32]> {
 /// Keys that need the phrase: only ever in memory, zeroized on drop.
 pub struct SecretKeys {
     signing: SigningKey,
+    authority: SigningKey,
     backup_secret: Zeroizing<[u8; 32]>,
     public: PublicKeys,
 }
@@ -164,6 +168,7 @@ impl SecretKeys {
         let locator_bytes = derive(labels::STORE_LOCATOR, master);
         let dedup_key = derive(labels::DEDUP_KEY, master);
         let identity = age_identity(&backup_secret);
+        let authority = SigningKey::from_bytes(&derive(labels::WRITER_AUTHORITY, master));
         let public = PublicKeys {
             id: format!("05{}", hex::encode(x_public)),
             ed25519_public: hex::encode(ed_public.to_bytes()),
@@ -173,6 +178,7 @@ impl SecretKeys {
         };
         SecretKeys {
             signing,
+            authority,
             backup_secret,
             public,
         }
@@ -185,6 +191,12 @@ impl SecretKeys {
     /// The age identity that decrypts this pseudonym's backups.
     pub fn backup_identity(&self) -> age::x25519::Identity {
         age_identity(&self.backup_secret)
+    }
+
+    /// The key that certifies (and revokes) writers: it signs certificates,
+    /// never snapshots.
+    pub fn writer_authority(&self) -> &SigningKey {
+        &self.authority
     }
 
     /// The Ed25519 signing key (used by remote wipe, pseudonym proofs).

@@ -21,7 +21,7 @@ mod reader;
 pub mod sqlite;
 pub mod walk;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -30,17 +30,21 @@ use serde::Serialize;
 use crate::home;
 use crate::keys::PublicKeys;
 use crate::progress::Progress;
-use crate::repo::format::{self, Index};
+use crate::repo::format::{self, ChunkId, Index, IndexEntry, IndexPack};
+use crate::repo::signed::{self, ManifestBody, ManifestEnvelope, ManifestHeader};
 use crate::repo::{basename, ObjectKind, Repo};
 use crate::state::cache::CachedSnapshot;
 use crate::state::profiles::Profile;
 use crate::state::setup::profile_repo;
-use crate::state::State;
+use crate::state::writers::{Chain, Writer};
+use crate::state::{State, StateError};
 use crate::store::StoreOptions;
 pub use walk::Skipped;
 
 pub struct BackupRequest<'a> {
     pub profile: &'a str,
+    /// The pseudonym whose writer signs the snapshot (for messages).
+    pub pseudonym: &'a str,
     pub data_dir: &'a Path,
     pub keys: &'a PublicKeys,
     pub tags: Vec<String>,
@@ -95,6 +99,7 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
         &repo,
         BackupRequest {
             profile: &req.profile.name,
+            pseudonym: &req.profile.pseudonym,
             data_dir: &req.profile.data_dir,
             keys: &keys,
             tags: req.tags,
@@ -111,7 +116,12 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     let (time, nanos) = (started_at.as_secs() as i64, started_at.subsec_nanos());
     let recipient = req.keys.recipient()?;
     let cache_key = repo.cache_key();
+    // Never an unsigned snapshot: without a certified writer, stop before any work.
+    let writer = state
+        .writer(&req.keys.locator)?
+        .ok_or_else(|| StateError::NoWriter(req.pseudonym.to_string()))?;
     let mut warnings = prepare(state, repo, &recipient, &cache_key)?;
+    let mut stored_bytes = store_certificate(state, repo, &recipient, &cache_key, &writer)?;
 
     let (found, mut skipped) = walk::walk(req.data_dir)?;
     let cache = state.file_cache(req.profile)?;
@@ -134,26 +144,42 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
 
     let tree = manifest::assemble(&found, reused, read.results, &mut skipped, &mut warnings);
     let (files, bytes) = (tree.files, tree.bytes);
-    let mut stored_bytes = read.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
-    let manifest = format::Snapshot {
-        version: format::VERSION,
+    stored_bytes += read.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
+    let packs = pack_list(state, &cache_key, &tree.referenced, &read.location)?;
+    let used: HashSet<String> = packs.iter().map(|p| p.id.clone()).collect();
+    let chain = state.chain(&cache_key)?;
+    let header = ManifestHeader {
+        version: signed::SIGNED_VERSION,
+        locator: req.keys.locator.clone(),
+        writer: writer.public(),
+        seq: chain.seq + 1,
+        prev: chain.head.clone(),
         time,
         nanos,
         tags: req.tags.clone(),
         expires_at: req.expires_at,
         files,
         bytes,
-        entries: tree.entries,
+        body_hash: [0; 32],
+        body_len: 0,
     };
-    let encoded = format::encode_compressed(&manifest)?;
-    let (snapshot, size) = repo.put_object(ObjectKind::Snapshot, &encoded, &recipient)?;
+    let body = ManifestBody {
+        entries: tree.entries,
+        packs,
+    };
+    let envelope = ManifestEnvelope::new(&writer.key, header, &body)?;
+    let (snapshot, size) =
+        repo.put_object(ObjectKind::Snapshot, &format::to_cbor(&envelope)?, &recipient)?;
     stored_bytes += size;
+    state.set_chain(
+        &cache_key,
+        &Chain {
+            certificate_stored: true,
+            seq: chain.seq + 1,
+            head: Some(snapshot.clone()),
+        },
+    )?;
 
-    let packs: HashSet<String> = tree
-        .referenced
-        .iter()
-        .filter_map(|c| read.location.get(c).cloned())
-        .collect();
     let cached = CachedSnapshot {
         id: snapshot.clone(),
         time,
@@ -163,7 +189,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         expires_at: req.expires_at,
         tags: req.tags,
     };
-    state.record_snapshot(&cache_key, &cached, &packs)?;
+    state.record_snapshot(&cache_key, &cached, &used)?;
     state.replace_file_cache(
         req.profile,
         tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
@@ -224,6 +250,55 @@ fn prepare(
         ));
     }
     Ok(warnings)
+}
+
+/// Puts this device's writer certificate into the repository once, so
+/// readers can check the writer's signatures. Returns the bytes stored.
+fn store_certificate(
+    state: &State,
+    repo: &Repo,
+    recipient: &age::x25519::Recipient,
+    cache_key: &str,
+    writer: &Writer,
+) -> anyhow::Result<u64> {
+    let mut chain = state.chain(cache_key)?;
+    if chain.certificate_stored {
+        return Ok(0);
+    }
+    let (_, size) = repo.put_object(ObjectKind::Writer, &writer.certificate, recipient)?;
+    chain.certificate_stored = true;
+    state.set_chain(cache_key, &chain)?;
+    Ok(size)
+}
+
+/// Every pack the snapshot's chunks are in, with those chunks' entries: the
+/// signed manifest's own map, so restore needs no (unauthenticated) index.
+fn pack_list(
+    state: &State,
+    cache_key: &str,
+    referenced: &HashSet<ChunkId>,
+    location: &HashMap<ChunkId, (String, IndexEntry)>,
+) -> anyhow::Result<Vec<IndexPack>> {
+    let sizes = state.cached_packs(cache_key)?;
+    let mut by_pack: BTreeMap<&str, Vec<IndexEntry>> = BTreeMap::new();
+    for c in referenced {
+        let (pack, entry) = location
+            .get(c)
+            .ok_or_else(|| anyhow::anyhow!("chunk {} of this snapshot is in no recorded pack", hex::encode(&c[..8])))?;
+        by_pack.entry(pack).or_default().push(*entry);
+    }
+    Ok(by_pack
+        .into_iter()
+        .map(|(id, mut chunks)| {
+            chunks.sort_by_key(|e| e.offset);
+            IndexPack {
+                id: id.to_string(),
+                size: sizes.get(id).map_or(0, |(size, _)| *size),
+                chunks,
+                expires_at: None,
+            }
+        })
+        .collect())
 }
 
 /// Indexes every pack not yet indexed (this run's, and any a killed run

@@ -70,7 +70,7 @@ pub struct Input<'a> {
     /// Chunks the repository has (they are not stored again).
     pub known: HashSet<ChunkId>,
     /// Where each known chunk is.
-    pub location: HashMap<ChunkId, String>,
+    pub location: HashMap<ChunkId, (String, IndexEntry)>,
     pub req: &'a BackupRequest<'a>,
     pub recipient: &'a age::x25519::Recipient,
 }
@@ -78,7 +78,7 @@ pub struct Input<'a> {
 pub struct Read {
     pub results: Vec<JobResult>,
     /// Where each chunk is, this run's new ones included.
-    pub location: HashMap<ChunkId, String>,
+    pub location: HashMap<ChunkId, (String, IndexEntry)>,
     pub stored_bytes: u64,
     pub new_packs: u64,
     pub new_chunks: u64,
@@ -170,7 +170,7 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
                     let blake3 = hex::decode(&pack.id)?;
                     state.record_pack(&cache_key, &pack, &blake3, false)?;
                     for e in &pack.chunks {
-                        read.location.insert(e.id, pack.id.clone());
+                        read.location.insert(e.id, (pack.id.clone(), *e));
                     }
                 }
                 Event::UploadFailed(e) => {

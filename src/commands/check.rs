@@ -4,7 +4,8 @@ use super::Context;
 use crate::cli::CheckArgs;
 use crate::error::ExitKind;
 use crate::prompt;
-use crate::repo::check::{self, Keys};
+use crate::repo::check;
+use crate::repo::history::ReadKeys;
 use crate::repo::Repo;
 use crate::state::setup::{ensure_profile_phrase, profile_repo};
 use crate::store::Store;
@@ -35,20 +36,12 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
             (repo, Some(cached))
         }
     };
-    let identity = secrets.as_ref().map(|s| s.backup_identity());
-    if let Some(identity) = &identity {
-        repo.open_for_reading(identity)?;
+    let keys = secrets.as_ref().map(ReadKeys::of);
+    if let Some(keys) = &keys {
+        repo.open_for_reading(&keys.identity)?;
     }
-    let dedup_key = secrets.as_ref().map(|s| s.public().dedup_key.0);
-    let keys = match (&identity, &dedup_key) {
-        (Some(identity), Some(dedup_key)) => Some(Keys {
-            identity,
-            dedup_key,
-        }),
-        _ => None,
-    };
     let with_phrase = keys.is_some();
-    let report = check::check(&repo, keys, cached.as_ref(), args.read_data)?;
+    let report = check::check(&repo, keys.as_ref(), cached.as_ref(), args.read_data)?;
     if args.json {
         print_json(&report)?;
     } else {

@@ -3,6 +3,7 @@
 use super::Context;
 use crate::cli::PruneArgs;
 use crate::home;
+use crate::repo::history::ReadKeys;
 use crate::prune::policy::{Policy, Verdict};
 use crate::prune::{self, PruneRequest};
 use crate::state::setup::profile_repo;
@@ -16,7 +17,7 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
         Some(f) => Some(super::profile_phrase(&profile, &keys, Some(f))?),
         None => None,
     };
-    let identity = secrets.as_ref().map(|s| s.backup_identity());
+    let read_keys = secrets.as_ref().map(ReadKeys::of);
     let _lock = home::lock_repo(&ctx.home, &keys.locator)?;
     let policy = Policy {
         keep_last: args.keep_last,
@@ -32,7 +33,7 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
             now: crate::state::now_unix(),
             dry_run: args.dry_run,
             recipient: &keys.recipient()?,
-            identity: identity.as_ref(),
+            keys: read_keys.as_ref(),
         },
     )?;
     for n in &report.notes {
@@ -49,6 +50,7 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
             Verdict::Forget => format!("{would}forgotten (outside the policy)"),
             Verdict::Unknown => "kept (not known to this device)".to_string(),
             Verdict::Unreadable => "kept in place (does not open with the phrase)".to_string(),
+            Verdict::Untrusted => "kept in place, not counted (not to be trusted)".to_string(),
         };
         ctx.say(format!("snapshot {} {what}", &s.id[..12]));
     }

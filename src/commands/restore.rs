@@ -55,6 +55,7 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         options: &options,
         secrets: &secrets,
         snapshot: &args.snapshot,
+        seal: args.seal.as_deref(),
         target: &target,
         force: args.force,
         progress: bar.as_ref(),
@@ -63,6 +64,9 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         ctx.warn(format!("restored, but the backup cache could not be rebuilt ({e}); the next backup reads everything"));
     }
     let summary = restored.summary;
+    for n in &summary.notes {
+        ctx.warn(n);
+    }
     if args.json {
         print_json(&summary)?;
     } else {
@@ -75,6 +79,9 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
             human_bytes(summary.bytes),
             summary.duration_secs
         ));
+        if let Some(chain) = &summary.chain {
+            ctx.say(format!("chain: {chain}"));
+        }
     }
     Ok(())
 }

@@ -47,11 +47,12 @@ pub fn plan(
         .map(|p| p.id)
         .collect();
     if warm {
-        // Warm: the cache knows every kept snapshot's packs.
+        // Warm: the cache knows every kept snapshot's packs (a snapshot of
+        // this device's kept aside as untrusted keeps its packs too).
         for s in report
             .snapshots
             .iter()
-            .filter(|s| s.verdict == Verdict::Keep)
+            .filter(|s| matches!(s.verdict, Verdict::Keep | Verdict::Untrusted))
         {
             live.extend(state.snapshot_packs(&cache_key, &s.id)?.unwrap_or_default());
         }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::policy::{self, Candidate, Verdict};
 use super::{PruneReport, PruneRequest, SnapshotVerdict};
+use crate::repo::signed::FUTURE_SKEW_SECS;
 use crate::repo::{basename, ObjectKind, Repo};
 use crate::state::rebuild::rebuild_cache;
 use crate::state::State;
@@ -18,6 +19,8 @@ pub struct Seen {
     /// Objects that do not open with the phrase: damage, or junk planted by
     /// someone with write access. Left in place; they never count as snapshots.
     pub unreadable: HashSet<String>,
+    /// Manifests that open but are not to be trusted: left in place, never counted.
+    pub untrusted: HashSet<String>,
     /// Chunk references of readable snapshots that no readable index maps.
     pub unmapped_chunks: usize,
 }
@@ -30,14 +33,21 @@ pub fn judge(
 ) -> anyhow::Result<Seen> {
     let cache_key = repo.cache_key();
     let mut unreadable: HashSet<String> = HashSet::new();
+    let mut untrusted: HashSet<String> = HashSet::new();
     let mut unmapped_chunks = 0;
-    if let Some(identity) = req.identity {
-        repo.open_for_reading(identity)?;
-        let rebuilt = rebuild_cache(state, repo, identity)?;
+    if let Some(keys) = req.keys {
+        repo.open_for_reading(&keys.identity)?;
+        let rebuilt = rebuild_cache(state, repo, keys, req.now)?;
         unmapped_chunks = rebuilt.unmapped_chunks;
         for key in rebuilt.unreadable {
             report.notes.push(format!("{key} does not open with the phrase (damaged, or not written by crossing); left in place"));
             unreadable.insert(basename(&key).to_string());
+        }
+        for (key, why) in rebuilt.untrusted {
+            report.notes.push(format!(
+                "{key} is not to be trusted ({why}); left in place, not counted by any keep rule"
+            ));
+            untrusted.insert(basename(&key).to_string());
         }
     }
     let seen = Seen {
@@ -45,13 +55,14 @@ pub fn judge(
         indexes: repo.list(ObjectKind::Index)?,
         packs: repo.list(ObjectKind::Pack)?,
         unreadable,
+        untrusted,
         unmapped_chunks,
     };
     let cached_snaps = state.cached_snapshots(&cache_key)?;
     let cached_indexes = state.cached_indexes(&cache_key)?;
     let accounted = |l: &Listed, cached: &dyn Fn(&str) -> bool| {
         let name = basename(&l.key);
-        cached(name) || seen.unreadable.contains(name)
+        cached(name) || seen.unreadable.contains(name) || seen.untrusted.contains(name)
     };
     report.warm = seen
         .snapshots
@@ -66,11 +77,14 @@ pub fn judge(
     // snapshots/ (another device's snapshot, or junk: without the phrase the
     // two look alike) is kept and takes no keep-last slot, so planted objects
     // can never push real snapshots out.
+    // A snapshot dated beyond now (a wrong clock, or a seized device's
+    // writer) would take keep slots for ever: it is kept, and not counted.
+    let future = |time: i64| time > req.now + FUTURE_SKEW_SECS;
     let candidates: Vec<Candidate> = seen
         .snapshots
         .iter()
         .filter_map(|l| {
-            let c = cached_snaps.get(basename(&l.key))?;
+            let c = cached_snaps.get(basename(&l.key)).filter(|c| !future(c.time))?;
             Some(Candidate {
                 id: c.id.clone(),
                 time: c.time,
@@ -89,13 +103,16 @@ pub fn judge(
             verdict: *v,
         })
         .collect();
-    for l in seen
-        .snapshots
-        .iter()
-        .filter(|l| !cached_snaps.contains_key(basename(&l.key)))
-    {
-        let verdict = if seen.unreadable.contains(basename(&l.key)) {
+    for l in seen.snapshots.iter().filter(|l| {
+        !cached_snaps
+            .get(basename(&l.key))
+            .is_some_and(|c| !future(c.time))
+    }) {
+        let name = basename(&l.key);
+        let verdict = if seen.unreadable.contains(name) {
             Verdict::Unreadable
+        } else if seen.untrusted.contains(name) || cached_snaps.contains_key(name) {
+            Verdict::Untrusted
         } else {
             Verdict::Unknown
         };

@@ -25,6 +25,7 @@ pub mod policy;
 
 use serde::Serialize;
 
+use crate::repo::history::ReadKeys;
 use crate::repo::Repo;
 use crate::state::State;
 use policy::{Policy, Verdict};
@@ -53,8 +54,9 @@ pub struct PruneRequest<'a> {
     pub now: i64,
     pub dry_run: bool,
     pub recipient: &'a age::x25519::Recipient,
-    /// With the phrase, a cold cache is rebuilt from the store first.
-    pub identity: Option<&'a age::x25519::Identity>,
+    /// With the phrase, the cache is rebuilt from the store first (from
+    /// what chains to the phrase's authority only).
+    pub keys: Option<&'a ReadKeys>,
 }
 
 pub fn prune(state: &State, repo: &Repo, req: PruneRequest<'_>) -> anyhow::Result<PruneReport> {

@@ -44,6 +44,9 @@ pub enum Verdict {
     Unknown,
     /// Does not open with the phrase: kept in place, not judged.
     Unreadable,
+    /// Opens, but is not to be trusted (forged, revoked, dated in the
+    /// future): kept in place, takes no keep slot.
+    Untrusted,
 }
 
 impl Verdict {

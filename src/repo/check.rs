@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::format::{self, IndexEntry};
+use super::history::{ReadKeys, Trust};
 use super::{basename, ObjectKind, Repo};
 
 #[derive(Debug, Default, Serialize)]
@@ -20,11 +21,6 @@ pub struct Report {
     pub chunks: usize,
     pub packs_read: usize,
     pub problems: Vec<String>,
-}
-
-pub struct Keys<'a> {
-    pub identity: &'a age::x25519::Identity,
-    pub dedup_key: &'a [u8; 32],
 }
 
 /// Packs read at once with `read_data`.
@@ -39,7 +35,7 @@ struct Indexed {
 
 pub fn check(
     repo: &Repo,
-    keys: Option<Keys<'_>>,
+    keys: Option<&ReadKeys>,
     cached_packs: Option<&HashMap<String, (u64, Vec<u8>)>>,
     read_data: bool,
 ) -> anyhow::Result<Report> {
@@ -61,11 +57,11 @@ pub fn check(
         device_packs(repo, cached, &stored, &mut report);
     }
     let Some(keys) = keys else { return Ok(report) };
-    config(repo, &keys, &mut report);
-    let indexed = indexes(repo, &keys, &stored, &mut report)?;
-    snapshots(repo, &keys, &indexed, &stored, &mut report)?;
+    config(repo, keys, &mut report);
+    let indexed = indexes(repo, keys, &stored, &mut report)?;
+    snapshots(repo, keys, &indexed, &stored, &mut report)?;
     if read_data {
-        read_packs(repo, &keys, &indexed, &stored, &mut report)?;
+        read_packs(repo, keys, &indexed, &stored, &mut report)?;
     }
     report.problems.sort();
     Ok(report)
@@ -110,16 +106,16 @@ fn stored_as(
     }
 }
 
-fn config(repo: &Repo, keys: &Keys<'_>, report: &mut Report) {
+fn config(repo: &Repo, keys: &ReadKeys, report: &mut Report) {
     let config_key = repo.config_key();
     let Ok(bytes) = repo.store.get(&config_key) else {
         return;
     };
-    let config = super::seal::open(&bytes, keys.identity)
+    let config = super::seal::open(&bytes, &keys.identity)
         .map_err(|e| e.to_string())
         .and_then(|plain| format::from_cbor::<format::Config>(&plain).map_err(|e| e.to_string()));
     match config {
-        Ok(c) if c == format::Config::current() => {}
+        Ok(c) if c.same_settings(&format::Config::current()) => {}
         Ok(c) => report
             .problems
             .push(format!("{config_key}: unexpected settings {c:?}")),
@@ -132,14 +128,14 @@ fn config(repo: &Repo, keys: &Keys<'_>, report: &mut Report) {
 /// Every index opens, and every pack it names is stored with its size.
 fn indexes(
     repo: &Repo,
-    keys: &Keys<'_>,
+    keys: &ReadKeys,
     stored: &HashMap<String, u64>,
     report: &mut Report,
 ) -> anyhow::Result<Indexed> {
     let mut indexed = Indexed::default();
     for listed in repo.list(ObjectKind::Index)? {
         report.indexes += 1;
-        match repo.index(basename(&listed.key), keys.identity) {
+        match repo.index(basename(&listed.key), &keys.identity) {
             Ok(index) => {
                 for p in index.packs {
                     for e in &p.chunks {
@@ -164,32 +160,61 @@ fn indexes(
 /// needs are stored.
 fn snapshots(
     repo: &Repo,
-    keys: &Keys<'_>,
+    keys: &ReadKeys,
     indexed: &Indexed,
     stored: &HashMap<String, u64>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let mut needed: HashSet<String> = HashSet::new();
-    for listed in repo.list(ObjectKind::Snapshot)? {
-        let name = basename(&listed.key);
-        let snap = match repo.snapshot(name, keys.identity) {
-            Ok(snap) => snap,
-            Err(e) => {
+    let history = repo.history(keys, crate::state::now_unix())?;
+    report.problems.extend(
+        history
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("fork:"))
+            .cloned(),
+    );
+    let choosable: HashSet<&str> = history.choosable().map(|j| j.id.as_str()).collect();
+    for j in &history.snapshots {
+        let key = repo.key(ObjectKind::Snapshot, &j.id);
+        match &j.trust {
+            Trust::Unreadable(why) => {
+                report.problems.push(format!("snapshot {key}: {why}"));
+                continue;
+            }
+            Trust::Untrusted(why) => {
                 report
                     .problems
-                    .push(format!("snapshot {}: {e:#}", listed.key));
+                    .push(format!("snapshot {key} is not to be trusted: {why}"));
+                continue;
+            }
+            _ if !choosable.contains(j.id.as_str()) => continue, // unsigned, beside a signed history
+            _ => {}
+        }
+        let (snap, signed_packs) = match repo.open_manifest(&j.id, &&keys.identity) {
+            Ok(opened) => opened,
+            Err(e) => {
+                report.problems.push(format!("snapshot {key}: {e:#}"));
                 continue;
             }
         };
+        // A signed manifest maps its own chunks; an unsigned one relies on the indexes.
+        let own: Option<HashMap<format::ChunkId, String>> = signed_packs.map(|packs| {
+            packs
+                .iter()
+                .flat_map(|p| p.chunks.iter().map(move |e| (e.id, p.id.clone())))
+                .collect()
+        });
+        let chunk_pack = own.as_ref().unwrap_or(&indexed.chunk_pack);
         for e in &snap.entries {
             for id in e.chunk_ids() {
-                match indexed.chunk_pack.get(&id) {
+                match chunk_pack.get(&id) {
                     Some(p) => {
                         needed.insert(p.clone());
                     }
                     None => report.problems.push(format!(
                         "snapshot {}: chunk {} of {} is in no index",
-                        &name[..12],
+                        &j.id[..12],
                         hex::encode(&id[..8]),
                         String::from_utf8_lossy(&e.path)
                     )),
@@ -211,7 +236,7 @@ fn snapshots(
 /// Downloads every indexed, stored pack and authenticates each chunk in it.
 fn read_packs(
     repo: &Repo,
-    keys: &Keys<'_>,
+    keys: &ReadKeys,
     indexed: &Indexed,
     stored: &HashMap<String, u64>,
     report: &mut Report,
@@ -241,9 +266,9 @@ fn read_pack(
     pack: &str,
     bytes: &[u8],
     chunks: &[IndexEntry],
-    keys: &Keys<'_>,
+    keys: &ReadKeys,
 ) -> anyhow::Result<()> {
-    let payload = super::open_verified(key, pack, bytes, keys.identity)?;
+    let payload = super::open_verified(key, pack, bytes, &keys.identity)?;
     let header = format::split_pack(&payload)?;
     anyhow::ensure!(
         header.chunks.len() == chunks.len(),
@@ -253,7 +278,7 @@ fn read_pack(
     );
     for e in &header.chunks {
         let blob = &payload[e.offset as usize..(e.offset + e.length as u64) as usize];
-        format::open_blob(keys.dedup_key, e, blob)
+        format::open_blob(&keys.dedup_key, e, blob)
             .map_err(|err| anyhow::anyhow!("chunk {}: {err}", hex::encode(&e.id[..8])))?;
     }
     Ok(())

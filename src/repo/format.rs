@@ -31,10 +31,22 @@ pub struct Config {
     pub chunk_max: u32,
 }
 
+/// The repository format a new repository's config names: version 2 adds
+/// signed manifests, writer certificates, revocations and seals; packs and
+/// indexes are unchanged. A version-1 repository stays version 1 (its
+/// config is written once) and takes version-2 manifests beside its old ones.
+pub const REPOSITORY_VERSION: u32 = 2;
+
 impl Config {
+    /// The same chunking parameters (the version may be 1 or 2).
+    pub fn same_settings(&self, other: &Config) -> bool {
+        (self.chunk_min, self.chunk_avg, self.chunk_max)
+            == (other.chunk_min, other.chunk_avg, other.chunk_max)
+    }
+
     pub fn current() -> Config {
         Config {
-            version: VERSION,
+            version: REPOSITORY_VERSION,
             chunk_min: CHUNK_MIN,
             chunk_avg: CHUNK_AVG,
             chunk_max: CHUNK_MAX,

@@ -11,9 +11,11 @@
 
 pub mod check;
 pub mod format;
+pub mod history;
 pub mod pack;
 mod read;
 pub mod seal;
+pub mod signed;
 pub mod verify;
 
 use bytes::Bytes;
@@ -45,6 +47,10 @@ pub enum RepoError {
     NoSuchSnapshot(String),
     #[error("snapshot prefix \"{0}\" is ambiguous; give more characters")]
     AmbiguousSnapshot(String),
+    #[error("snapshot {snapshot} is not to be trusted: {why}; see `crossing snapshots --phrase-file FILE`")]
+    Untrusted { snapshot: String, why: String },
+    #[error("{0}")]
+    Seal(String),
 }
 
 impl RepoError {
@@ -57,7 +63,9 @@ impl RepoError {
             RepoError::AmbiguousSnapshot(_) => ExitKind::Usage,
             RepoError::Corrupt { .. }
             | RepoError::Missing { .. }
-            | RepoError::UnsupportedVersion { .. } => ExitKind::Integrity,
+            | RepoError::UnsupportedVersion { .. }
+            | RepoError::Untrusted { .. }
+            | RepoError::Seal(_) => ExitKind::Integrity,
         }
     }
 }
@@ -73,6 +81,12 @@ pub enum ObjectKind {
     Index,
     /// `snapshots/<name>`: snapshot manifests.
     Snapshot,
+    /// `writers/<name>`: writer certificates, signed by the phrase's authority.
+    Writer,
+    /// `revocations/<name>`: writer revocations, signed by the authority.
+    Revocation,
+    /// `seals/<name>`: the end of a writer's chain, signed by the writer.
+    Seal,
 }
 
 impl ObjectKind {
@@ -83,6 +97,9 @@ impl ObjectKind {
             ObjectKind::Pack => "data",
             ObjectKind::Index => "index",
             ObjectKind::Snapshot => "snapshots",
+            ObjectKind::Writer => "writers",
+            ObjectKind::Revocation => "revocations",
+            ObjectKind::Seal => "seals",
         }
     }
 
@@ -131,7 +148,7 @@ impl Repo {
         match kind {
             ObjectKind::Config => format!("{loc}/{dir}"),
             ObjectKind::Pack => format!("{loc}/{dir}/{}/{name}", &name[..2]),
-            ObjectKind::Index | ObjectKind::Snapshot => format!("{loc}/{dir}/{name}"),
+            _ => format!("{loc}/{dir}/{name}"),
         }
     }
 
@@ -184,11 +201,11 @@ impl Repo {
         // its own, so reading goes on. Only a newer format stops it.
         if let Ok(plain) = seal::open(&bytes, identity) {
             if let Ok(config) = format::from_cbor::<Config>(&plain) {
-                if config.version > format::VERSION {
+                if config.version > format::REPOSITORY_VERSION {
                     return Err(RepoError::UnsupportedVersion {
                         object: key,
                         found: config.version,
-                        known: format::VERSION,
+                        known: format::REPOSITORY_VERSION,
                     }
                     .into());
                 }
@@ -244,6 +261,12 @@ impl Repo {
     ) -> anyhow::Result<Bytes> {
         Ok(self.get_object(ObjectKind::Pack, pack, identity)?.into())
     }
+}
+
+/// Whether `name` is an object name (64 lowercase hex): listings skip
+/// anything else (a killed upload's staging file, junk).
+pub fn is_object_name(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub fn basename(key: &str) -> &str {

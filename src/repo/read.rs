@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::format::{self, ChunkId, Index, IndexEntry, Snapshot};
+use super::format::{self, ChunkId, Index, IndexEntry, IndexPack};
 use super::{basename, ObjectKind, Repo, RepoError};
 use crate::store::Listed;
 
@@ -16,18 +16,21 @@ pub struct ChunkMap {
     pub unreadable: Vec<String>,
 }
 
-impl Repo {
-    /// Reads one snapshot manifest (checked against its name, decrypted, version-checked).
-    pub fn snapshot(
-        &self,
-        name: &str,
-        identity: &age::x25519::Identity,
-    ) -> anyhow::Result<Snapshot> {
-        self.decode(ObjectKind::Snapshot, name, identity, |s: &Snapshot| {
-            s.version
-        })
+impl ChunkMap {
+    /// The map a signed manifest carries: its own packs and their chunks.
+    pub fn of(packs: Vec<IndexPack>) -> ChunkMap {
+        let mut map = ChunkMap::default();
+        for pack in packs {
+            map.pack_sizes.insert(pack.id.clone(), pack.size);
+            for entry in pack.chunks {
+                map.chunks.insert(entry.id, (pack.id.clone(), entry));
+            }
+        }
+        map
     }
+}
 
+impl Repo {
     /// Reads one index object (checked against its name, decrypted, version-checked).
     pub fn index(&self, name: &str, identity: &age::x25519::Identity) -> anyhow::Result<Index> {
         self.decode(ObjectKind::Index, name, identity, |i: &Index| i.version)
@@ -98,70 +101,6 @@ impl Repo {
         });
         Ok(all)
     }
-
-    /// Resolves "latest" or an ID prefix to a snapshot name.
-    pub fn resolve_snapshot(
-        &self,
-        wanted: &str,
-        identity: &age::x25519::Identity,
-    ) -> anyhow::Result<(String, Snapshot)> {
-        let listing = self.snapshot_listing()?;
-        if wanted == "latest" {
-            return self.latest(&listing, identity);
-        }
-        let matches: Vec<&Listed> = listing
-            .iter()
-            .filter(|l| basename(&l.key).starts_with(wanted))
-            .collect();
-        match matches.as_slice() {
-            [] => Err(RepoError::NoSuchSnapshot(wanted.to_string()).into()),
-            [one] => {
-                let name = basename(&one.key).to_string();
-                let snap = self.snapshot(&name, identity)?;
-                Ok((name, snap))
-            }
-            _ => Err(RepoError::AmbiguousSnapshot(wanted.to_string()).into()),
-        }
-    }
-
-    /// Store times order the objects; the manifests' own times decide among
-    /// the three newest readable ones, and between equal ones (same second)
-    /// the later stored wins. An object that does not open (junk planted by
-    /// someone with write access) is passed over.
-    fn latest(
-        &self,
-        listing: &[Listed],
-        identity: &age::x25519::Identity,
-    ) -> anyhow::Result<(String, Snapshot)> {
-        let mut best: Option<(String, Snapshot)> = None;
-        let mut readable = 0;
-        let mut first_error = None;
-        for l in listing {
-            let name = basename(&l.key).to_string();
-            match self.snapshot(&name, identity) {
-                Ok(snap) => {
-                    if best
-                        .as_ref()
-                        .is_none_or(|(_, b)| (snap.time, snap.nanos) > (b.time, b.nanos))
-                    {
-                        best = Some((name, snap));
-                    }
-                    readable += 1;
-                    if readable == 3 {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-        match (best, first_error) {
-            (Some(b), _) => Ok(b),
-            (None, Some(e)) => Err(e),
-            (None, None) => Err(RepoError::NoSuchSnapshot("latest".to_string()).into()),
-        }
-    }
 }
 
 /// One rule for every object that carries a format version.
@@ -180,7 +119,7 @@ pub fn check_version(object: String, found: u32) -> Result<(), RepoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::format::{encode_compressed, Entry, Index};
+    use crate::repo::format::{encode_compressed, Entry, Index, Snapshot};
     use crate::store::{Store, StoreOptions};
 
     #[test]
@@ -213,7 +152,7 @@ mod tests {
             .unwrap();
         for err in [
             repo.index(&name, &identity).unwrap_err(),
-            repo.snapshot(&snap_name, &identity).unwrap_err(),
+            repo.stored_manifest(&snap_name, &identity).err().unwrap(),
         ] {
             let e = err.downcast_ref::<RepoError>().expect("a RepoError");
             assert!(

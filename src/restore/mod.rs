@@ -38,6 +38,10 @@ pub struct RestoreSummary {
     pub packs_read: u64,
     pub bytes_downloaded: u64,
     pub duration_secs: f64,
+    /// Whether the chain the snapshot belongs to was sealed by depart.
+    pub chain: Option<String>,
+    /// Forks and gaps in the repository's history.
+    pub notes: Vec<String>,
 }
 
 pub struct RestoreRequest<'a> {
@@ -108,5 +112,7 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
         packs_read: plan.packs.len() as u64,
         bytes_downloaded: downloaded,
         duration_secs: started.elapsed().as_secs_f64(),
+        chain: None,
+        notes: Vec::new(),
     })
 }

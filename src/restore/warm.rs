@@ -11,10 +11,11 @@ use crate::home;
 use crate::keys::SecretKeys;
 use crate::progress::Progress;
 use crate::repo::format::{Kind, Snapshot};
-use crate::repo::Repo;
+use crate::repo::history::{History, Judged, ReadKeys};
+use crate::repo::{ChunkMap, Repo, RepoError};
 use crate::state::cache::CachedFile;
 use crate::state::rebuild::rebuild_cache;
-use crate::state::State;
+use crate::state::{now_unix, State};
 use crate::store::{Store, StoreOptions};
 
 pub struct PhraseRestore<'a> {
@@ -26,6 +27,8 @@ pub struct PhraseRestore<'a> {
     pub secrets: &'a SecretKeys,
     /// A snapshot ID, a unique prefix of one, or "latest".
     pub snapshot: &'a str,
+    /// A seal code from `depart`: restore exactly the head it sealed.
+    pub seal: Option<&'a str>,
     pub target: &'a Path,
     pub force: bool,
     pub progress: &'a dyn Progress,
@@ -50,9 +53,19 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
         &keys.locator,
     );
     repo.open_for_reading(&identity)?;
-    let (snapshot_id, snapshot) = repo.resolve_snapshot(req.snapshot, &identity)?;
-    let index = repo.load_index(&identity)?;
-    let summary = restore(RestoreRequest {
+    let read_keys = ReadKeys::of(req.secrets);
+    let history = repo.history(&read_keys, now_unix())?;
+    let chosen = choose(&history, req.snapshot, req.seal)?;
+    let snapshot_id = chosen.id.clone();
+    let chain = history.chain_status(chosen);
+    let (snapshot, signed_packs) = repo.open_manifest(&snapshot_id, &identity)?;
+    // A signed manifest names its packs itself; only an unsigned one needs
+    // the (unauthenticated) indexes.
+    let index = match signed_packs {
+        Some(packs) => ChunkMap::of(packs),
+        None => repo.load_index(&identity)?,
+    };
+    let mut summary = restore(RestoreRequest {
         repo: &repo,
         identity: &identity,
         dedup_key: &keys.dedup_key.0,
@@ -63,8 +76,10 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
         force: req.force,
         progress: req.progress,
     })?;
+    summary.chain = Some(chain);
+    summary.notes = history.notes.clone();
     let cache_error = req.state.and_then(|state| {
-        warm_cache(state, &repo, &identity, &snapshot, req.target)
+        warm_cache(state, &repo, &read_keys, &snapshot, req.target)
             .err()
             .map(|e| format!("{e:#}"))
     });
@@ -78,10 +93,35 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
 /// rebuilt from the store, and profiles restoring into `target` from this
 /// store get a file cache matching the restored files, so the next backup
 /// is incremental.
+/// The snapshot to restore: `wanted` ("latest" or an ID prefix), or with a
+/// seal code exactly the head that code sealed.
+fn choose<'h>(
+    history: &'h History,
+    wanted: &str,
+    seal: Option<&str>,
+) -> anyhow::Result<&'h Judged> {
+    let Some(code) = seal else {
+        return history.resolve(wanted);
+    };
+    let (head, _) = history.sealed_head(code).ok_or_else(|| {
+        RepoError::Seal(format!(
+            "no departure in this store was sealed with code {code}: check the code against your written copy (and the store address and phrase); nothing was restored"
+        ))
+    })?;
+    if wanted != "latest" && !head.id.starts_with(wanted) {
+        return Err(RepoError::Seal(format!(
+            "seal code {code} sealed snapshot {}, not {wanted}; nothing was restored",
+            &head.id[..12]
+        ))
+        .into());
+    }
+    Ok(head)
+}
+
 fn warm_cache(
     state: &State,
     repo: &Repo,
-    identity: &age::x25519::Identity,
+    keys: &ReadKeys,
     snapshot: &Snapshot,
     target: &Path,
 ) -> anyhow::Result<()> {
@@ -92,7 +132,7 @@ fn warm_cache(
     {
         return Ok(()); // this device does not back up for this phrase
     }
-    rebuild_cache(state, repo, identity)?;
+    rebuild_cache(state, repo, keys, now_unix())?;
     let store = repo.store.url();
     for profile in state
         .profiles()?

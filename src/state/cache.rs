@@ -67,19 +67,31 @@ impl State {
         &self,
         repo: &str,
         expires_at: Option<i64>,
-    ) -> anyhow::Result<HashMap<ChunkId, String>> {
+    ) -> anyhow::Result<HashMap<ChunkId, (String, IndexEntry)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT c.chunk, c.pack FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
+            "SELECT c.chunk, c.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
              WHERE c.repo = ?1 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
         )?;
         let rows = stmt.query_map(params![repo, expires_at], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
         })?;
         let mut map = HashMap::new();
         for row in rows {
-            let (chunk, pack) = row?;
+            let (chunk, pack, offset, length, raw_length) = row?;
             if let Ok(id) = <ChunkId>::try_from(chunk.as_slice()) {
-                map.insert(id, pack);
+                let entry = IndexEntry {
+                    id,
+                    offset: offset as u64,
+                    length,
+                    raw_length,
+                };
+                map.insert(id, (pack, entry));
             }
         }
         Ok(map)
@@ -170,6 +182,7 @@ impl State {
             "cache_packs",
             "cache_snapshots",
             "cache_indexes",
+            "writer_chains",
         ] {
             n += tx.execute(&format!("DELETE FROM {table} WHERE repo = ?1"), [repo])?;
         }

@@ -93,6 +93,23 @@ const MIGRATIONS: &[&str] = &[
         commitment BLOB NOT NULL,
         armed_at INTEGER NOT NULL
     );",
+    // 6: writer keys (format version 2, docs/format.md §Signed history). One
+    // writer per pseudonym (locator) on this device: its Ed25519 seed (it
+    // signs manifests, it reads nothing) and its certificate, signed by the
+    // phrase's authority. Per repository: whether the certificate is in the
+    // store, and the head of the writer's chain there.
+    "CREATE TABLE writers (
+        locator TEXT PRIMARY KEY,
+        secret BLOB NOT NULL,
+        certificate BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE writer_chains (
+        repo TEXT PRIMARY KEY,
+        certificate_stored INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        head TEXT
+    );",
 ];
 
 pub fn current() -> i64 {

@@ -14,6 +14,7 @@ pub mod protection;
 pub mod pseudonyms;
 pub mod rebuild;
 pub mod setup;
+pub mod writers;
 
 use std::fs;
 use std::os::unix::fs::OpenOptionsExt;
@@ -45,13 +46,17 @@ pub enum StateError {
     UnknownProfile(String),
     #[error("a profile named \"{0}\" exists already; choose another --name or remove it with `crossing profile remove {0}`")]
     ProfileExists(String),
+    #[error("pseudonym \"{0}\" has no certified writer on this device, and crossing does not write unsigned snapshots: run `crossing pseudonym certify {0}` on a terminal (it asks for the recovery phrase once)")]
+    NoWriter(String),
 }
 
 impl StateError {
     pub fn exit_kind(&self) -> ExitKind {
         match self {
             StateError::Newer { .. } | StateError::Corrupt { .. } => ExitKind::State,
-            StateError::PseudonymExists(_) | StateError::ProfileExists(_) => ExitKind::Refused,
+            StateError::PseudonymExists(_)
+            | StateError::ProfileExists(_)
+            | StateError::NoWriter(_) => ExitKind::Refused,
             _ => ExitKind::Failure,
         }
     }

@@ -1,39 +1,111 @@
 //! Rebuilding the device's backup cache from the store, with the phrase:
 //! after a restore, or when prune finds the cache cold (another device wrote
-//! to the repository). Afterwards the cache describes the whole repository.
+//! to the repository). Afterwards the cache describes the whole repository,
+//! as far as it can be trusted: only manifests that chain to the phrase's
+//! authority are imported (in a repository made before signing, the unsigned
+//! ones), and a signed manifest's packs come from the manifest itself, so
+//! a forged index cannot steer what the next backup reuses.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::repo::format::{self, IndexPack};
+use crate::repo::format::{self, IndexPack, Snapshot};
+use crate::repo::history::{History, ReadKeys, Trust};
 use crate::repo::{basename, ObjectKind, Repo};
 use crate::state::cache::CachedSnapshot;
 use crate::state::State;
 
-/// Objects that did not open with the phrase (damage, or junk written by
-/// someone with access to the store): left in place, reported.
+/// What was left out, and why: left in place in the store, reported.
 #[derive(Debug, Default)]
 pub struct Rebuilt {
+    /// Objects that do not open with the phrase (damage, or junk).
     pub unreadable: Vec<String>,
-    /// Chunk references of readable snapshots that no readable index maps.
+    /// Manifests that open but are not to be trusted, and why.
+    pub untrusted: Vec<(String, String)>,
+    /// Chunk references of imported snapshots that no readable index maps.
     pub unmapped_chunks: usize,
 }
 
-/// Reads every index and snapshot with the phrase and records them, so the
-/// cache describes the whole repository (and prune can work warm).
+/// Reads the history and the indexes with the phrase and records what can
+/// be trusted, so the cache describes the repository (and prune can work warm).
 pub fn rebuild_cache(
     state: &State,
     repo: &Repo,
-    identity: &age::x25519::Identity,
+    keys: &ReadKeys,
+    now: i64,
 ) -> anyhow::Result<Rebuilt> {
     let cache_key = repo.cache_key();
     let mut rebuilt = Rebuilt::default();
+    let history = repo.history(keys, now)?;
+    let (copies, packs, index_names) = read_indexes(repo, keys, &mut rebuilt)?;
+    let mut snapshots = Vec::new();
+    let mut signed_packs: HashMap<String, IndexPack> = HashMap::new();
+    let chosen = choosable_ids(&history);
+    for j in &history.snapshots {
+        let key = repo.key(ObjectKind::Snapshot, &j.id);
+        match &j.trust {
+            Trust::Unreadable(_) => {
+                rebuilt.unreadable.push(key);
+                continue;
+            }
+            Trust::Untrusted(why) => {
+                rebuilt.untrusted.push((key, why.clone()));
+                continue;
+            }
+            _ if !chosen.contains(j.id.as_str()) => {
+                rebuilt.untrusted.push((key, "unsigned, in a repository with a signed history".into()));
+                continue;
+            }
+            _ => {}
+        }
+        let Ok((snap, listed)) = repo.open_manifest(&j.id, &keys.identity) else {
+            rebuilt.unreadable.push(key);
+            continue;
+        };
+        let used = match listed {
+            Some(listed) => {
+                let used = listed.iter().map(|p| p.id.clone()).collect();
+                for p in listed {
+                    signed_packs.entry(p.id.clone()).or_insert(p);
+                }
+                used
+            }
+            None => used_by_unsigned(&snap, &copies, &packs, &mut rebuilt),
+        };
+        snapshots.push((CachedSnapshot::of(&j.id, snap), used));
+    }
+    // Signed manifests name their packs with the chunks in them. Indexes
+    // are unauthenticated: their packs are recorded only for a repository
+    // made before signing, where nothing better exists.
+    let from_indexes = signed_packs.is_empty() && !history.any_trusted();
+    let recorded = signed_packs
+        .iter()
+        .chain(packs.iter().filter(|_| from_indexes));
+    for (id, pack) in recorded {
+        state.record_pack(&cache_key, pack, &hex::decode(id).unwrap_or_default(), true)?;
+    }
+    for name in &index_names {
+        state.mark_indexed(&cache_key, &[], name)?;
+    }
+    for (cached, used) in &snapshots {
+        state.record_snapshot(&cache_key, cached, used)?;
+    }
+    Ok(rebuilt)
+}
+
+type Indexed = (
+    HashMap<format::ChunkId, Vec<String>>,
+    HashMap<String, IndexPack>,
+    Vec<String>,
+);
+
+/// Every readable index: chunk → packs holding it, pack → its entry, names.
+fn read_indexes(repo: &Repo, keys: &ReadKeys, rebuilt: &mut Rebuilt) -> anyhow::Result<Indexed> {
     let mut copies: HashMap<format::ChunkId, Vec<String>> = HashMap::new();
     let mut packs: HashMap<String, IndexPack> = HashMap::new();
     let mut index_names = Vec::new();
     for l in repo.list(ObjectKind::Index)? {
         let name = basename(&l.key).to_string();
-        let index = repo.index(&name, identity);
-        let Ok(index) = index else {
+        let Ok(index) = repo.index(&name, &keys.identity) else {
             rebuilt.unreadable.push(l.key);
             continue;
         };
@@ -45,42 +117,38 @@ pub fn rebuild_cache(
         }
         index_names.push(name);
     }
-    let mut snapshots = Vec::new();
-    for l in repo.list(ObjectKind::Snapshot)? {
-        let id = basename(&l.key).to_string();
-        let Ok(snap) = repo.snapshot(&id, identity) else {
-            rebuilt.unreadable.push(l.key);
-            continue;
-        };
-        // Each chunk from a copy the snapshot could have used when it was
-        // written: a lasting pack, or one expiring no earlier than itself
-        // (the rule of `State::reusable_chunks`).
-        let usable = |pack: &String| match (packs[pack].expires_at, snap.expires_at) {
-            (None, _) => true,
-            (Some(p), Some(s)) => p >= s,
-            (Some(_), None) => false,
-        };
-        let mut used = HashSet::new();
-        for e in &snap.entries {
-            for c in e.chunk_ids() {
-                match copies.get(&c) {
-                    Some(ps) => {
-                        used.insert(ps.iter().find(|p| usable(p)).unwrap_or(&ps[0]).clone());
-                    }
-                    None => rebuilt.unmapped_chunks += 1,
+    Ok((copies, packs, index_names))
+}
+
+fn choosable_ids(history: &History) -> HashSet<&str> {
+    history.choosable().map(|j| j.id.as_str()).collect()
+}
+
+/// The packs an unsigned snapshot uses, from the indexes: each chunk from a
+/// copy the snapshot could have used when it was written: a lasting pack,
+/// or one expiring no earlier than itself (the rule of
+/// `State::reusable_chunks`).
+fn used_by_unsigned(
+    snap: &Snapshot,
+    copies: &HashMap<format::ChunkId, Vec<String>>,
+    packs: &HashMap<String, IndexPack>,
+    rebuilt: &mut Rebuilt,
+) -> HashSet<String> {
+    let usable = |pack: &String| match (packs[pack].expires_at, snap.expires_at) {
+        (None, _) => true,
+        (Some(p), Some(s)) => p >= s,
+        (Some(_), None) => false,
+    };
+    let mut used = HashSet::new();
+    for e in &snap.entries {
+        for c in e.chunk_ids() {
+            match copies.get(&c) {
+                Some(ps) => {
+                    used.insert(ps.iter().find(|p| usable(p)).unwrap_or(&ps[0]).clone());
                 }
+                None => rebuilt.unmapped_chunks += 1,
             }
         }
-        snapshots.push((CachedSnapshot::of(&id, snap), used));
     }
-    for (id, pack) in &packs {
-        state.record_pack(&cache_key, pack, &hex::decode(id).unwrap_or_default(), true)?;
-    }
-    for name in &index_names {
-        state.mark_indexed(&cache_key, &[], name)?;
-    }
-    for (cached, used) in &snapshots {
-        state.record_snapshot(&cache_key, cached, used)?;
-    }
-    Ok(rebuilt)
+    used
 }

@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::ExitKind;
 use crate::keys::{Phrase, PublicKeys, SecretKeys};
+use crate::repo::signed::Certificate;
 use crate::repo::Repo;
 use crate::state::profiles::{Client, Profile};
 use crate::state::pseudonyms::Pseudonym;
+use crate::state::writers::Writer;
 use crate::state::{now_unix, State, StateError};
 use crate::store::{Store, StoreOptions};
 
@@ -75,7 +77,8 @@ pub fn default_pseudonym(state: &State) -> anyhow::Result<Option<String>> {
     })
 }
 
-/// Derives a phrase's public keys and records them under `name` (or "default").
+/// Derives a phrase's public keys and records them under `name` (or
+/// "default"), with a writer for this device certified by the phrase.
 pub fn add_pseudonym(
     state: &State,
     name: Option<String>,
@@ -84,7 +87,30 @@ pub fn add_pseudonym(
     let name = name.unwrap_or_else(|| "default".to_string());
     crate::state::pseudonyms::validate_name(&name)?;
     let keys = phrase.derive();
-    state.add_pseudonym(&name, keys.public())
+    let p = state.add_pseudonym(&name, keys.public())?;
+    certify_writer(state, &keys)?;
+    Ok(p)
+}
+
+/// Makes this device a writer of the phrase's repositories: a fresh random
+/// key, certified by the phrase's authority (the phrase is needed once).
+/// Replaces an earlier writer of this device. Returns the writer's public key.
+pub fn certify_writer(state: &State, secrets: &SecretKeys) -> anyhow::Result<[u8; 32]> {
+    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let locator = &secrets.public().locator;
+    let certificate = Certificate {
+        version: crate::repo::signed::SIGNED_VERSION,
+        locator: locator.clone(),
+        writer: key.verifying_key().to_bytes(),
+        issued_at: now_unix(),
+    }
+    .sign(secrets.writer_authority())?;
+    let writer = Writer {
+        key,
+        certificate: crate::repo::format::to_cbor(&certificate)?,
+    };
+    state.set_writer(locator, &writer)?;
+    Ok(writer.public())
 }
 
 /// A profile made on first use, and the pseudonym made for it if there was

@@ -1,0 +1,411 @@
+//! The authenticated history of a repository, read with the phrase: which
+//! manifests chain to the phrase's authority (trusted), which were written
+//! before crossing signed them (unsigned), and which are not to be trusted
+//! and why. `latest` is decided here, by signed content, never by store
+//! timestamps; forks and gaps in a writer's chain are reported.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::format::{self, IndexPack, Snapshot};
+use super::signed::{self, Certificate, ManifestEnvelope, ManifestHeader, Seal, SignedObject};
+use super::{basename, is_object_name, ObjectKind, Repo, RepoError};
+use crate::keys::SecretKeys;
+
+/// What reading needs from the phrase.
+pub struct ReadKeys {
+    pub identity: age::x25519::Identity,
+    /// The writer authority's public key.
+    pub authority: [u8; 32],
+    pub dedup_key: [u8; 32],
+}
+
+impl ReadKeys {
+    pub fn of(secrets: &SecretKeys) -> ReadKeys {
+        ReadKeys {
+            identity: secrets.backup_identity(),
+            authority: secrets.writer_authority().verifying_key().to_bytes(),
+            dedup_key: secrets.public().dedup_key.0,
+        }
+    }
+}
+
+/// A manifest as stored: version 1 (unsigned) or 2 (signed).
+pub enum Stored {
+    V1(Snapshot),
+    V2(ManifestEnvelope),
+}
+
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+impl Repo {
+    /// Fetches, authenticates (name, age) and parses a manifest; nothing
+    /// about who wrote it is decided here.
+    pub fn stored_manifest(&self, name: &str, identity: &age::x25519::Identity) -> anyhow::Result<Stored> {
+        let plain = self.get_object(ObjectKind::Snapshot, name, identity)?;
+        let object = self.key(ObjectKind::Snapshot, name);
+        let corrupt = |why: String| RepoError::Corrupt {
+            object: object.clone(),
+            why,
+        };
+        if plain.starts_with(&ZSTD_MAGIC) {
+            let snap: Snapshot =
+                format::decode_compressed(&plain).map_err(|e| corrupt(e.to_string()))?;
+            super::read::check_version(object.clone(), snap.version)?;
+            return Ok(Stored::V1(snap));
+        }
+        let env: ManifestEnvelope =
+            format::from_cbor(&plain).map_err(|e| corrupt(e.to_string()))?;
+        if env.version != signed::SIGNED_VERSION {
+            return Err(RepoError::UnsupportedVersion {
+                object,
+                found: env.version,
+                known: signed::SIGNED_VERSION,
+            }
+            .into());
+        }
+        Ok(Stored::V2(env))
+    }
+}
+
+/// Whether a manifest is to be believed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trust {
+    /// Signed by a writer the phrase certified, and nothing speaks against it.
+    Trusted,
+    /// Format version 1: written before crossing signed manifests (or forged).
+    Unsigned,
+    /// Not to be believed, and why.
+    Untrusted(String),
+    /// Could not be read at all (damage, or junk).
+    Unreadable(String),
+}
+
+/// One manifest of the store, judged.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub id: String,
+    pub trust: Trust,
+    pub time: i64,
+    pub nanos: u32,
+    pub tags: Vec<String>,
+    pub expires_at: Option<i64>,
+    pub files: u64,
+    pub bytes: u64,
+    /// Version 2: the writer and its sequence number.
+    pub writer: Option<[u8; 32]>,
+    pub seq: u64,
+}
+
+/// The repository's manifests, judged, and what the history says.
+pub struct History {
+    pub snapshots: Vec<Judged>,
+    /// Each writer's seal, by writer.
+    pub seals: HashMap<[u8; 32], Seal>,
+    /// Forks and gaps.
+    pub notes: Vec<String>,
+    /// Writers the phrase certified.
+    pub writers: HashMap<[u8; 32], Certificate>,
+    /// Revoked writers, and as of when.
+    pub revoked: HashMap<[u8; 32], i64>,
+}
+
+/// A writer's short name in messages.
+pub fn writer_name(writer: &[u8; 32]) -> String {
+    hex::encode(&writer[..8])
+}
+
+impl Repo {
+    /// Reads and judges every manifest (`now`: the present, for the skew rule).
+    pub fn history(&self, keys: &ReadKeys, now: i64) -> anyhow::Result<History> {
+        let mut history = History {
+            snapshots: Vec::new(),
+            seals: HashMap::new(),
+            notes: Vec::new(),
+            writers: HashMap::new(),
+            revoked: HashMap::new(),
+        };
+        for signed in self.signed_objects(ObjectKind::Writer, &keys.identity)? {
+            if let Some(cert) = signed.certificate(&keys.authority) {
+                if cert.locator == self.locator {
+                    history.writers.insert(cert.writer, cert);
+                }
+            }
+        }
+        for signed in self.signed_objects(ObjectKind::Revocation, &keys.identity)? {
+            if let Some(r) = signed.revocation(&keys.authority) {
+                if r.locator == self.locator {
+                    let at = history.revoked.entry(r.writer).or_insert(r.as_of);
+                    *at = (*at).min(r.as_of);
+                }
+            }
+        }
+        for signed in self.signed_objects(ObjectKind::Seal, &keys.identity)? {
+            if let Some(s) = signed.seal() {
+                if s.locator == self.locator && history.writers.contains_key(&s.writer) {
+                    let keep = history.seals.get(&s.writer).is_none_or(|old| s.seq < old.seq);
+                    if keep {
+                        history.seals.insert(s.writer, s);
+                    }
+                }
+            }
+        }
+        for listed in self.list(ObjectKind::Snapshot)? {
+            let id = basename(&listed.key).to_string();
+            if !is_object_name(&id) {
+                continue;
+            }
+            let judged = match self.stored_manifest(&id, &keys.identity) {
+                Ok(stored) => history.judge(&id, &self.locator, stored, now),
+                Err(e) => unreadable(id, format!("{e:#}")),
+            };
+            history.snapshots.push(judged);
+        }
+        history.find_forks_and_gaps();
+        Ok(history)
+    }
+
+    /// Every readable signed object of `kind` (certificates, revocations, seals).
+    fn signed_objects(
+        &self,
+        kind: ObjectKind,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<Vec<SignedObject>> {
+        let mut out = Vec::new();
+        for listed in self.list(kind)? {
+            let name = basename(&listed.key);
+            if !is_object_name(name) {
+                continue;
+            }
+            if let Ok(plain) = self.get_object(kind, name, identity) {
+                if let Ok(signed) = format::from_cbor::<SignedObject>(&plain) {
+                    out.push(signed);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn unreadable(id: String, why: String) -> Judged {
+    Judged {
+        id,
+        trust: Trust::Unreadable(why),
+        time: 0,
+        nanos: 0,
+        tags: vec![],
+        expires_at: None,
+        files: 0,
+        bytes: 0,
+        writer: None,
+        seq: 0,
+    }
+}
+
+impl History {
+    fn judge(&self, id: &str, locator: &str, stored: Stored, now: i64) -> Judged {
+        let env = match stored {
+            Stored::V1(s) => {
+                return Judged {
+                    id: id.to_string(),
+                    trust: Trust::Unsigned,
+                    time: s.time,
+                    nanos: s.nanos,
+                    tags: s.tags,
+                    expires_at: s.expires_at,
+                    files: s.files,
+                    bytes: s.bytes,
+                    writer: None,
+                    seq: 0,
+                }
+            }
+            Stored::V2(env) => env,
+        };
+        let Some(h) = env.header.manifest_header() else {
+            return unreadable(id.into(), "its signature does not verify".into());
+        };
+        let trust = self.trust_of(&h, locator, now);
+        Judged {
+            id: id.to_string(),
+            trust,
+            time: h.time,
+            nanos: h.nanos,
+            tags: h.tags,
+            expires_at: h.expires_at,
+            files: h.files,
+            bytes: h.bytes,
+            writer: Some(h.writer),
+            seq: h.seq,
+        }
+    }
+
+    fn trust_of(&self, h: &ManifestHeader, locator: &str, now: i64) -> Trust {
+        let why = if h.locator != locator {
+            Some("it names another repository".to_string())
+        } else if !self.writers.contains_key(&h.writer) {
+            Some(format!(
+                "its writer {} is not certified by this recovery phrase",
+                writer_name(&h.writer)
+            ))
+        } else if let Some(as_of) = self.revoked.get(&h.writer).filter(|t| h.time > **t) {
+            Some(format!(
+                "its writer {} was revoked as of {}",
+                writer_name(&h.writer),
+                timestamp(*as_of)
+            ))
+        } else if h.time > now + signed::FUTURE_SKEW_SECS {
+            Some(format!("it is dated in the future ({})", timestamp(h.time)))
+        } else if let Some(seal) = self.seals.get(&h.writer).filter(|s| h.seq >= s.seq) {
+            Some(format!(
+                "its writer {} was sealed by depart at {}; this claims to come after",
+                writer_name(&h.writer),
+                timestamp(seal.time)
+            ))
+        } else {
+            None
+        };
+        why.map_or(Trust::Trusted, Trust::Untrusted)
+    }
+
+    fn find_forks_and_gaps(&mut self) {
+        let mut chains: BTreeMap<[u8; 32], BTreeMap<u64, Vec<&str>>> = BTreeMap::new();
+        for j in self.snapshots.iter().filter(|j| j.trust == Trust::Trusted) {
+            if let Some(w) = j.writer {
+                chains.entry(w).or_default().entry(j.seq).or_default().push(&j.id);
+            }
+        }
+        let mut notes = Vec::new();
+        for (writer, seqs) in &chains {
+            for (seq, ids) in seqs.iter().filter(|(_, ids)| ids.len() > 1) {
+                notes.push(format!(
+                    "fork: writer {} signed {} manifests with sequence number {seq} ({}): its key is in more than one place; revoke it with `crossing writer revoke`",
+                    writer_name(writer),
+                    ids.len(),
+                    ids.iter().map(|i| &i[..12]).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            let present: Vec<u64> = seqs.keys().copied().collect();
+            let missing = present.last().copied().unwrap_or(0) - present.len() as u64;
+            if missing > 0 {
+                notes.push(format!(
+                    "writer {}: {missing} of its manifests up to sequence number {} are not in the store (pruned, or withheld)",
+                    writer_name(writer),
+                    present.last().copied().unwrap_or(0)
+                ));
+            }
+        }
+        self.notes = notes;
+    }
+
+    pub fn any_trusted(&self) -> bool {
+        self.snapshots.iter().any(|j| j.trust == Trust::Trusted)
+    }
+
+    /// The manifests a reader may choose: the trusted ones, or in a
+    /// repository that has none (made before signing), the unsigned ones.
+    pub fn choosable(&self) -> impl Iterator<Item = &Judged> {
+        let any_trusted = self.any_trusted();
+        self.snapshots.iter().filter(move |j| match j.trust {
+            Trust::Trusted => true,
+            Trust::Unsigned => !any_trusted,
+            _ => false,
+        })
+    }
+
+    /// The newest choosable manifest, by its own (signed) time.
+    pub fn latest(&self) -> Option<&Judged> {
+        self.choosable()
+            .max_by_key(|j| (j.time, j.nanos, j.seq, j.id.clone()))
+    }
+
+    /// "latest" or a unique ID prefix. An explicit ID may name an unsigned
+    /// manifest (migration), never an untrusted one.
+    pub fn resolve(&self, wanted: &str) -> anyhow::Result<&Judged> {
+        if wanted == "latest" {
+            return self
+                .latest()
+                .ok_or_else(|| RepoError::NoSuchSnapshot(wanted.to_string()).into());
+        }
+        let matches: Vec<&Judged> = self
+            .snapshots
+            .iter()
+            .filter(|j| j.id.starts_with(wanted))
+            .collect();
+        match matches.as_slice() {
+            [] => Err(RepoError::NoSuchSnapshot(wanted.to_string()).into()),
+            [one] => match &one.trust {
+                Trust::Trusted | Trust::Unsigned => Ok(one),
+                Trust::Untrusted(why) | Trust::Unreadable(why) => Err(RepoError::Untrusted {
+                    snapshot: one.id.clone(),
+                    why: why.clone(),
+                }
+                .into()),
+            },
+            _ => Err(RepoError::AmbiguousSnapshot(wanted.to_string()).into()),
+        }
+    }
+
+    /// The trusted head a seal code names, and its seal.
+    pub fn sealed_head(&self, code: &str) -> Option<(&Judged, &Seal)> {
+        let code = signed::normalize_seal_code(code);
+        self.seals.values().find_map(|seal| {
+            let head = self.snapshots.iter().find(|j| {
+                j.id == seal.head
+                    && j.trust == Trust::Trusted
+                    && j.writer == Some(seal.writer)
+                    && j.seq + 1 == seal.seq
+            })?;
+            (signed::seal_code(&head.id) == code).then_some((head, seal))
+        })
+    }
+
+    /// What a restore of `chosen` should tell the user about its chain.
+    pub fn chain_status(&self, chosen: &Judged) -> String {
+        match (&chosen.trust, chosen.writer) {
+            (Trust::Trusted, Some(w)) => match self.seals.get(&w) {
+                Some(seal) if seal.head == chosen.id => format!(
+                    "closed by depart at {}: nothing newer can come from the device that wrote it",
+                    timestamp(seal.time)
+                ),
+                _ => format!(
+                    "open: the device that wrote it (writer {}) has not sealed its chain and may be in other hands",
+                    writer_name(&w)
+                ),
+            },
+            _ => "unsigned: written before crossing signed its snapshots".to_string(),
+        }
+    }
+}
+
+impl Repo {
+    /// The tree of manifest `id`, and for a signed one the packs it names
+    /// (a signed manifest needs no index).
+    pub fn open_manifest(
+        &self,
+        id: &str,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
+        match self.stored_manifest(id, identity)? {
+            Stored::V1(s) => Ok((s, None)),
+            Stored::V2(env) => {
+                let object = self.key(ObjectKind::Snapshot, id);
+                let header = env.header.manifest_header().ok_or_else(|| RepoError::Corrupt {
+                    object: object.clone(),
+                    why: "its signature does not verify".into(),
+                })?;
+                let body = env.open_body(&header).map_err(|e| RepoError::Corrupt {
+                    object,
+                    why: format!("{e:#}"),
+                })?;
+                let (snapshot, packs) = signed::as_snapshot(&header, body);
+                Ok((snapshot, Some(packs)))
+            }
+        }
+    }
+}
+
+fn timestamp(secs: i64) -> String {
+    humantime::format_rfc3339_seconds(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64),
+    )
+    .to_string()
+}
