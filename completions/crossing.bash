@@ -70,6 +70,9 @@ _crossing() {
             crossing,wipe)
                 cmd="crossing__subcmd__wipe"
                 ;;
+            crossing,writer)
+                cmd="crossing__subcmd__writer"
+                ;;
             crossing__subcmd__deadman,check)
                 cmd="crossing__subcmd__deadman__subcmd__check"
                 ;;
@@ -172,6 +175,9 @@ _crossing() {
             crossing__subcmd__help,wipe)
                 cmd="crossing__subcmd__help__subcmd__wipe"
                 ;;
+            crossing__subcmd__help,writer)
+                cmd="crossing__subcmd__help__subcmd__writer"
+                ;;
             crossing__subcmd__help__subcmd__deadman,check)
                 cmd="crossing__subcmd__help__subcmd__deadman__subcmd__check"
                 ;;
@@ -198,6 +204,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help__subcmd__profile,show)
                 cmd="crossing__subcmd__help__subcmd__profile__subcmd__show"
+                ;;
+            crossing__subcmd__help__subcmd__pseudonym,certify)
+                cmd="crossing__subcmd__help__subcmd__pseudonym__subcmd__certify"
                 ;;
             crossing__subcmd__help__subcmd__pseudonym,import)
                 cmd="crossing__subcmd__help__subcmd__pseudonym__subcmd__import"
@@ -226,6 +235,12 @@ _crossing() {
             crossing__subcmd__help__subcmd__remote__subcmd__wipe,send)
                 cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send"
                 ;;
+            crossing__subcmd__help__subcmd__writer,list)
+                cmd="crossing__subcmd__help__subcmd__writer__subcmd__list"
+                ;;
+            crossing__subcmd__help__subcmd__writer,revoke)
+                cmd="crossing__subcmd__help__subcmd__writer__subcmd__revoke"
+                ;;
             crossing__subcmd__profile,help)
                 cmd="crossing__subcmd__profile__subcmd__help"
                 ;;
@@ -250,6 +265,9 @@ _crossing() {
             crossing__subcmd__profile__subcmd__help,show)
                 cmd="crossing__subcmd__profile__subcmd__help__subcmd__show"
                 ;;
+            crossing__subcmd__pseudonym,certify)
+                cmd="crossing__subcmd__pseudonym__subcmd__certify"
+                ;;
             crossing__subcmd__pseudonym,help)
                 cmd="crossing__subcmd__pseudonym__subcmd__help"
                 ;;
@@ -267,6 +285,9 @@ _crossing() {
                 ;;
             crossing__subcmd__pseudonym,show)
                 cmd="crossing__subcmd__pseudonym__subcmd__show"
+                ;;
+            crossing__subcmd__pseudonym__subcmd__help,certify)
+                cmd="crossing__subcmd__pseudonym__subcmd__help__subcmd__certify"
                 ;;
             crossing__subcmd__pseudonym__subcmd__help,help)
                 cmd="crossing__subcmd__pseudonym__subcmd__help__subcmd__help"
@@ -316,6 +337,24 @@ _crossing() {
             crossing__subcmd__remote__subcmd__wipe__subcmd__help,send)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__send"
                 ;;
+            crossing__subcmd__writer,help)
+                cmd="crossing__subcmd__writer__subcmd__help"
+                ;;
+            crossing__subcmd__writer,list)
+                cmd="crossing__subcmd__writer__subcmd__list"
+                ;;
+            crossing__subcmd__writer,revoke)
+                cmd="crossing__subcmd__writer__subcmd__revoke"
+                ;;
+            crossing__subcmd__writer__subcmd__help,help)
+                cmd="crossing__subcmd__writer__subcmd__help__subcmd__help"
+                ;;
+            crossing__subcmd__writer__subcmd__help,list)
+                cmd="crossing__subcmd__writer__subcmd__help__subcmd__list"
+                ;;
+            crossing__subcmd__writer__subcmd__help,revoke)
+                cmd="crossing__subcmd__writer__subcmd__help__subcmd__revoke"
+                ;;
             *)
                 ;;
         esac
@@ -323,7 +362,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,7 +828,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1097,8 +1136,22 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__pseudonym)
-            opts="new import list show remove"
+            opts="new import list show remove certify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__pseudonym__subcmd__certify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1295,6 +1348,48 @@ _crossing() {
         crossing__subcmd__help__subcmd__wipe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__writer)
+            opts="list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__writer__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__writer__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1533,7 +1628,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__pseudonym)
-            opts="-q -h --home --quiet --help new import list show remove help"
+            opts="-q -h --home --quiet --help new import list show remove certify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1550,9 +1645,45 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__pseudonym__subcmd__help)
-            opts="new import list show remove help"
+        crossing__subcmd__pseudonym__subcmd__certify)
+            opts="-q -h --phrase-file --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__pseudonym__subcmd__help)
+            opts="new import list show remove certify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__pseudonym__subcmd__help__subcmd__certify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1957,7 +2088,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --force --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1988,6 +2119,10 @@ _crossing() {
                     return 0
                     ;;
                 --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2066,6 +2201,136 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer)
+            opts="-q -h --home --quiet --help list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer__subcmd__help)
+            opts="list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer__subcmd__list)
+            opts="-q -h --profile --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__writer__subcmd__revoke)
+            opts="-q -h --as-of --profile --phrase-file --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
             cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
+            cand writer 'The devices that write a repository: list them, or revoke one that was taken'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -55,6 +56,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand list 'List pseudonyms (public data only)'
             cand show 'Show one pseudonym''s public data'
             cand remove 'Forget a pseudonym on this device (its backups stay in the store)'
+            cand certify 'Make this device a certified writer of the pseudonym''s backups (needs the phrase once): every snapshot it writes is then signed, and a restore trusts only what chains to the phrase'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;pseudonym;new'= {
@@ -100,12 +102,21 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;pseudonym;certify'= {
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;pseudonym;help'= {
             cand new 'Make a fresh recovery phrase and show it once, with the pseudonym''s ID'
             cand import 'Import a pseudonym from its existing recovery phrase'
             cand list 'List pseudonyms (public data only)'
             cand show 'Show one pseudonym''s public data'
             cand remove 'Forget a pseudonym on this device (its backups stay in the store)'
+            cand certify 'Make this device a certified writer of the pseudonym''s backups (needs the phrase once): every snapshot it writes is then signed, and a restore trusts only what chains to the phrase'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;pseudonym;help;new'= {
@@ -117,6 +128,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;pseudonym;help;show'= {
         }
         &'crossing;pseudonym;help;remove'= {
+        }
+        &'crossing;pseudonym;help;certify'= {
         }
         &'crossing;pseudonym;help;help'= {
         }
@@ -204,6 +217,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --data-dir 'Where to restore (default: the profile''s data directory, or the client''s)'
             cand --client 'Restore to this client''s usual data directory'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --seal 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
             cand --json 'json'
@@ -459,6 +473,47 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;help;help'= {
         }
+        &'crossing;writer'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Every writer the phrase certified for the profile''s repository, with its last snapshot and whether depart sealed it or it was revoked'
+            cand revoke 'Revoke a writer (a device taken without a wipe): nothing it signs after --as-of is trusted any more (needs the phrase)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;writer;list'= {
+            cand --profile 'profile'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;writer;revoke'= {
+            cand --as-of 'From when on its snapshots are untrusted: an RFC 3339 time (2026-12-01T12:00:00Z) or "now"'
+            cand --profile 'profile'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;writer;help'= {
+            cand list 'Every writer the phrase certified for the profile''s repository, with its last snapshot and whether depart sealed it or it was revoked'
+            cand revoke 'Revoke a writer (a device taken without a wipe): nothing it signs after --as-of is trusted any more (needs the phrase)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crossing;writer;help;list'= {
+        }
+        &'crossing;writer;help;revoke'= {
+        }
+        &'crossing;writer;help;help'= {
+        }
         &'crossing;destroy-aside'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand -q 'Print nothing but errors'
@@ -490,6 +545,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
             cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
+            cand writer 'The devices that write a repository: list them, or revoke one that was taken'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -500,6 +556,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand list 'List pseudonyms (public data only)'
             cand show 'Show one pseudonym''s public data'
             cand remove 'Forget a pseudonym on this device (its backups stay in the store)'
+            cand certify 'Make this device a certified writer of the pseudonym''s backups (needs the phrase once): every snapshot it writes is then signed, and a restore trusts only what chains to the phrase'
         }
         &'crossing;help;pseudonym;new'= {
         }
@@ -510,6 +567,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;pseudonym;show'= {
         }
         &'crossing;help;pseudonym;remove'= {
+        }
+        &'crossing;help;pseudonym;certify'= {
         }
         &'crossing;help;init'= {
         }
@@ -577,6 +636,14 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;remote-wipe;check'= {
         }
         &'crossing;help;remote-wipe;disarm'= {
+        }
+        &'crossing;help;writer'= {
+            cand list 'Every writer the phrase certified for the profile''s repository, with its last snapshot and whether depart sealed it or it was revoked'
+            cand revoke 'Revoke a writer (a device taken without a wipe): nothing it signs after --as-of is trusted any more (needs the phrase)'
+        }
+        &'crossing;help;writer;list'= {
+        }
+        &'crossing;help;writer;revoke'= {
         }
         &'crossing;help;destroy-aside'= {
         }

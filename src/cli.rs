@@ -92,6 +92,10 @@ pub enum Command {
     #[command(subcommand)]
     RemoteWipe(RemoteWipeCommand),
 
+    /// The devices that write a repository: list them, or revoke one that was taken.
+    #[command(subcommand)]
+    Writer(WriterCommand),
+
     /// The detached half of an emergency wipe: destroys directories renamed aside.
     #[command(hide = true)]
     DestroyAside(DestroyAsideArgs),
@@ -138,6 +142,15 @@ pub enum PseudonymCommand {
     },
     /// Forget a pseudonym on this device (its backups stay in the store).
     Remove { name: String },
+    /// Make this device a certified writer of the pseudonym's backups (needs
+    /// the phrase once): every snapshot it writes is then signed, and a
+    /// restore trusts only what chains to the phrase.
+    Certify {
+        /// The pseudonym (default: the only one, or "default").
+        name: Option<String>,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -475,6 +488,45 @@ pub enum RemoteWipeCommand {
     },
     /// Forget the arming on this device and remove its channel object.
     Disarm,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WriterCommand {
+    /// Every writer the phrase certified for the profile's repository, with
+    /// its last snapshot and whether depart sealed it or it was revoked.
+    List {
+        #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+        profile: String,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a writer (a device taken without a wipe): nothing it signs
+    /// after --as-of is trusted any more (needs the phrase).
+    Revoke {
+        /// The writer's ID, or a unique prefix of it (see `crossing writer list`).
+        writer: String,
+        /// From when on its snapshots are untrusted: an RFC 3339 time
+        /// (2026-12-01T12:00:00Z) or "now".
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        as_of: i64,
+        #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
+        profile: String,
+        #[command(flatten)]
+        phrase: PhraseArgs,
+    },
+}
+
+fn parse_time(s: &str) -> Result<i64, String> {
+    if s == "now" {
+        return Ok(crate::state::now_unix());
+    }
+    humantime::parse_rfc3339_weak(s)
+        .map_err(|e| format!("{e}; give a time like 2026-12-01T12:00:00Z, or \"now\""))?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .map_err(|_| "the time is before 1970".to_string())
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Checkin => commands::deadman::checkin(ctx)?,
         Command::Depart(args) => commands::depart::run(ctx, args)?,
         Command::RemoteWipe(cmd) => commands::remote_wipe::run(ctx, cmd)?,
+        Command::Writer(cmd) => commands::writer::run(ctx, cmd)?,
         Command::DestroyAside(args) => commands::destroy_aside::run(&args.paths)?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }

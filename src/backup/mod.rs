@@ -168,8 +168,11 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         packs,
     };
     let envelope = ManifestEnvelope::new(&writer.key, header, &body)?;
-    let (snapshot, size) =
-        repo.put_object(ObjectKind::Snapshot, &format::to_cbor(&envelope)?, &recipient)?;
+    let (snapshot, size) = repo.put_object(
+        ObjectKind::Snapshot,
+        &format::to_cbor(&envelope)?,
+        &recipient,
+    )?;
     stored_bytes += size;
     state.set_chain(
         &cache_key,
@@ -282,9 +285,12 @@ fn pack_list(
     let sizes = state.cached_packs(cache_key)?;
     let mut by_pack: BTreeMap<&str, Vec<IndexEntry>> = BTreeMap::new();
     for c in referenced {
-        let (pack, entry) = location
-            .get(c)
-            .ok_or_else(|| anyhow::anyhow!("chunk {} of this snapshot is in no recorded pack", hex::encode(&c[..8])))?;
+        let (pack, entry) = location.get(c).ok_or_else(|| {
+            anyhow::anyhow!(
+                "chunk {} of this snapshot is in no recorded pack",
+                hex::encode(&c[..8])
+            )
+        })?;
         by_pack.entry(pack).or_default().push(*entry);
     }
     Ok(by_pack

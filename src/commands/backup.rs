@@ -5,8 +5,10 @@ use crate::backup::{backup_profile, BackupSummary, ProfileBackup};
 use crate::cli::BackupArgs;
 use crate::error::ExitKind;
 use crate::home;
+use crate::prompt;
 use crate::protect::remote_wipe::{self, Checked};
-use crate::state::setup::profile_or_first_use;
+use crate::state::setup::{certify_pseudonym_writer, profile_or_first_use};
+use crate::state::State;
 use crate::ui::{human_bytes, print_json, progress, wipe};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
@@ -51,6 +53,7 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
             profile.store_url
         );
     }
+    ensure_writer(&state, &profile.pseudonym)?;
     let _lock = home::lock_profile(&ctx.home, &profile.name)?;
     let options = profile.store_options.merged(&run_options);
     let expires_at = args
@@ -87,6 +90,24 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
         eprintln!("  {}: {}", s.path, s.reason);
     }
     Ok(ExitKind::Partial.code())
+}
+
+/// On a terminal, a pseudonym without a certified writer on this device
+/// gets one now (the phrase is asked once). Without a terminal the engine
+/// refuses, with one line saying what to run: crossing never prompts under
+/// cron, and never writes an unsigned snapshot.
+fn ensure_writer(state: &State, pseudonym: &str) -> anyhow::Result<()> {
+    let p = state.require_pseudonym(pseudonym)?;
+    if state.writer(&p.locator)?.is_some() || !prompt::stdin_is_tty() {
+        return Ok(());
+    }
+    eprintln!(
+        "Pseudonym \"{}\" has no certified writer on this device. crossing signs every snapshot; enter the recovery phrase once to certify this device.",
+        p.name
+    );
+    let secrets = prompt::read_phrase(None)?.derive();
+    certify_pseudonym_writer(state, &p, &secrets)?;
+    Ok(())
 }
 
 fn say_summary(summary: &BackupSummary) {

@@ -19,6 +19,7 @@ struct Output<'a> {
     store: &'a str,
     snapshot: &'a BackupSummary,
     verified: &'a Verified,
+    seal_code: &'a str,
     wipe: &'a Report,
 }
 
@@ -88,12 +89,14 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
     }
     wipe::confirm(&departure.planned, args.yes)?;
     let bar = progress::bar(ctx.quiet(), args.json, "wipe");
-    let (summary, verified, report) = departure.wipe(args.thorough, bar.as_ref());
+    let done = departure.wipe(args.thorough, bar.as_ref());
+    let report = done.report;
     if args.json {
         print_json(&Output {
             store: &profile.store_url,
-            snapshot: &summary,
-            verified: &verified,
+            snapshot: &done.summary,
+            verified: &done.verified,
+            seal_code: &done.seal_code,
             wipe: &report,
         })?;
     } else {
@@ -101,6 +104,10 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
         ctx.say(format!(
             "done: the data is in {} and gone from this device",
             profile.store_url
+        ));
+        ctx.say(format!(
+            "seal code: {}  (write it next to your phrase; `crossing restore --seal {}` restores exactly this snapshot and refuses anything claiming to come later from this device)",
+            done.seal_code, done.seal_code
         ));
     }
     Ok(report.result()?)

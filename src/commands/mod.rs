@@ -17,6 +17,7 @@ pub mod restore;
 pub mod snapshots;
 pub mod unlock;
 pub mod wipe;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 

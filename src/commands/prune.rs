@@ -3,9 +3,9 @@
 use super::Context;
 use crate::cli::PruneArgs;
 use crate::home;
-use crate::repo::history::ReadKeys;
 use crate::prune::policy::{Policy, Verdict};
 use crate::prune::{self, PruneRequest};
+use crate::repo::history::ReadKeys;
 use crate::state::setup::profile_repo;
 use crate::ui::{human_bytes, print_json};
 

@@ -6,6 +6,7 @@ use super::{list, show, Context};
 use crate::cli::PseudonymCommand;
 use crate::keys::Phrase;
 use crate::prompt;
+use crate::repo::history::writer_name;
 use crate::state::pseudonyms::Pseudonym;
 use crate::state::setup;
 use crate::ui::phrase::show_new_phrase;
@@ -47,6 +48,25 @@ pub fn run(ctx: &Context, cmd: PseudonymCommand) -> anyhow::Result<()> {
         ),
         PseudonymCommand::Show { name, json } => {
             show(&state.require_pseudonym(&name)?, json, describe)
+        }
+        PseudonymCommand::Certify { name, phrase } => {
+            let name = match name {
+                Some(n) => n,
+                None => setup::default_pseudonym(&state)?.ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "no pseudonym to certify; create one with `crossing pseudonym new`"
+                    )
+                })?,
+            };
+            let p = state.require_pseudonym(&name)?;
+            let secrets = prompt::read_phrase(phrase.phrase_file.as_deref())?.derive();
+            let writer = setup::certify_pseudonym_writer(&state, &p, &secrets)?;
+            ctx.say(format!(
+                "This device is now writer {} of pseudonym \"{}\": its snapshots are signed.",
+                writer_name(&writer),
+                p.name
+            ));
+            Ok(())
         }
         PseudonymCommand::Remove { name } => {
             state.remove_pseudonym(&name)?;

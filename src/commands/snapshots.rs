@@ -99,7 +99,11 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             seq: None,
         };
         let known = match &history {
-            Some(h) => h.snapshots.iter().find(|j| j.id == id).and_then(|j| judged(&mut row, j)),
+            Some(h) => h
+                .snapshots
+                .iter()
+                .find(|j| j.id == id)
+                .and_then(|j| judged(&mut row, j)),
             None => cached.get(&id).cloned(),
         };
         if let Some(c) = known {

@@ -13,10 +13,12 @@ use crate::error::ExitKind;
 use crate::home::{self, Lock};
 use crate::progress::Progress;
 use crate::protect::wipe::{self, Planned, Report};
+use crate::repo::signed::{self, Seal};
 use crate::repo::verify::{self, Verified};
+use crate::repo::{format, ObjectKind};
 use crate::state::profiles::Profile;
 use crate::state::setup::profile_repo;
-use crate::state::State;
+use crate::state::{now_unix, State, StateError};
 
 /// A step done, for the caller to show before the next one starts.
 pub enum Step<'a> {
@@ -26,10 +28,12 @@ pub enum Step<'a> {
     Verified(&'a Verified),
 }
 
-/// Backed up and verified: ready to wipe.
+/// Backed up, verified and sealed: ready to wipe.
 pub struct Departure {
     pub summary: BackupSummary,
     pub verified: Verified,
+    /// The code of the sealed head, for `restore --seal`.
+    pub seal_code: String,
     pub planned: Vec<Planned>,
     /// The profile stays locked until the wipe is done.
     _lock: Lock,
@@ -73,6 +77,8 @@ pub fn prepare(
             verified.problems.len()
         );
     }
+    let seal_code = seal(&state, profile, &summary)
+        .context("depart stopped: the chain could not be sealed, so nothing was wiped")?;
     let targets = wipe::targets(home, std::slice::from_ref(profile), false);
     // Close the database before its directory is destroyed.
     drop(state);
@@ -80,9 +86,18 @@ pub fn prepare(
     Ok(Departure {
         summary,
         verified,
+        seal_code,
         planned,
         _lock: lock,
     })
+}
+
+/// What a departure did.
+pub struct Departed {
+    pub summary: BackupSummary,
+    pub verified: Verified,
+    pub seal_code: String,
+    pub report: Report,
 }
 
 /// Every pack of the new snapshot is in the store as uploaded, and no pack
@@ -117,14 +132,41 @@ fn verify_stored(
     Ok(verified)
 }
 
+/// Ends this device's chain at the new snapshot with a signed seal: the
+/// wipe then destroys the writer key, so nothing signed later can be real.
+/// Returns the seal code.
+fn seal(state: &State, profile: &Profile, summary: &BackupSummary) -> anyhow::Result<String> {
+    let (keys, repo) = profile_repo(state, profile, &profile.store_options, false)?;
+    let writer = state
+        .writer(&keys.locator)?
+        .ok_or_else(|| StateError::NoWriter(profile.pseudonym.clone()))?;
+    let chain = state.chain(&repo.cache_key())?;
+    let record = Seal {
+        version: signed::SIGNED_VERSION,
+        locator: keys.locator.clone(),
+        writer: writer.public(),
+        seq: chain.seq + 1,
+        head: summary.snapshot.clone(),
+        time: now_unix(),
+    };
+    let signed = record.sign(&writer.key)?;
+    repo.put_object(
+        ObjectKind::Seal,
+        &format::to_cbor(&signed)?,
+        &keys.recipient()?,
+    )?;
+    Ok(signed::seal_code(&summary.snapshot))
+}
+
 impl Departure {
     /// Destroys what was planned (the caller has confirmed).
-    pub fn wipe(
-        self,
-        thorough: bool,
-        progress: &dyn Progress,
-    ) -> (BackupSummary, Verified, Report) {
+    pub fn wipe(self, thorough: bool, progress: &dyn Progress) -> Departed {
         let report = wipe::execute(&self.planned, thorough, progress);
-        (self.summary, self.verified, report)
+        Departed {
+            summary: self.summary,
+            verified: self.verified,
+            seal_code: self.seal_code,
+            report,
+        }
     }
 }

@@ -84,7 +84,9 @@ pub fn judge(
         .snapshots
         .iter()
         .filter_map(|l| {
-            let c = cached_snaps.get(basename(&l.key)).filter(|c| !future(c.time))?;
+            let c = cached_snaps
+                .get(basename(&l.key))
+                .filter(|c| !future(c.time))?;
             Some(Candidate {
                 id: c.id.clone(),
                 time: c.time,
@@ -103,11 +105,12 @@ pub fn judge(
             verdict: *v,
         })
         .collect();
-    for l in seen.snapshots.iter().filter(|l| {
-        !cached_snaps
+    let judged = |l: &&Listed| {
+        cached_snaps
             .get(basename(&l.key))
             .is_some_and(|c| !future(c.time))
-    }) {
+    };
+    for l in seen.snapshots.iter().filter(|l| !judged(l)) {
         let name = basename(&l.key);
         let verdict = if seen.unreadable.contains(name) {
             Verdict::Unreadable

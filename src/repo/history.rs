@@ -40,7 +40,11 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 impl Repo {
     /// Fetches, authenticates (name, age) and parses a manifest; nothing
     /// about who wrote it is decided here.
-    pub fn stored_manifest(&self, name: &str, identity: &age::x25519::Identity) -> anyhow::Result<Stored> {
+    pub fn stored_manifest(
+        &self,
+        name: &str,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<Stored> {
         let plain = self.get_object(ObjectKind::Snapshot, name, identity)?;
         let object = self.key(ObjectKind::Snapshot, name);
         let corrupt = |why: String| RepoError::Corrupt {
@@ -142,7 +146,10 @@ impl Repo {
         for signed in self.signed_objects(ObjectKind::Seal, &keys.identity)? {
             if let Some(s) = signed.seal() {
                 if s.locator == self.locator && history.writers.contains_key(&s.writer) {
-                    let keep = history.seals.get(&s.writer).is_none_or(|old| s.seq < old.seq);
+                    let keep = history
+                        .seals
+                        .get(&s.writer)
+                        .is_none_or(|old| s.seq < old.seq);
                     if keep {
                         history.seals.insert(s.writer, s);
                     }
@@ -223,7 +230,7 @@ impl History {
         let Some(h) = env.header.manifest_header() else {
             return unreadable(id.into(), "its signature does not verify".into());
         };
-        let trust = self.trust_of(&h, locator, now);
+        let trust = self.trust_of(id, &h, locator, now);
         Judged {
             id: id.to_string(),
             trust,
@@ -238,39 +245,55 @@ impl History {
         }
     }
 
-    fn trust_of(&self, h: &ManifestHeader, locator: &str, now: i64) -> Trust {
-        let why = if h.locator != locator {
-            Some("it names another repository".to_string())
-        } else if !self.writers.contains_key(&h.writer) {
-            Some(format!(
-                "its writer {} is not certified by this recovery phrase",
-                writer_name(&h.writer)
-            ))
-        } else if let Some(as_of) = self.revoked.get(&h.writer).filter(|t| h.time > **t) {
-            Some(format!(
-                "its writer {} was revoked as of {}",
-                writer_name(&h.writer),
+    fn trust_of(&self, id: &str, h: &ManifestHeader, locator: &str, now: i64) -> Trust {
+        match self.distrust(id, h, locator, now) {
+            Some(why) => Trust::Untrusted(why),
+            None => Trust::Trusted,
+        }
+    }
+
+    /// Why a signed manifest is not to be believed, if it is not.
+    fn distrust(&self, id: &str, h: &ManifestHeader, locator: &str, now: i64) -> Option<String> {
+        let w = writer_name(&h.writer);
+        if h.locator != locator {
+            return Some("it names another repository".to_string());
+        }
+        if !self.writers.contains_key(&h.writer) {
+            return Some(format!(
+                "its writer {w} is not certified by this recovery phrase"
+            ));
+        }
+        if let Some(as_of) = self.revoked.get(&h.writer).filter(|t| h.time > **t) {
+            return Some(format!(
+                "its writer {w} was revoked as of {}",
                 timestamp(*as_of)
-            ))
-        } else if h.time > now + signed::FUTURE_SKEW_SECS {
-            Some(format!("it is dated in the future ({})", timestamp(h.time)))
-        } else if let Some(seal) = self.seals.get(&h.writer).filter(|s| h.seq >= s.seq) {
-            Some(format!(
-                "its writer {} was sealed by depart at {}; this claims to come after",
-                writer_name(&h.writer),
+            ));
+        }
+        if h.time > now + signed::FUTURE_SKEW_SECS {
+            return Some(format!("it is dated in the future ({})", timestamp(h.time)));
+        }
+        // After the head, beside it (a fork at its sequence number), or signed
+        // later than the seal: none of these is the sealed chain.
+        let seal = self.seals.get(&h.writer)?;
+        let after = (h.seq + 1 >= seal.seq && id != seal.head) || h.time > seal.time;
+        after.then(|| {
+            format!(
+                "its writer {w} was sealed by depart at {}; this claims to come after",
                 timestamp(seal.time)
-            ))
-        } else {
-            None
-        };
-        why.map_or(Trust::Trusted, Trust::Untrusted)
+            )
+        })
     }
 
     fn find_forks_and_gaps(&mut self) {
         let mut chains: BTreeMap<[u8; 32], BTreeMap<u64, Vec<&str>>> = BTreeMap::new();
         for j in self.snapshots.iter().filter(|j| j.trust == Trust::Trusted) {
             if let Some(w) = j.writer {
-                chains.entry(w).or_default().entry(j.seq).or_default().push(&j.id);
+                chains
+                    .entry(w)
+                    .or_default()
+                    .entry(j.seq)
+                    .or_default()
+                    .push(&j.id);
             }
         }
         let mut notes = Vec::new();
@@ -388,10 +411,13 @@ impl Repo {
             Stored::V1(s) => Ok((s, None)),
             Stored::V2(env) => {
                 let object = self.key(ObjectKind::Snapshot, id);
-                let header = env.header.manifest_header().ok_or_else(|| RepoError::Corrupt {
-                    object: object.clone(),
-                    why: "its signature does not verify".into(),
-                })?;
+                let header = env
+                    .header
+                    .manifest_header()
+                    .ok_or_else(|| RepoError::Corrupt {
+                        object: object.clone(),
+                        why: "its signature does not verify".into(),
+                    })?;
                 let body = env.open_body(&header).map_err(|e| RepoError::Corrupt {
                     object,
                     why: format!("{e:#}"),
@@ -408,4 +434,50 @@ fn timestamp(secs: i64) -> String {
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64),
     )
     .to_string()
+}
+
+impl Repo {
+    /// Writes a revocation of the certified writer whose ID starts with
+    /// `prefix`: nothing it signs after `as_of` is trusted. Returns its key.
+    pub fn revoke_writer(
+        &self,
+        secrets: &SecretKeys,
+        prefix: &str,
+        as_of: i64,
+        now: i64,
+    ) -> anyhow::Result<[u8; 32]> {
+        let keys = ReadKeys::of(secrets);
+        let history = self.history(&keys, now)?;
+        let prefix = prefix.to_ascii_lowercase();
+        let matches: Vec<&[u8; 32]> = history
+            .writers
+            .keys()
+            .filter(|w| hex::encode(w).starts_with(&prefix))
+            .collect();
+        let writer = match matches.as_slice() {
+            [one] => **one,
+            [] => crate::bail_kind!(
+                crate::error::ExitKind::Usage,
+                "no writer certified for this repository starts with \"{prefix}\"; see `crossing writer list`"
+            ),
+            _ => crate::bail_kind!(
+                crate::error::ExitKind::Usage,
+                "writer prefix \"{prefix}\" is ambiguous; give more characters"
+            ),
+        };
+        let revocation = signed::Revocation {
+            version: signed::SIGNED_VERSION,
+            locator: self.locator.clone(),
+            writer,
+            as_of,
+        }
+        .sign(secrets.writer_authority())?;
+        let recipient = secrets.backup_identity().to_public();
+        self.put_object(
+            ObjectKind::Revocation,
+            &format::to_cbor(&revocation)?,
+            &recipient,
+        )?;
+        Ok(writer)
+    }
 }

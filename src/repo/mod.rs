@@ -266,7 +266,10 @@ impl Repo {
 /// Whether `name` is an object name (64 lowercase hex): listings skip
 /// anything else (a killed upload's staging file, junk).
 pub fn is_object_name(name: &str) -> bool {
-    name.len() == 64 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    name.len() == 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub fn basename(key: &str) -> &str {

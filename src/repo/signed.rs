@@ -166,8 +166,13 @@ impl SignedObject {
     /// The body as a manifest header, if the writer it names signed it.
     pub fn manifest_header(&self) -> Option<ManifestHeader> {
         let header: ManifestHeader = format::from_cbor(&self.body).ok()?;
-        verifies(&header.writer, MANIFEST_CONTEXT, &self.body, &self.signature)
-            .then_some(header)
+        verifies(
+            &header.writer,
+            MANIFEST_CONTEXT,
+            &self.body,
+            &self.signature,
+        )
+        .then_some(header)
     }
 
     fn open<T: for<'de> Deserialize<'de>>(&self, key: &[u8; 32], context: &[u8]) -> Option<T> {
@@ -240,7 +245,10 @@ pub fn seal_code(head: &str) -> String {
     for b in &hash[..5] {
         bits = (bits << 8) | u64::from(*b);
     }
-    let digits: Vec<u8> = (0..8).rev().map(|i| ((bits >> (i * 5)) & 31) as u8).collect();
+    let digits: Vec<u8> = (0..8)
+        .rev()
+        .map(|i| ((bits >> (i * 5)) & 31) as u8)
+        .collect();
     let check = digits
         .iter()
         .enumerate()
@@ -335,7 +343,10 @@ mod tests {
     fn seal_codes_are_short_checked_and_forgiving() {
         let code = seal_code("ab12");
         assert_eq!(code.len(), 11);
-        assert_eq!(normalize_seal_code(&code.to_lowercase().replace('-', " ")), code);
+        assert_eq!(
+            normalize_seal_code(&code.to_lowercase().replace('-', " ")),
+            code
+        );
         assert_ne!(seal_code("ab13"), code);
     }
 }

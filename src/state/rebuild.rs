@@ -52,7 +52,10 @@ pub fn rebuild_cache(
                 continue;
             }
             _ if !chosen.contains(j.id.as_str()) => {
-                rebuilt.untrusted.push((key, "unsigned, in a repository with a signed history".into()));
+                rebuilt.untrusted.push((
+                    key,
+                    "unsigned, in a repository with a signed history".into(),
+                ));
                 continue;
             }
             _ => {}

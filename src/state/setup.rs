@@ -190,6 +190,23 @@ pub fn profile_or_first_use(
     })
 }
 
+/// Certifies a writer for pseudonym `p`, refusing (exit 4) a phrase that
+/// is not its own.
+pub fn certify_pseudonym_writer(
+    state: &State,
+    p: &Pseudonym,
+    secrets: &SecretKeys,
+) -> anyhow::Result<[u8; 32]> {
+    if secrets.public().locator != p.locator {
+        crate::bail_kind!(
+            ExitKind::WrongPhrase,
+            "this phrase is not the one of pseudonym \"{}\"; check every word",
+            p.name
+        );
+    }
+    certify_writer(state, secrets)
+}
+
 /// A profile's repository: its pseudonym's public keys, and the store it
 /// names opened with `options` (the profile's own, or merged with a run's).
 pub fn profile_repo(
