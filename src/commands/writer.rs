@@ -3,8 +3,10 @@
 use serde::Serialize;
 
 use super::Context;
-use crate::cli::WriterCommand;
+use crate::cli::{PhraseArgs, WriterCommand};
+use crate::keys::SecretKeys;
 use crate::repo::history::{writer_name, ReadKeys};
+use crate::repo::Repo;
 use crate::state::now_unix;
 use crate::state::setup::profile_repo;
 use crate::ui::{print_json, timestamp};
@@ -26,10 +28,7 @@ pub fn run(ctx: &Context, cmd: WriterCommand) -> anyhow::Result<()> {
             phrase,
             json,
         } => {
-            let state = ctx.state()?;
-            let profile = state.require_profile(&profile)?;
-            let (keys, repo) = profile_repo(&state, &profile, &profile.store_options, false)?;
-            let secrets = super::profile_phrase(&profile, &keys, phrase.phrase_file.as_deref())?;
+            let (repo, secrets) = open(ctx, &profile, &phrase)?;
             let history = repo.history(&ReadKeys::of(&secrets), now_unix())?;
             let mut rows: Vec<Row> = history
                 .writers
@@ -78,10 +77,7 @@ pub fn run(ctx: &Context, cmd: WriterCommand) -> anyhow::Result<()> {
             profile,
             phrase,
         } => {
-            let state = ctx.state()?;
-            let profile = state.require_profile(&profile)?;
-            let (keys, repo) = profile_repo(&state, &profile, &profile.store_options, false)?;
-            let secrets = super::profile_phrase(&profile, &keys, phrase.phrase_file.as_deref())?;
+            let (repo, secrets) = open(ctx, &profile, &phrase)?;
             let revoked = repo.revoke_writer(&secrets, &writer, as_of, now_unix())?;
             ctx.say(format!(
                 "writer {} revoked as of {}: nothing it signs later is trusted",
@@ -91,4 +87,13 @@ pub fn run(ctx: &Context, cmd: WriterCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The profile's repository, and the phrase (checked against it).
+fn open(ctx: &Context, profile: &str, phrase: &PhraseArgs) -> anyhow::Result<(Repo, SecretKeys)> {
+    let state = ctx.state()?;
+    let profile = state.require_profile(profile)?;
+    let (keys, repo) = profile_repo(&state, &profile, &profile.store_options, false)?;
+    let secrets = super::profile_phrase(&profile, &keys, phrase.phrase_file.as_deref())?;
+    Ok((repo, secrets))
 }
