@@ -206,6 +206,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
+            cand --keep-special-modes 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'

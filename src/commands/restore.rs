@@ -57,12 +57,19 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         snapshot: &args.snapshot,
         target: &target,
         force: args.force,
+        keep_special_modes: args.keep_special_modes,
         progress: bar.as_ref(),
     })?;
     if let Some(e) = &restored.cache_error {
         ctx.warn(format!("restored, but the backup cache could not be rebuilt ({e}); the next backup reads everything"));
     }
     let summary = restored.summary;
+    for link in &summary.outside_symlinks {
+        ctx.warn(format!(
+            "{} is a symlink to {}, outside the restored directory",
+            link.path, link.target
+        ));
+    }
     if args.json {
         print_json(&summary)?;
     } else {

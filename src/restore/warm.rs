@@ -28,6 +28,8 @@ pub struct PhraseRestore<'a> {
     pub snapshot: &'a str,
     pub target: &'a Path,
     pub force: bool,
+    /// Keep setuid, setgid, sticky and world-write bits.
+    pub keep_special_modes: bool,
     pub progress: &'a dyn Progress,
 }
 
@@ -61,6 +63,7 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
         index: &index,
         target: req.target,
         force: req.force,
+        keep_special_modes: req.keep_special_modes,
         progress: req.progress,
     })?;
     let cache_error = req.state.and_then(|state| {
