@@ -250,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--seal', '--seal', [CompletionResultType]::ParameterName, 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)')
+            [CompletionResult]::new('--keep-special-modes', '--keep-special-modes', [CompletionResultType]::ParameterName, 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')

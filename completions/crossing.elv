@@ -220,6 +220,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --seal 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
+            cand --keep-special-modes 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'

@@ -147,6 +147,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand restore" -l phrase-fil
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l seal -d 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l force -d 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l keep-special-modes -d 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -290,6 +290,9 @@ pub struct RestoreArgs {
     /// Replace a non-empty data directory (its old contents are kept until the new ones are in place).
     #[arg(long)]
     pub force: bool,
+    /// Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped).
+    #[arg(long)]
+    pub keep_special_modes: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -145,9 +145,12 @@ fn round_trip_is_byte_exact_with_metadata() {
         "duplicates stored more than once? {summary}"
     );
 
-    // Restore on a "new device": no state at all, a parent that does not exist yet.
+    // Restore on a "new device": no state at all, a parent that does not
+    // exist yet; special modes kept, as asked.
     let target = fx.root().join("new-device/restored");
-    let out = fx.restore_fresh(&target, &["--json"]).expect(0, "restore");
+    let out = fx
+        .restore_fresh(&target, &["--json", "--keep-special-modes"])
+        .expect(0, "restore");
     let restored = out.json();
     assert_eq!(restored["snapshot"], summary["snapshot"]);
     assert_eq!(u(&restored["files"]), files);
@@ -952,66 +955,26 @@ fn snapshots_lists_contents_and_tags() {
     );
 }
 
-/// Seals a hand-made manifest for the profile's repository, as anyone with
-/// the device's public keys (or a seized device) can, and stores it.
-fn forge_snapshot(fx: &Fixture, entries: Vec<crossing::repo::format::Entry>) -> String {
-    use crossing::repo::format::{self, Snapshot};
-    let out = fx
-        .crossing(["pseudonym", "show", "default", "--json"])
-        .expect(0, "pseudonym show");
-    let recipient: age::x25519::Recipient = out.json()["backup_recipient"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let manifest = Snapshot {
-        version: format::VERSION,
-        time: 4_000_000_000,
-        nanos: 0,
-        tags: vec![],
-        expires_at: None,
-        files: entries
-            .iter()
-            .filter(|e| e.kind == format::Kind::File)
-            .count() as u64,
-        bytes: 0,
-        entries,
-    };
-    let sealed =
-        crossing::repo::seal::seal(&format::encode_compressed(&manifest).unwrap(), &recipient)
-            .unwrap();
-    let name = crossing::repo::object_name(&sealed);
-    fs::write(fx.repo_dir().join("snapshots").join(&name), sealed).unwrap();
-    name
-}
-
 // Beyond the list: a forged manifest cannot make restore write outside the target.
 #[test]
 fn forged_manifest_cannot_write_through_a_symlink() {
-    use crossing::repo::format::{Entry, Kind};
+    use crossing::repo::format::Kind;
     let fx = Fixture::new();
     small_corpus(&fx.data);
     fx.backup_ok();
     let outside = fx.root().join("outside");
     fs::create_dir(&outside).unwrap();
-    let entry = |path: &[u8], kind: Kind, target: &[u8]| Entry {
-        path: path.to_vec(),
-        kind,
-        mode: if kind == Kind::Dir { 0o755 } else { 0o644 },
-        mtime_ns: 0,
-        size: 0,
-        target: target.to_vec(),
-        chunks: vec![],
-    };
-    let name = forge_snapshot(
-        &fx,
-        vec![
-            entry(b"", Kind::Dir, b""),
-            entry(b"escape", Kind::Symlink, outside.as_os_str().as_bytes()),
-            entry(b"escape/planted", Kind::File, b""),
-            entry(b"escape/planted-dir", Kind::Dir, b""),
-        ],
-    );
+    let name = fx.forge_snapshot(vec![
+        forged_entry(b"", Kind::Dir, 0o755, b""),
+        forged_entry(
+            b"escape",
+            Kind::Symlink,
+            0o777,
+            outside.as_os_str().as_bytes(),
+        ),
+        forged_entry(b"escape/planted", Kind::File, 0o644, b""),
+        forged_entry(b"escape/planted-dir", Kind::Dir, 0o755, b""),
+    ]);
     let target = fx.root().join("restored");
     let out = fx
         .restore_fresh(&target, &["--snapshot", &name])

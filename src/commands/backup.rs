@@ -7,11 +7,18 @@ use crate::error::ExitKind;
 use crate::home;
 use crate::prompt;
 use crate::protect::remote_wipe::{self, Checked};
+use crate::repo::format::MAX_TAGS;
 use crate::state::setup::{certify_pseudonym_writer, profile_or_first_use};
 use crate::state::State;
 use crate::ui::{human_bytes, print_json, progress, wipe};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
+    if args.tags.len() > MAX_TAGS {
+        crate::bail_kind!(
+            ExitKind::Usage,
+            "at most {MAX_TAGS} --tag labels per snapshot (readers refuse more)"
+        );
+    }
     let state = ctx.state()?;
     // A remote wipe request comes first: a device told to wipe must not
     // spend time (or bandwidth) on a backup. An unreachable channel is not

@@ -58,6 +58,7 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         seal: args.seal.as_deref(),
         target: &target,
         force: args.force,
+        keep_special_modes: args.keep_special_modes,
         progress: bar.as_ref(),
     })?;
     if let Some(e) = &restored.cache_error {
@@ -66,6 +67,12 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     let summary = restored.summary;
     for n in &summary.notes {
         ctx.warn(n);
+    }
+    for link in &summary.outside_symlinks {
+        ctx.warn(format!(
+            "{} is a symlink to {}, outside the restored directory",
+            link.path, link.target
+        ));
     }
     if args.json {
         print_json(&summary)?;

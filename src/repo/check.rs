@@ -108,8 +108,14 @@ fn stored_as(
 
 fn config(repo: &Repo, keys: &ReadKeys, report: &mut Report) {
     let config_key = repo.config_key();
-    let Ok(bytes) = repo.store.get(&config_key) else {
-        return;
+    let bytes = match repo.fetch(ObjectKind::Config, &config_key) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            if let Some(e @ super::RepoError::Corrupt { .. }) = e.downcast_ref() {
+                report.problems.push(e.to_string());
+            }
+            return;
+        }
     };
     let config = super::seal::open(&bytes, &keys.identity)
         .map_err(|e| e.to_string())
@@ -248,7 +254,8 @@ fn read_packs(
         .map(|(p, (_, chunks))| (repo.pack_key(p), (p, chunks)))
         .collect();
     let keys_to_get: Vec<String> = by_key.keys().cloned().collect();
-    repo.store.get_each(keys_to_get, READERS, |key, got| {
+    let max = ObjectKind::Pack.max_stored();
+    repo.store.get_each(keys_to_get, READERS, max, |key, got| {
         report.packs_read += 1;
         let (pack, chunks) = by_key[&key];
         let result = got
@@ -277,8 +284,8 @@ fn read_pack(
         chunks.len()
     );
     for e in &header.chunks {
-        let blob = &payload[e.offset as usize..(e.offset + e.length as u64) as usize];
-        format::open_blob(&keys.dedup_key, e, blob)
+        format::blob(&payload, e)
+            .and_then(|blob| format::open_blob(&keys.dedup_key, e, blob))
             .map_err(|err| anyhow::anyhow!("chunk {}: {err}", hex::encode(&e.id[..8])))?;
     }
     Ok(())

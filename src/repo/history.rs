@@ -53,8 +53,10 @@ impl Repo {
         };
         if plain.starts_with(&ZSTD_MAGIC) {
             let snap: Snapshot =
-                format::decode_compressed(&plain).map_err(|e| corrupt(e.to_string()))?;
+                format::decode_compressed_at_most(&plain, format::MAX_MANIFEST_BYTES)
+                    .map_err(|e| corrupt(e.to_string()))?;
             super::read::check_version(object.clone(), snap.version)?;
+            snap.check().map_err(|e| corrupt(e.to_string()))?;
             return Ok(Stored::V1(snap));
         }
         let env: ManifestEnvelope =
@@ -418,12 +420,23 @@ impl Repo {
                         object: object.clone(),
                         why: "its signature does not verify".into(),
                     })?;
-                let body = env.open_body(&header).map_err(|e| RepoError::Corrupt {
-                    object,
+                let corrupt = |e: anyhow::Error| RepoError::Corrupt {
+                    object: object.clone(),
                     why: format!("{e:#}"),
-                })?;
+                };
+                let body = env.open_body(&header).map_err(corrupt)?;
                 let (snapshot, packs) = signed::as_snapshot(&header, body);
-                Ok((snapshot, Some(packs)))
+                // The writer key is on the device too: a signed body gets
+                // every check an unsigned one does.
+                snapshot.check().map_err(corrupt)?;
+                let index = format::Index {
+                    version: format::VERSION,
+                    packs,
+                };
+                index
+                    .check(ObjectKind::Pack.max_stored())
+                    .map_err(corrupt)?;
+                Ok((snapshot, Some(index.packs)))
             }
         }
     }

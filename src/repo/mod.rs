@@ -110,6 +110,29 @@ impl ObjectKind {
             other => other.dir(),
         }
     }
+
+    /// The most a stored object of this kind can weigh (docs/format.md,
+    /// *Decoding bounds*): a larger one is refused before it is downloaded.
+    pub fn max_stored(self) -> u64 {
+        let payload = match self {
+            ObjectKind::Config => format::MAX_CONFIG_BYTES,
+            ObjectKind::Pack => format::MAX_PACK_BYTES,
+            ObjectKind::Index => zstd_bound(format::MAX_INDEX_BYTES),
+            // A version-2 manifest: its compressed body and a small signed header.
+            ObjectKind::Snapshot => zstd_bound(format::MAX_MANIFEST_BYTES) + SIGNED_OBJECT_MAX,
+            ObjectKind::Writer | ObjectKind::Revocation | ObjectKind::Seal => SIGNED_OBJECT_MAX,
+        };
+        seal::max_sealed_len(payload)
+    }
+}
+
+/// Certificates, revocations, seals and manifest headers are a few hundred
+/// bytes; this is their bound (tags make a header grow: at most 256 of them).
+const SIGNED_OBJECT_MAX: u64 = 64 * 1024;
+
+/// The most zstd makes of `n` bytes (`ZSTD_COMPRESSBOUND`).
+fn zstd_bound(n: u64) -> u64 {
+    zstd::zstd_safe::compress_bound(n as usize) as u64
 }
 
 /// Object names are the BLAKE3 hash of the stored (encrypted) bytes, hex.
@@ -147,7 +170,9 @@ impl Repo {
         let (loc, dir) = (&self.locator, kind.dir());
         match kind {
             ObjectKind::Config => format!("{loc}/{dir}"),
-            ObjectKind::Pack => format!("{loc}/{dir}/{}/{name}", &name[..2]),
+            // `get`: a name that is not one (from a forged index) gets a
+            // key that holds nothing, never a panic.
+            ObjectKind::Pack => format!("{loc}/{dir}/{}/{name}", name.get(..2).unwrap_or("")),
             _ => format!("{loc}/{dir}/{name}"),
         }
     }
@@ -195,10 +220,13 @@ impl Repo {
             .into());
         }
         let key = self.config_key();
-        let bytes = self.store.get(&key)?;
         // The locator came from the phrase, so a config that does not open is
         // damage, not a wrong phrase; every other object is authenticated on
         // its own, so reading goes on. Only a newer format stops it.
+        let bytes = match self.fetch(ObjectKind::Config, &key) {
+            Err(e) if e.downcast_ref::<RepoError>().is_some() => return Ok(()),
+            other => other?,
+        };
         if let Ok(plain) = seal::open(&bytes, identity) {
             if let Ok(config) = format::from_cbor::<Config>(&plain) {
                 if config.version > format::REPOSITORY_VERSION {
@@ -236,16 +264,37 @@ impl Repo {
         identity: &age::x25519::Identity,
     ) -> anyhow::Result<Vec<u8>> {
         let key = self.key(kind, name);
-        let bytes = self
-            .store
-            .get(&key)
-            .map_err(|e| missing_as(e, kind, &key))?;
+        if kind != ObjectKind::Config && !is_object_name(name) {
+            return Err(RepoError::Corrupt {
+                object: key,
+                why: format!("\"{}\" is not an object name", name.escape_debug()),
+            }
+            .into());
+        }
+        let bytes = self.fetch(kind, &key)?;
         open_verified(&key, name, &bytes, identity)
     }
 
+    /// Downloads the object at `key` unless it is larger than an object of
+    /// `kind` can be ([`RepoError::Corrupt`] then, and nothing is downloaded).
+    pub fn fetch(&self, kind: ObjectKind, key: &str) -> anyhow::Result<Bytes> {
+        self.store
+            .get_at_most(key, kind.max_stored())
+            .map_err(|e| missing_as(e, kind, key))
+    }
+
     /// Every object of `kind` (for the config: the config object, if any).
+    /// Keys that are not where this repository puts an object of that kind
+    /// (a killed upload's staging file, junk) are passed over.
     pub fn list(&self, kind: ObjectKind) -> anyhow::Result<Vec<Listed>> {
-        self.store.list(&format!("{}/{}", self.locator, kind.dir()))
+        let mut listed = self
+            .store
+            .list(&format!("{}/{}", self.locator, kind.dir()))?;
+        listed.retain(|l| {
+            let name = basename(&l.key);
+            (kind == ObjectKind::Config || is_object_name(name)) && l.key == self.key(kind, name)
+        });
+        Ok(listed)
     }
 
     /// Deletes object `name` of `kind`.
@@ -276,11 +325,21 @@ pub fn basename(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }
 
+/// The store's errors about one object, as the repository's: missing, or
+/// larger than its kind allows.
 pub(super) fn missing_as(err: anyhow::Error, kind: ObjectKind, key: &str) -> anyhow::Error {
     match err.downcast::<StoreError>() {
         Ok(StoreError::Missing { .. }) => RepoError::Missing {
             what: kind.what().to_string(),
             object: key.to_string(),
+        }
+        .into(),
+        Ok(StoreError::TooLarge { size, max, .. }) => RepoError::Corrupt {
+            object: key.to_string(),
+            why: format!(
+                "it has {size} bytes, more than any {} object can have ({max}); not downloaded",
+                kind.dir()
+            ),
         }
         .into(),
         Ok(other) => other.into(),

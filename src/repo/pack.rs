@@ -73,8 +73,10 @@ impl Packer {
         });
     }
 
+    /// At the target size, or at `MAX_PACK_CHUNKS` chunks (many tiny
+    /// files), so that the header too stays within what a reader accepts.
     pub fn is_full(&self) -> bool {
-        self.blobs.len() >= format::PACK_TARGET
+        self.blobs.len() >= format::PACK_TARGET || self.entries.len() >= format::MAX_PACK_CHUNKS
     }
 
     pub fn is_empty(&self) -> bool {

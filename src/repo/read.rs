@@ -33,25 +33,36 @@ impl ChunkMap {
 impl Repo {
     /// Reads one index object (checked against its name, decrypted, version-checked).
     pub fn index(&self, name: &str, identity: &age::x25519::Identity) -> anyhow::Result<Index> {
-        self.decode(ObjectKind::Index, name, identity, |i: &Index| i.version)
+        self.decode(ObjectKind::Index, name, identity, |i: &Index| {
+            (i.version, i.check(ObjectKind::Pack.max_stored()))
+        })
     }
 
-    /// An object of `kind`, fetched, authenticated, decompressed, decoded,
-    /// and its format version checked: one rule for every versioned object.
+    /// An object of `kind`, fetched, authenticated, decompressed (within its
+    /// kind's bound), decoded, its format version checked, then its content
+    /// (`checked`: the version, and whether the rest holds): one rule for
+    /// every versioned object.
     fn decode<T: serde::de::DeserializeOwned>(
         &self,
         kind: ObjectKind,
         name: &str,
         identity: &age::x25519::Identity,
-        version: impl Fn(&T) -> u32,
+        checked: impl Fn(&T) -> (u32, anyhow::Result<()>),
     ) -> anyhow::Result<T> {
         let plain = self.get_object(kind, name, identity)?;
         let object = self.key(kind, name);
-        let value: T = format::decode_compressed(&plain).map_err(|e| RepoError::Corrupt {
+        let max = match kind {
+            ObjectKind::Index => format::MAX_INDEX_BYTES,
+            _ => format::MAX_MANIFEST_BYTES,
+        };
+        let corrupt = |e: anyhow::Error| RepoError::Corrupt {
             object: object.clone(),
             why: e.to_string(),
-        })?;
-        check_version(object, version(&value))?;
+        };
+        let value: T = format::decode_compressed_at_most(&plain, max).map_err(corrupt)?;
+        let (version, content) = checked(&value);
+        check_version(object.clone(), version)?;
+        content.map_err(corrupt)?;
         Ok(value)
     }
 

@@ -60,21 +60,36 @@ fn frame_in_place(payload: &mut Vec<u8>) {
     payload.extend_from_slice(&len.to_le_bytes());
 }
 
-/// Undoes [`frame`], strictly: the padding must be zeros.
+/// Undoes [`frame`], strictly: the padding must be zeros. The length is
+/// checked against the frame before anything is computed from it.
 pub fn unframe(mut framed: Vec<u8>) -> Result<Vec<u8>, OpenError> {
-    if framed.len() < 8 {
-        return Err(OpenError::Framing);
-    }
-    let split = framed.len() - 8;
-    let len = u64::from_le_bytes(framed[split..].try_into().expect("8 bytes")) as usize;
-    if len > split
-        || framed[len..split].iter().any(|&b| b != 0)
+    let split = framed.len().checked_sub(8).ok_or(OpenError::Framing)?;
+    let mut last = [0u8; 8];
+    last.copy_from_slice(&framed[split..]);
+    let len = usize::try_from(u64::from_le_bytes(last))
+        .ok()
+        .filter(|&len| len <= split)
+        .ok_or(OpenError::Framing)?;
+    if framed[len..split].iter().any(|&b| b != 0)
         || framed.len() as u64 != padded_len(len as u64 + 8)
     {
         return Err(OpenError::Framing);
     }
     framed.truncate(len);
     Ok(framed)
+}
+
+/// Room for the age header in [`max_sealed_len`]: crossing's is at most
+/// 358 bytes (an X25519 stanza and a grease stanza of at most 190).
+const AGE_HEADER_ALLOWANCE: u64 = 64 * 1024;
+
+/// The most a sealed object of a payload up to `payload_max` bytes can
+/// weigh in the store: the padded frame, age's nonce and one 16-byte tag
+/// per 64 KiB, and the header (docs/format.md, *Sealing*).
+pub fn max_sealed_len(payload_max: u64) -> u64 {
+    let framed = padded_len(payload_max.saturating_add(8));
+    let tags = framed.div_ceil(64 * 1024).max(1) * 16;
+    AGE_HEADER_ALLOWANCE + 16 + framed + tags
 }
 
 pub fn seal(payload: &[u8], recipient: &age::x25519::Recipient) -> anyhow::Result<Vec<u8>> {
@@ -104,16 +119,23 @@ pub fn seal_buffer(
 pub fn open(sealed: &[u8], identity: &age::x25519::Identity) -> Result<Vec<u8>, OpenError> {
     let decryptor =
         age::Decryptor::new_buffered(sealed).map_err(|e| OpenError::Decrypt(e.to_string()))?;
-    let mut reader = decryptor
+    let reader = decryptor
         .decrypt(std::iter::once(identity as &dyn age::Identity))
         .map_err(|e| match e {
             age::DecryptError::NoMatchingKeys => OpenError::NotForThisKey,
             other => OpenError::Decrypt(other.to_string()),
         })?;
+    // The plaintext is shorter than the ciphertext: never read more.
     let mut framed = Vec::with_capacity(sealed.len());
     reader
+        .take(sealed.len() as u64 + 1)
         .read_to_end(&mut framed)
         .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+    if framed.len() > sealed.len() {
+        return Err(OpenError::Decrypt(
+            "plaintext longer than the object".into(),
+        ));
+    }
     unframe(framed)
 }
 
@@ -148,6 +170,30 @@ mod tests {
         #[test]
         fn frame_round_trips(payload in proptest::collection::vec(any::<u8>(), 0..5000)) {
             prop_assert_eq!(unframe(frame(payload.clone())).unwrap(), payload);
+        }
+
+        #[test]
+        fn unframe_never_panics(
+            body in proptest::collection::vec(any::<u8>(), 0..300),
+            len in prop_oneof![any::<u64>(), 0u64..400, Just(u64::MAX), Just(u64::MAX - 7)],
+        ) {
+            // Arbitrary bytes, and arbitrary bytes ending in a chosen length.
+            if let Ok(payload) = unframe(body.clone()) {
+                prop_assert!(payload.len() + 8 <= body.len());
+            }
+            let mut framed = body;
+            framed.extend_from_slice(&len.to_le_bytes());
+            if let Ok(payload) = unframe(framed.clone()) {
+                prop_assert_eq!(payload.len() as u64, len);
+                prop_assert_eq!(frame(payload), framed);
+            }
+        }
+
+        #[test]
+        fn sealed_objects_stay_within_their_bound(len in 0usize..200_000) {
+            let id = age::x25519::Identity::generate();
+            let sealed = seal(&vec![0x5a; len], &id.to_public()).unwrap();
+            prop_assert!(sealed.len() as u64 <= max_sealed_len(len as u64));
         }
     }
 

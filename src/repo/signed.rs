@@ -22,8 +22,13 @@ const REVOCATION_CONTEXT: &[u8] = b"crossing writer revocation v2\0";
 const MANIFEST_CONTEXT: &[u8] = b"crossing manifest header v2\0";
 const SEAL_CONTEXT: &[u8] = b"crossing writer seal v2\0";
 
-/// A manifest's body (entries and pack list) is at most this large, decompressed.
-pub const MAX_BODY_BYTES: u64 = 1 << 30;
+/// A manifest's body (entries and pack list) is at most this large,
+/// decompressed: the bound of every manifest (docs/format.md, *Decoding bounds*).
+pub const MAX_BODY_BYTES: u64 = format::MAX_MANIFEST_BYTES;
+
+/// A signed body (certificate, revocation, seal, manifest header) is at
+/// most this large; a larger one is refused before it is decoded.
+pub const MAX_SIGNED_BODY: usize = 64 * 1024;
 
 /// How far in the future a trusted manifest may be dated (clock skew).
 pub const FUTURE_SKEW_SECS: i64 = 10 * 60;
@@ -159,13 +164,13 @@ impl SignedObject {
 
     /// The body as a seal, if the writer it names signed it.
     pub fn seal(&self) -> Option<Seal> {
-        let seal: Seal = format::from_cbor(&self.body).ok()?;
+        let seal: Seal = self.decoded()?;
         verifies(&seal.writer, SEAL_CONTEXT, &self.body, &self.signature).then_some(seal)
     }
 
     /// The body as a manifest header, if the writer it names signed it.
     pub fn manifest_header(&self) -> Option<ManifestHeader> {
-        let header: ManifestHeader = format::from_cbor(&self.body).ok()?;
+        let header: ManifestHeader = self.decoded()?;
         verifies(
             &header.writer,
             MANIFEST_CONTEXT,
@@ -177,6 +182,14 @@ impl SignedObject {
 
     fn open<T: for<'de> Deserialize<'de>>(&self, key: &[u8; 32], context: &[u8]) -> Option<T> {
         verifies(key, context, &self.body, &self.signature)
+            .then(|| self.decoded())
+            .flatten()
+    }
+
+    /// The body, decoded, if it is within [`MAX_SIGNED_BODY`] (a body whose
+    /// signer is named inside it is decoded before it can be verified).
+    fn decoded<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
+        (self.body.len() <= MAX_SIGNED_BODY)
             .then(|| format::from_cbor(&self.body).ok())
             .flatten()
     }

@@ -34,14 +34,21 @@ pub fn snapshot_is_stored(
         v.problems.push(format!("{} is missing", repo.config_key()));
     }
     let manifest = repo.key(ObjectKind::Snapshot, snapshot);
-    check_named(repo, &manifest, snapshot, &mut v)?;
+    check_named(repo, ObjectKind::Snapshot, &manifest, snapshot, &mut v)?;
     for listed in repo.list(ObjectKind::Index)? {
         v.indexes += 1;
-        check_named(repo, &listed.key, basename(&listed.key), &mut v)?;
+        check_named(
+            repo,
+            ObjectKind::Index,
+            &listed.key,
+            basename(&listed.key),
+            &mut v,
+        )?;
     }
     let by_key: HashMap<String, &String> = packs.iter().map(|p| (repo.pack_key(p), p)).collect();
     let keys: Vec<String> = packs.iter().map(|p| repo.pack_key(p)).collect();
-    repo.store.get_each(keys, READERS, |key, got| {
+    let max = ObjectKind::Pack.max_stored();
+    repo.store.get_each(keys, READERS, max, |key, got| {
         v.packs += 1;
         let Some((size, hash)) = recorded.get(by_key[&key]) else {
             v.problems
@@ -67,8 +74,14 @@ pub fn snapshot_is_stored(
 }
 
 /// Downloads an object named by the hash of its bytes and checks the name.
-fn check_named(repo: &Repo, key: &str, name: &str, v: &mut Verified) -> anyhow::Result<()> {
-    let bytes = repo.store.get(key)?;
+fn check_named(
+    repo: &Repo,
+    kind: ObjectKind,
+    key: &str,
+    name: &str,
+    v: &mut Verified,
+) -> anyhow::Result<()> {
+    let bytes = repo.store.get_at_most(key, kind.max_stored())?;
     v.bytes += bytes.len() as u64;
     if object_name(&bytes) != name {
         v.problems

@@ -43,24 +43,15 @@ pub(super) fn fill_files(
                         Ordering::Relaxed,
                     );
                     let key = req.repo.pack_key(pack);
-                    format::split_pack(&payload).map_err(|e| RepoError::Corrupt {
+                    let corrupt = |e: anyhow::Error| RepoError::Corrupt {
                         object: key.clone(),
                         why: e.to_string(),
-                    })?;
+                    };
+                    format::split_pack(&payload).map_err(corrupt)?;
                     for entry in wanted {
-                        let start = entry.offset as usize;
-                        let blob = payload
-                            .get(start..start + entry.length as usize)
-                            .ok_or_else(|| RepoError::Corrupt {
-                                object: key.clone(),
-                                why: "a chunk lies outside the pack".into(),
-                            })?;
-                        let raw = format::open_blob(req.dedup_key, entry, blob).map_err(|e| {
-                            RepoError::Corrupt {
-                                object: key.clone(),
-                                why: e.to_string(),
-                            }
-                        })?;
+                        let raw = format::blob(&payload, entry)
+                            .and_then(|blob| format::open_blob(req.dedup_key, entry, blob))
+                            .map_err(corrupt)?;
                         let zero = raw.iter().all(|&b| b == 0);
                         for &(idx, offset) in &plan.placements[&entry.id] {
                             let path = rel_path(root, &req.snapshot.entries[idx]);

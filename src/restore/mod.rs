@@ -23,7 +23,7 @@ use crate::repo::{ChunkMap, Repo};
 pub use place::check_target;
 use place::{remove_stale_staging, swap_into_place, sync_tree, Staging};
 use plan::Plan;
-use tree::{apply_metadata, create_tree, verify_lengths};
+use tree::{apply_metadata, create_tree, outside_symlinks, verify_lengths};
 pub use warm::{restore_with_phrase, PhraseRestore, Restored};
 
 #[derive(Debug, Serialize)]
@@ -42,6 +42,16 @@ pub struct RestoreSummary {
     pub chain: Option<String>,
     /// Forks and gaps in the repository's history.
     pub notes: Vec<String>,
+    /// Symlinks restored as they were, whose targets lie outside the
+    /// restored directory (absolute, or above it with `..`).
+    pub outside_symlinks: Vec<OutsideSymlink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutsideSymlink {
+    /// The link, relative to the restored directory.
+    pub path: String,
+    pub target: String,
 }
 
 pub struct RestoreRequest<'a> {
@@ -53,6 +63,8 @@ pub struct RestoreRequest<'a> {
     pub index: &'a ChunkMap,
     pub target: &'a Path,
     pub force: bool,
+    /// Keep setuid, setgid, sticky and world-write bits (dropped otherwise).
+    pub keep_special_modes: bool,
     /// Bytes written of the snapshot's bytes.
     pub progress: &'a dyn Progress,
 }
@@ -94,7 +106,7 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
     req.progress.set_total(req.snapshot.bytes);
     let downloaded = fill::fill_files(&req, &plan, &staging.path)?;
     verify_lengths(&staging.path, entries)?;
-    apply_metadata(&staging.path, entries)?;
+    apply_metadata(&staging.path, entries, req.keep_special_modes)?;
     sync_tree(&staging.path)?;
     swap_into_place(&staging.path, req.target, target_exists)?;
     staging.done = true;
@@ -114,5 +126,6 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
         duration_secs: started.elapsed().as_secs_f64(),
         chain: None,
         notes: Vec::new(),
+        outside_symlinks: outside_symlinks(entries),
     })
 }

@@ -42,7 +42,7 @@ impl Plan {
                     by_pack.entry(pack.clone()).or_default().push(*entry);
                 }
                 spots.push((i, offset));
-                offset += entry.raw_length as u64;
+                offset = offset.saturating_add(entry.raw_length as u64);
             }
             if offset != e.size {
                 return Err(RepoError::Corrupt {

@@ -1,14 +1,15 @@
 //! The restored tree's entries: paths checked against the manifest,
 //! created, their lengths verified, their modes and times applied.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, OsStr};
 use std::fs::{self, OpenOptions};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::repo::format::{Entry, Kind};
+use super::OutsideSymlink;
+use crate::repo::format::{self, Entry, Kind};
 use crate::repo::RepoError;
 
 pub(super) fn rel_path(root: &Path, e: &Entry) -> PathBuf {
@@ -21,12 +22,7 @@ pub(super) fn rel_path(root: &Path, e: &Entry) -> PathBuf {
 
 /// Checks a manifest path before using it: relative, no `..`, no empty parts.
 fn safe(e: &Entry) -> anyhow::Result<()> {
-    let ok = e.path.is_empty()
-        || (!e.path.starts_with(b"/")
-            && e.path
-                .split(|&b| b == b'/')
-                .all(|c| !c.is_empty() && c != b"." && c != b".."));
-    if !ok {
+    if !format::is_relative_path(&e.path) {
         return Err(RepoError::Corrupt {
             object: "snapshot manifest".into(),
             why: "a path escapes the data directory".into(),
@@ -107,13 +103,27 @@ pub(super) fn verify_lengths(root: &Path, entries: &[Entry]) -> anyhow::Result<(
     Ok(())
 }
 
+/// The mode bits restore drops unless asked to keep them: setuid, setgid,
+/// sticky, and write for others.
+const SPECIAL_MODES: u32 = 0o7002;
+
 /// Modes and times: files and symlinks first, then directories deepest
-/// first (so a read-only directory does not block its children).
-pub(super) fn apply_metadata(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
+/// first (so a read-only directory does not block its children). Without
+/// `keep_special_modes`, [`SPECIAL_MODES`] are dropped (a restore run as
+/// root owns every file it writes: a setuid bit would be root's).
+pub(super) fn apply_metadata(
+    root: &Path,
+    entries: &[Entry],
+    keep_special_modes: bool,
+) -> anyhow::Result<()> {
+    let mode = |e: &Entry| {
+        let dropped = if keep_special_modes { 0 } else { SPECIAL_MODES };
+        fs::Permissions::from_mode(e.mode & 0o7777 & !dropped)
+    };
     for e in entries.iter().filter(|e| e.kind != Kind::Dir) {
         let path = rel_path(root, e);
         if e.kind == Kind::File {
-            fs::set_permissions(&path, fs::Permissions::from_mode(e.mode))?;
+            fs::set_permissions(&path, mode(e))?;
         }
         set_mtime(&path, e.mtime_ns)?;
     }
@@ -125,10 +135,73 @@ pub(super) fn apply_metadata(root: &Path, entries: &[Entry]) -> anyhow::Result<(
     });
     for e in dirs {
         let path = rel_path(root, e);
-        fs::set_permissions(&path, fs::Permissions::from_mode(e.mode))?;
+        fs::set_permissions(&path, mode(e))?;
         set_mtime(&path, e.mtime_ns)?;
     }
     Ok(())
+}
+
+/// The symlinks whose target lies outside the restored tree: absolute, or
+/// climbing above its root, resolved as the kernel would through the
+/// snapshot's own symlinks (`a -> b/..` with `b -> .` leaves the root).
+pub(super) fn outside_symlinks(entries: &[Entry]) -> Vec<OutsideSymlink> {
+    let links: HashMap<&[u8], &[u8]> = entries
+        .iter()
+        .filter(|e| e.kind == Kind::Symlink)
+        .map(|e| (e.path.as_slice(), e.target.as_slice()))
+        .collect();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    entries
+        .iter()
+        .filter(|e| e.kind == Kind::Symlink && leads_outside(&links, &e.path, &e.target))
+        .map(|e| OutsideSymlink {
+            path: text(&e.path),
+            target: text(&e.target),
+        })
+        .collect()
+}
+
+/// Linux follows at most this many symlinks in one lookup (`ELOOP` after).
+const MAX_SYMLINKS: usize = 40;
+
+fn leads_outside(links: &HashMap<&[u8], &[u8]>, link: &[u8], target: &[u8]) -> bool {
+    fn components(p: &[u8]) -> std::slice::Split<'_, u8, impl FnMut(&u8) -> bool> {
+        p.split(|&b| b == b'/')
+    }
+    // Where the lookup is (the link's directory, from the root), and what is left of it.
+    let mut at: Vec<&[u8]> = components(link).collect();
+    at.pop();
+    let mut left: Vec<&[u8]> = components(target).rev().collect();
+    let mut followed = 0;
+    if target.starts_with(b"/") {
+        return true;
+    }
+    while let Some(c) = left.pop() {
+        match c {
+            b"" | b"." => {}
+            b".." => {
+                if at.pop().is_none() {
+                    return true;
+                }
+            }
+            name => {
+                at.push(name);
+                let Some(next) = links.get(at.join(&b'/').as_slice()) else {
+                    continue;
+                };
+                followed += 1;
+                if next.starts_with(b"/") {
+                    return true;
+                }
+                if followed > MAX_SYMLINKS {
+                    return false; // the kernel gives up: it leads nowhere
+                }
+                at.pop();
+                left.extend(components(next).rev());
+            }
+        }
+    }
+    false
 }
 
 /// Sets a path's mtime (and atime) without following a symlink.
@@ -156,4 +229,54 @@ fn set_mtime(path: &Path, mtime_ns: i64) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(path: &str, target: &str) -> Entry {
+        Entry {
+            path: path.into(),
+            kind: Kind::Symlink,
+            mode: 0o777,
+            mtime_ns: 0,
+            size: 0,
+            target: target.into(),
+            chunks: vec![],
+        }
+    }
+
+    fn outside(entries: &[Entry]) -> Vec<String> {
+        outside_symlinks(entries)
+            .into_iter()
+            .map(|l| l.path)
+            .collect()
+    }
+
+    #[test]
+    fn symlinks_leaving_the_tree_are_found() {
+        let entries = [
+            link("abs", "/etc/passwd"),
+            link("up", ".."),
+            link("d/up-down", "../x"),
+            link("d/up-up", "../../x"),
+            link("d/e/deep", "../../f/./g//h"),
+            link("self", "."),
+            // Through the snapshot's own links: `here` is the root, so
+            // `here/..` is above it; `d/far` is a link to the root's parent.
+            link("here", "."),
+            link("via-here", "here/.."),
+            link("d/far", "../up"),
+            link("via-far", "d/far/x"),
+            link("inside-chain", "d/up-down"),
+            // A loop leads nowhere (ELOOP).
+            link("loop-a", "loop-b"),
+            link("loop-b", "loop-a"),
+        ];
+        assert_eq!(
+            outside(&entries),
+            ["abs", "up", "d/up-up", "via-here", "d/far", "via-far"]
+        );
+    }
 }

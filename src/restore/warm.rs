@@ -31,6 +31,8 @@ pub struct PhraseRestore<'a> {
     pub seal: Option<&'a str>,
     pub target: &'a Path,
     pub force: bool,
+    /// Keep setuid, setgid, sticky and world-write bits.
+    pub keep_special_modes: bool,
     pub progress: &'a dyn Progress,
 }
 
@@ -74,6 +76,7 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
         index: &index,
         target: req.target,
         force: req.force,
+        keep_special_modes: req.keep_special_modes,
         progress: req.progress,
     })?;
     summary.chain = Some(chain);

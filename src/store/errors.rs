@@ -50,13 +50,15 @@ pub enum StoreError {
     },
     #[error("object {object} is missing from the store")]
     Missing { object: String },
+    #[error("object {object} has {size} bytes, more than the {max} it may have; not downloaded")]
+    TooLarge { object: String, size: u64, max: u64 },
 }
 
 impl StoreError {
     pub fn exit_kind(&self) -> ExitKind {
         match self {
             StoreError::InvalidUrl { .. } | StoreError::InvalidOption { .. } => ExitKind::Usage,
-            StoreError::Missing { .. } => ExitKind::Integrity,
+            StoreError::Missing { .. } | StoreError::TooLarge { .. } => ExitKind::Integrity,
             _ => ExitKind::NotReachable,
         }
     }

@@ -110,7 +110,13 @@ impl Store {
     }
 
     pub fn get(&self, key: &str) -> anyhow::Result<Bytes> {
-        self.rt.block_on(self.core.get(key))
+        self.get_at_most(key, u64::MAX)
+    }
+
+    /// [`Store::get`], unless the object has more than `max` bytes: then
+    /// [`StoreError::TooLarge`], and its content is not downloaded.
+    pub fn get_at_most(&self, key: &str, max: u64) -> anyhow::Result<Bytes> {
+        self.rt.block_on(self.core.get(key, max))
     }
 
     /// Size of `key`, or `None` if it does not exist.
@@ -135,17 +141,19 @@ impl Store {
 
     /// Downloads every key, `concurrency` at a time, and hands each result to
     /// `each` on the calling thread as it arrives (in any order). Stops at
-    /// the first error `each` returns.
+    /// the first error `each` returns. An object of more than `max` bytes is
+    /// not downloaded: its result is [`StoreError::TooLarge`].
     pub fn get_each(
         &self,
         keys: Vec<String>,
         concurrency: usize,
+        max: u64,
         mut each: impl FnMut(String, anyhow::Result<Bytes>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let core = &self.core;
         self.rt.block_on(async move {
             let mut downloads = futures::stream::iter(keys.into_iter().map(|key| async move {
-                let got = core.get(&key).await;
+                let got = core.get(&key, max).await;
                 (key, got)
             }))
             .buffer_unordered(concurrency.max(1));
@@ -339,13 +347,22 @@ impl Core {
         Ok(())
     }
 
-    async fn get(&self, key: &str) -> anyhow::Result<Bytes> {
+    /// The object's size comes with the response, before its content.
+    async fn get(&self, key: &str, max: u64) -> anyhow::Result<Bytes> {
         let path = self.path(key);
         let result = self
             .inner
             .get(&path)
             .await
             .map_err(|e| self.error(key, e))?;
+        if result.meta.size > max {
+            return Err(StoreError::TooLarge {
+                object: key.to_string(),
+                size: result.meta.size,
+                max,
+            }
+            .into());
+        }
         result.bytes().await.map_err(|e| self.error(key, e))
     }
 

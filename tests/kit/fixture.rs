@@ -7,11 +7,25 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crossing::repo::format::{self, Entry, Kind, Snapshot};
 use serde_json::Value;
 use tempfile::TempDir;
 
 use super::run::{self, init_args, restore_args, run_as, Out};
 use super::tree::{chown_tree, is_object_name, make_writable, write_corpus};
+
+/// An entry of a hand-made manifest, without content.
+pub fn forged_entry(path: &[u8], kind: Kind, mode: u32, target: &[u8]) -> Entry {
+    Entry {
+        path: path.to_vec(),
+        kind,
+        mode,
+        mtime_ns: 0,
+        size: 0,
+        target: target.to_vec(),
+        chunks: vec![],
+    }
+}
 
 /// BIP-39 test phrases (valid, well known).
 pub const ABANDON: &str =
@@ -157,6 +171,56 @@ impl Fixture {
     /// `<store>/<locator>`: the repository's folder.
     pub fn repo_dir(&self) -> PathBuf {
         self.store.join(&self.locator)
+    }
+
+    /// The pseudonym's backup recipient, as `pseudonym show` gives it.
+    pub fn recipient(&self) -> age::x25519::Recipient {
+        let out = self
+            .crossing(["pseudonym", "show", "default", "--json"])
+            .expect(0, "pseudonym show");
+        out.json()["backup_recipient"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// Seals `payload` to the recipient and stores it in the repository's
+    /// folder `dir` (`snapshots`, `index`) under its name, as anyone holding
+    /// the device and the store credentials can. Returns the name.
+    pub fn plant(&self, dir: &str, payload: &[u8]) -> String {
+        let sealed = crossing::repo::seal::seal(payload, &self.recipient()).unwrap();
+        let name = crossing::repo::object_name(&sealed);
+        let folder = self.repo_dir().join(dir);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join(&name), sealed).unwrap();
+        name
+    }
+
+    /// Seals a hand-made manifest listing `entries` (dated 2096, so it is
+    /// `latest`) for the profile's repository, as anyone with the device's
+    /// public keys (or a seized device) can, and stores it. Returns its name.
+    pub fn forge_snapshot(&self, entries: Vec<Entry>) -> String {
+        let manifest = Snapshot {
+            version: format::VERSION,
+            time: 4_000_000_000,
+            nanos: 0,
+            tags: vec![],
+            expires_at: None,
+            files: entries.iter().filter(|e| e.kind == Kind::File).count() as u64,
+            bytes: 0,
+            entries,
+        };
+        self.plant("snapshots", &format::encode_compressed(&manifest).unwrap())
+    }
+
+    /// The identity that opens this repository (derived from the phrase).
+    pub fn identity(&self) -> age::x25519::Identity {
+        let phrase = fs::read_to_string(&self.phrase_file).unwrap();
+        crossing::keys::Phrase::parse(phrase.trim())
+            .unwrap()
+            .derive()
+            .backup_identity()
     }
 
     /// Gives the whole scratch tree to `user` (if any), so files the test

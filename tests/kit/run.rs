@@ -132,6 +132,53 @@ where
     Out::from(output)
 }
 
+/// [`run`], measuring the process's peak resident memory (`ru_maxrss` of
+/// `wait4`, which reports on that one child): returns it in bytes.
+pub fn run_measured<I, S>(home: Option<&Path>, args: I) -> (Out, u64)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    use std::io::Read;
+    #[allow(clippy::zombie_processes)] // reaped by wait4 below, which measures it
+    let mut child = command(home, None)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run crossing");
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        stdout.read_to_end(&mut b).map(|_| b)
+    });
+    let mut stderr = Vec::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    let stdout = reader.join().unwrap().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain out-parameters; the child is reaped here, never by `child`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
+    let out = Out {
+        code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    (out, usage.ru_maxrss as u64 * 1024)
+}
+
 /// Runs `cmd`, which must succeed, and parses its stdout.
 #[track_caller]
 pub fn json(cmd: &mut assert_cmd::Command) -> Value {

@@ -106,7 +106,10 @@ pub fn send(store: &Store, to: SendTo<'_>) -> anyhow::Result<()> {
         SendTo::User { user_id, keys } => {
             let pair = Pair::as_friend(keys, user_id)?;
             let channel = pair.channel();
-            let arming = match store.get(&protocol::arming_key(&channel)) {
+            let arming = match store.get_at_most(
+                &protocol::arming_key(&channel),
+                protocol::MAX_OBJECT_BYTES,
+            ) {
                 Ok(b) => b,
                 Err(e) => match e.downcast::<StoreError>() {
                     Ok(StoreError::Missing { .. }) => bail_kind!(
@@ -173,8 +176,16 @@ pub fn check(
         if l.key.ends_with(&format!("/{}", protocol::ARMING_OBJECT)) {
             continue;
         }
-        let bytes = store.get(&l.key)?;
-        match protocol::judge(&bytes, &arming.commitment) {
+        // An object larger than a reveal is ignored without being downloaded.
+        let verdict = match store.get_at_most(&l.key, protocol::MAX_OBJECT_BYTES) {
+            Ok(bytes) => protocol::judge(&bytes, &arming.commitment),
+            Err(e) => match e.downcast::<StoreError>() {
+                Ok(StoreError::TooLarge { size, .. }) => Verdict::Ignore(protocol::too_large(size)),
+                Ok(other) => return Err(other.into()),
+                Err(e) => return Err(e),
+            },
+        };
+        match verdict {
             Verdict::Fire => fire = true,
             Verdict::Ignore(why) => {
                 let i = Ignored {

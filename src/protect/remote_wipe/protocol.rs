@@ -26,6 +26,9 @@ use crate::keys::{labels, SecretKeys};
 pub const PREFIX: &str = "remote-wipe";
 pub const ARMING_OBJECT: &str = "arming";
 const VERSION: u32 = 1;
+/// The most a channel object (an arming or a reveal, about 90 bytes of
+/// JSON) may have: a larger one is not read.
+pub const MAX_OBJECT_BYTES: u64 = 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ProtocolError {
@@ -172,6 +175,11 @@ impl ArmingObject {
     }
 
     pub fn parse(bytes: &[u8]) -> anyhow::Result<[u8; 32]> {
+        anyhow::ensure!(
+            bytes.len() as u64 <= MAX_OBJECT_BYTES,
+            "{} bytes, more than an arming has",
+            bytes.len()
+        );
         let a: ArmingObject = serde_json::from_slice(bytes)?;
         anyhow::ensure!(a.version == VERSION, "unknown version {}", a.version);
         let nonce = hex::decode(&a.nonce)?;
@@ -208,6 +216,9 @@ pub enum Verdict {
 }
 
 pub fn judge(bytes: &[u8], commitment_held: &[u8; 32]) -> Verdict {
+    if bytes.len() as u64 > MAX_OBJECT_BYTES {
+        return Verdict::Ignore(too_large(bytes.len() as u64));
+    }
     let r: Reveal = match serde_json::from_slice(bytes) {
         Ok(r) => r,
         Err(_) => return Verdict::Ignore("not a remote-wipe reveal (malformed)".into()),
@@ -234,6 +245,11 @@ pub fn judge(bytes: &[u8], commitment_held: &[u8; 32]) -> Verdict {
             "reveal that does not match this arming (another arming's, or forged)".into(),
         )
     }
+}
+
+/// Why an object larger than [`MAX_OBJECT_BYTES`] is ignored.
+pub fn too_large(size: u64) -> String {
+    format!("not a remote-wipe reveal ({size} bytes, more than {MAX_OBJECT_BYTES})")
 }
 
 #[cfg(test)]
@@ -285,6 +301,42 @@ mod tests {
             judge(br#"{"version":1,"secret":"abcd"}"#, &c),
             Verdict::Ignore(_)
         ));
+    }
+
+    #[test]
+    fn an_object_larger_than_a_reveal_is_not_parsed() {
+        let secret = [5u8; 32];
+        let c = commitment(&secret);
+        let mut padded = Reveal::encode(&secret).to_vec();
+        padded.extend(std::iter::repeat_n(b' ', MAX_OBJECT_BYTES as usize));
+        assert_eq!(
+            judge(&padded, &c),
+            Verdict::Ignore(too_large(padded.len() as u64))
+        );
+        assert!(ArmingObject::parse(&padded).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn judge_never_panics_and_fires_only_on_the_reveal(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+            flips in proptest::collection::vec((0usize..200, proptest::prelude::any::<u8>()), 1..4),
+        ) {
+            let secret = [5u8; 32];
+            let c = commitment(&secret);
+            proptest::prop_assert!(matches!(judge(&bytes, &c), Verdict::Ignore(_)));
+            let _ = ArmingObject::parse(&bytes);
+            let mut mutated = Reveal::encode(&secret).to_vec();
+            for (at, value) in flips {
+                let i = at % mutated.len();
+                mutated[i] = value;
+            }
+            if judge(&mutated, &c) == Verdict::Fire {
+                // Only a change that keeps the secret (whitespace, hex case).
+                let r: Reveal = serde_json::from_slice(&mutated).unwrap();
+                proptest::prop_assert_eq!(hex::decode(r.secret).unwrap(), secret.to_vec());
+            }
+        }
     }
 
     #[test]
