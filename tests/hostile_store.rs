@@ -148,11 +148,13 @@ fn a_forged_index_naming_pack_a_is_damage_not_a_panic() {
         pack.id = "a".into();
     }
     fx.plant("index", &format::encode_compressed(&index).unwrap());
+    // A signed manifest names its own packs: restore does not read the
+    // index at all, and the genuine snapshot comes back.
     let target = fx.root().join("restored");
     let (out, _) = restore_measured(&fx, &target, &[]);
+    assert_eq!(out.code, 0, "restore beside a forged index: {}", out.stderr);
+    assert_trees_equal(&fx.data, &target);
     let forged = r#"pack "a" is not an object name"#;
-    damage(out, "restore with a forged index", forged);
-    assert!(!target.exists());
     damage(
         fx.crossing(check_args(&fx)),
         "check with a forged index",

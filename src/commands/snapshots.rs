@@ -164,8 +164,11 @@ fn judged(row: &mut Row, j: &Judged) -> Option<CachedSnapshot> {
             return None;
         }
         Trust::Untrusted(why) => {
+            // Its claims are shown as what they are: its time, nothing more.
             row.trust = Some("untrusted");
             row.untrusted_because = Some(why.clone());
+            (row.time, row.nanos) = (j.time, j.nanos);
+            return None;
         }
         Trust::Trusted => row.trust = Some("trusted"),
         Trust::Unsigned => row.trust = Some("unsigned"),

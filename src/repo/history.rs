@@ -232,6 +232,15 @@ impl History {
         let Some(h) = env.header.manifest_header() else {
             return unreadable(id.into(), "its signature does not verify".into());
         };
+        // The body must be the one the signed header names (checked without
+        // decompressing it), or the manifest is damage, whoever signed it.
+        if blake3::hash(&env.body).as_bytes() != &h.body_hash || h.body_len > signed::MAX_BODY_BYTES
+        {
+            return unreadable(
+                id.into(),
+                "its body is not the one its signed header names".into(),
+            );
+        }
         let trust = self.trust_of(id, &h, locator, now);
         Judged {
             id: id.to_string(),
