@@ -21,6 +21,7 @@ fn labels_match_the_spec() {
     assert_eq!(v["labels"]["backup_identity"], labels::BACKUP_IDENTITY);
     assert_eq!(v["labels"]["store_locator"], labels::STORE_LOCATOR);
     assert_eq!(v["labels"]["dedup_key"], labels::DEDUP_KEY);
+    assert_eq!(v["labels"]["writer_authority"], labels::WRITER_AUTHORITY);
 }
 
 #[test]
@@ -57,6 +58,22 @@ fn every_vector_derives_the_same_public_values() {
             keys.backup_identity().to_public().to_string(),
             public.backup_recipient
         );
+        // Format 2: the key that certifies this phrase's writers.
+        assert_eq!(
+            hex::encode(keys.writer_authority().verifying_key().to_bytes()),
+            t["writer_authority_public"].as_str().unwrap(),
+            "{}",
+            t["phrase"]
+        );
+    }
+}
+
+#[test]
+fn the_writer_authority_is_its_own_key() {
+    // Its seed is derived, never the master seed itself: the authority is not
+    // the identity key (which signs remote-wipe messages and pseudonym proofs).
+    for t in vectors()["vectors"].as_array().unwrap() {
+        assert_ne!(t["writer_authority_public"], t["ed25519_public"]);
     }
 }
 

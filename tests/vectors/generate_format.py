@@ -9,6 +9,9 @@ version 1), used to produce the format test vectors in tests/vectors/:
     repo-v1/        the same objects as a store: repo-v1/<locator>/config,
                     data/<2 hex>/<name>, index/<name>, snapshots/<name>
 
+(generate_signed.py imports this module's sealing for the format-2 vectors,
+signed.json, whose manifests name these packs.)
+
 It shares no code with crossing (which is Rust): age encryption is written
 out below from the age v1 specification (age-encryption.org/v1) over the
 `cryptography` package's X25519, HKDF-SHA256, HMAC-SHA256 and
@@ -245,6 +248,10 @@ class Sealer:
             "data": f"{loc}/data/{name[:2]}/{name}",
             "index": f"{loc}/index/{name}",
             "snapshots": f"{loc}/snapshots/{name}",
+            # format 2 (generate_signed.py)
+            "writers": f"{loc}/writers/{name}",
+            "revocations": f"{loc}/revocations/{name}",
+            "seals": f"{loc}/seals/{name}",
         }[kind]
         for check in (check_with_pyrage, check_with_pyage):
             assert check(sealed, self.keys["identity"]) == ("ok", framed), (label, check)
