@@ -363,7 +363,10 @@ fn a_refused_first_backup_makes_no_pseudonym_whose_phrase_nobody_saw() {
     let not_a_dir = h.join("file");
     std::fs::write(&not_a_dir, b"x").unwrap();
     let store = format!("file://{}", h.join("store").display());
-    for data_dir in [not_a_dir.as_path(), h.join("state-overlap").parent().unwrap()] {
+    for data_dir in [
+        not_a_dir.as_path(),
+        h.join("state-overlap").parent().unwrap(),
+    ] {
         crossing(h)
             .args(["backup", "--data-dir"])
             .arg(data_dir)
@@ -373,5 +376,9 @@ fn a_refused_first_backup_makes_no_pseudonym_whose_phrase_nobody_saw() {
             .stderr(predicate::str::contains("RECOVERY PHRASE").not());
     }
     let list = json(crossing(h).args(["pseudonym", "list", "--json"]));
-    assert_eq!(list, serde_json::json!([]), "a pseudonym was recorded: {list}");
+    assert_eq!(
+        list,
+        serde_json::json!([]),
+        "a pseudonym was recorded: {list}"
+    );
 }
