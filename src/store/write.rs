@@ -15,6 +15,12 @@
 //! it — with the same bytes, since the name is their hash. A store that
 //! requires conditional writes (an S3 bucket policy on `s3:if-none-match`)
 //! refuses such a completion; the object is then sent whole, conditionally.
+//!
+//! Where a conditional write cannot be made — a folder on a file system
+//! without hard links, a server answering 501 Not Implemented — the write
+//! looks first, with the same race. A server that ignores the condition
+//! overwrites; for objects named by their content that rewrites the same
+//! bytes (docs/stores.md, *Create-only writes*).
 
 use bytes::Bytes;
 use object_store::client::{HttpError, HttpErrorKind};
@@ -88,10 +94,11 @@ impl Core {
             .await
         {
             Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
-            Err(e) if self.local_root.is_some() && no_hard_links(&e) => {
+            Err(e) if (self.local_root.is_some() && no_hard_links(&e)) || not_implemented(&e) => {
                 // A folder on a file system without hard links (FAT, exFAT,
-                // some network shares): look, then write. Not atomic, but a
-                // folder's writers are this device's own processes.
+                // some network shares), or a server that does not implement
+                // conditional writes (HTTP 501): look, then write. Not
+                // atomic; the race is the multipart one (module docs).
                 match self.inner.head(path).await {
                     Ok(_) => Ok(()),
                     Err(object_store::Error::NotFound { .. }) => {
@@ -150,6 +157,12 @@ fn cut_short(e: &object_store::Error) -> bool {
     })
 }
 
+/// Whether the store does not implement the conditional write.
+fn not_implemented(e: &object_store::Error) -> bool {
+    matches!(e, object_store::Error::NotImplemented { .. })
+        || sources(e).any(|s| s.to_string().contains("status code: 501"))
+}
+
 /// Whether a local write failed because the file system makes no hard links.
 fn no_hard_links(e: &object_store::Error) -> bool {
     sources(e).any(|s| {
@@ -189,5 +202,15 @@ mod tests {
         assert!(no_hard_links(&local(libc::EOPNOTSUPP)));
         assert!(!no_hard_links(&local(libc::ENOSPC)));
         assert!(!cut_short(&local(libc::EPERM)));
+        let generic = |msg: &str| object_store::Error::Generic {
+            store: "S3",
+            source: msg.to_string().into(),
+        };
+        assert!(not_implemented(&generic(
+            "Error performing PUT http://x/b/k in 1ms - Server returned non-2xx status code: 501 Not Implemented: <Error><Code>NotImplemented</Code></Error>"
+        )));
+        assert!(!not_implemented(&generic(
+            "Server returned non-2xx status code: 500 Internal Server Error"
+        )));
     }
 }
