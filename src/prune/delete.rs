@@ -117,6 +117,12 @@ pub fn apply(
 ) -> anyhow::Result<()> {
     let cache_key = repo.cache_key();
     let cache_key = cache_key.as_str();
+    if !plan.forgotten.is_empty() || (plan.may_delete && !plan.dead.is_empty()) {
+        // Credentials that may not delete (an append-only device's) stop
+        // here, before anything is written or deleted.
+        repo.store
+            .check_delete_right(&format!("{}/{}", repo.locator, ObjectKind::Index.dir()))?;
+    }
     if !(plan.may_delete && !(plan.dead.is_empty() && plan.forgotten.is_empty())) {
         return forget_snapshots(state, repo, cache_key, &plan.forgotten);
     }

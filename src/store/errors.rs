@@ -52,6 +52,14 @@ pub enum StoreError {
     Missing { object: String },
     #[error("object {object} has {size} bytes, more than the {max} it may have; not downloaded")]
     TooLarge { object: String, size: u64, max: u64 },
+    #[error(
+        "these credentials cannot delete from {what} ({code} deleting {object}): prune needs delete rights, so run it on a trusted machine that has them; this device can only append (see docs/append-only.md)"
+    )]
+    CannotDelete {
+        what: String,
+        code: String,
+        object: String,
+    },
 }
 
 impl StoreError {
@@ -126,6 +134,31 @@ pub fn classify(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError
             detail: summary(&text, code.as_deref()),
             fix: kind.unreachable_fix.to_string(),
         },
+    }
+}
+
+/// A failed delete: refused for want of the right (an append-only
+/// device's credentials), or whatever else went wrong.
+pub fn delete_error(url: &StoreUrl, key: &str, e: object_store::Error) -> StoreError {
+    // object_store deletes from S3 and Azure in bulk requests, whose answer
+    // reports each refused key: "… failed for key K: … (code: AccessDenied)"
+    // (S3), "(code: 403)" (Azure).
+    let text = chain_text(&e);
+    let refused_in_bulk = ["AccessDenied", "403", "AuthorizationPermissionMismatch"]
+        .iter()
+        .any(|code| text.contains(&format!("(code: {code})")));
+    match classify(url, key, e) {
+        StoreError::AccessDenied { what, code, .. } => StoreError::CannotDelete {
+            what,
+            code,
+            object: key.to_string(),
+        },
+        StoreError::Unreachable { what, .. } if refused_in_bulk => StoreError::CannotDelete {
+            what,
+            code: "access denied".into(),
+            object: key.to_string(),
+        },
+        other => other,
     }
 }
 
@@ -377,6 +410,39 @@ mod tests {
         assert!(matches!(
             classify(&url, "x/config", object),
             StoreError::Missing { .. }
+        ));
+    }
+
+    #[test]
+    fn refused_deletes_say_where_prune_belongs() {
+        let url = StoreUrl::parse("s3://bkt/p").unwrap();
+        // What DeleteObjects reports for a key the credentials may not delete.
+        let bulk = generic(
+            "DeleteObjects request failed for key p/r/index/x: Access Denied (code: AccessDenied)",
+        );
+        let msg = delete_error(&url, "r/index/x", bulk).to_string();
+        assert!(
+            msg.starts_with("these credentials cannot delete from S3 bucket \"bkt\" (access denied deleting r/index/x)")
+                && msg.contains("trusted machine"),
+            "{msg}"
+        );
+        let denied = object_store::Error::PermissionDenied {
+            path: "p/r/x".into(),
+            source: "Server returned non-2xx status code: 403 Forbidden: <Error><Code>AuthorizationPermissionMismatch</Code></Error>".into(),
+        };
+        assert!(matches!(
+            delete_error(&url, "r/x", denied),
+            StoreError::CannotDelete { .. }
+        ));
+        let azure = generic("Bulk delete request failed for key p/k: This request is not authorized to perform this operation using this permission. (code: 403)");
+        assert!(matches!(
+            delete_error(&url, "k", azure),
+            StoreError::CannotDelete { .. }
+        ));
+        let down = generic("Error performing DELETE http://x/b/k in 2s - Server returned non-2xx status code: 500 Internal Server Error");
+        assert!(matches!(
+            delete_error(&url, "k", down),
+            StoreError::Unreachable { .. }
         ));
     }
 

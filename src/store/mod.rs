@@ -11,12 +11,14 @@
 //!   client), and the recipe the clouds share;
 //! - `url`: splitting a store URL and handing it to the kind that claims it;
 //! - `options`: `--store-option KEY=VALUE`, the retry policy;
-//! - `errors`: object_store errors turned into ones a user can act on.
+//! - `errors`: object_store errors turned into ones a user can act on;
+//! - `write`: create-only writes (and the one kind of replacing write).
 
 mod backend;
 mod errors;
 pub mod options;
 mod url;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,13 +26,14 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::stream::{FuturesUnordered, StreamExt, TryStreamExt};
 use object_store::path::Path as ObjPath;
-use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 
 pub use errors::{redact, StoreError};
 pub use options::StoreOptions;
 
 use backend::Opened;
 use url::StoreUrl;
+use write::Write;
 
 /// Objects at least this large go up in parts: a failed part is retried
 /// alone, and no single request carries a whole pack.
@@ -102,11 +105,21 @@ impl Store {
         &self.core.url.url
     }
 
-    /// Writes `key`; when this returns, the object is durably stored.
-    /// crossing writes each name once (packs, indexes and snapshots are
-    /// named by their content), so a retried write is harmless.
+    /// Writes `key` unless it exists; when this returns, an object is
+    /// durably stored there. Nothing is ever replaced (create-only, so the
+    /// store's credentials need no overwrite right): repository objects are
+    /// named by their content, so an object already at `key` holds these
+    /// bytes (a retried write, or one of a killed run), and for `config`
+    /// it means the repository exists. Both count as success.
     pub fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
-        self.rt.block_on(self.core.put(key, data))
+        self.rt.block_on(self.core.put(key, data, Write::Create))
+    }
+
+    /// Writes `key`, replacing what is there: only for the remote-wipe
+    /// channel, whose objects have fixed names (`arming`, `reveal-…`) and
+    /// change. Never for repository objects.
+    pub fn put_replacing(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
+        self.rt.block_on(self.core.put(key, data, Write::Replace))
     }
 
     pub fn get(&self, key: &str) -> anyhow::Result<Bytes> {
@@ -134,9 +147,19 @@ impl Store {
         self.rt.block_on(self.core.top_level())
     }
 
-    /// Deletes `key`; a missing object is not an error.
+    /// Deletes `key`; a missing object is not an error. Credentials that
+    /// may not delete fail with [`StoreError::CannotDelete`].
     pub fn delete(&self, key: &str) -> anyhow::Result<()> {
         self.rt.block_on(self.core.delete(key))
+    }
+
+    /// Fails with [`StoreError::CannotDelete`] unless these credentials may
+    /// delete under `dir`, by deleting an object that does not exist there
+    /// (a random name): stores check the right before they look for the
+    /// object. Changes nothing in the store.
+    pub fn check_delete_right(&self, dir: &str) -> anyhow::Result<()> {
+        let probe = format!("{dir}/absent-{}", hex::encode(rand::random::<[u8; 8]>()));
+        self.delete(&probe)
     }
 
     /// Downloads every key, `concurrency` at a time, and hands each result to
@@ -258,7 +281,7 @@ async fn upload_loop<T>(
                 Some((key, data, tag)) => {
                     let core = core.clone();
                     inflight.push(async move {
-                        let result = core.put(&key, data).await;
+                        let result = core.put(&key, data, Write::Create).await;
                         (tag, result)
                     });
                 }
@@ -302,49 +325,6 @@ impl Core {
 
     fn error(&self, key: &str, e: object_store::Error) -> anyhow::Error {
         errors::classify(&self.url, key, e).into()
-    }
-
-    async fn put(&self, key: &str, data: Bytes) -> anyhow::Result<()> {
-        let path = self.path(key);
-        if data.len() >= MULTIPART_THRESHOLD && self.local_root.is_none() {
-            return self.put_parts(key, &path, data).await;
-        }
-        self.inner
-            .put(&path, PutPayload::from_bytes(data))
-            .await
-            .map_err(|e| self.error(key, e))?;
-        if let Some(root) = &self.local_root {
-            backend::local::sync(root, &path)
-                .map_err(|e| anyhow::anyhow!("cannot sync {key} to disk: {e}"))?;
-        }
-        Ok(())
-    }
-
-    /// A multipart upload, one part at a time (the pipeline runs several
-    /// uploads at once); parts are slices of `data`, so nothing is copied.
-    /// An upload that fails is aborted, so that no parts are left billed.
-    async fn put_parts(&self, key: &str, path: &ObjPath, data: Bytes) -> anyhow::Result<()> {
-        let mut upload = self
-            .inner
-            .put_multipart(path)
-            .await
-            .map_err(|e| self.error(key, e))?;
-        let mut result = Ok(());
-        for start in (0..data.len()).step_by(PART_SIZE) {
-            let part = data.slice(start..(start + PART_SIZE).min(data.len()));
-            result = upload.put_part(PutPayload::from_bytes(part)).await;
-            if result.is_err() {
-                break;
-            }
-        }
-        if result.is_ok() {
-            result = upload.complete().await.map(|_| ());
-        }
-        if let Err(e) = result {
-            let _ = upload.abort().await; // best effort: the store may be gone
-            return Err(self.error(key, e));
-        }
-        Ok(())
     }
 
     /// The object's size comes with the response, before its content.
@@ -414,7 +394,7 @@ impl Core {
     async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self.inner.delete(&self.path(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(self.error(key, e)),
+            Err(e) => Err(errors::delete_error(&self.url, key, e).into()),
         }
     }
 }
@@ -451,10 +431,36 @@ mod tests {
         store.put("big", Bytes::from(data.clone())).unwrap();
         assert_eq!(store.get("big").unwrap(), data);
         assert_eq!(store.size("big").unwrap(), Some(data.len() as u64));
+        // Create-only, in parts too: an object already there stays.
+        store
+            .put("big", Bytes::from(vec![0u8; data.len()]))
+            .unwrap();
+        assert_eq!(store.get("big").unwrap(), data);
         let err = store.get("absent").unwrap_err();
         assert!(matches!(
             err.downcast_ref::<StoreError>(),
             Some(StoreError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn writes_create_and_only_the_channel_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = format!("file://{}", dir.path().display());
+        for url in ["memory://create-test/p", folder.as_str()] {
+            let store = Store::open(url, &StoreOptions::default(), true).unwrap();
+            store.put("a/k", Bytes::from_static(b"first")).unwrap();
+            store.put("a/k", Bytes::from_static(b"second")).unwrap();
+            assert_eq!(store.get("a/k").unwrap(), "first", "{url}");
+            store
+                .put_replacing("a/k", Bytes::from_static(b"third"))
+                .unwrap();
+            assert_eq!(store.get("a/k").unwrap(), "third", "{url}");
+            store
+                .put_replacing("a/new", Bytes::from_static(b"n"))
+                .unwrap();
+            store.check_delete_right("a").unwrap();
+            assert_eq!(store.list("a").unwrap().len(), 2, "{url}");
+        }
     }
 }

@@ -60,7 +60,7 @@ pub fn arm(state: &State, store: &Store, how: ArmWith<'_>) -> anyhow::Result<Arm
             rand::rngs::OsRng.fill_bytes(&mut nonce);
             let commitment = protocol::commitment(&pair.secret(&nonce));
             let arming = serde_json::to_vec(&ArmingObject::new(&nonce))?;
-            store.put(&protocol::arming_key(&channel), Bytes::from(arming))?;
+            store.put_replacing(&protocol::arming_key(&channel), Bytes::from(arming))?;
             (channel, commitment, Some(keys.public().id.clone()), None)
         }
         ArmWith::Token => {
@@ -130,7 +130,7 @@ pub fn send(store: &Store, to: SendTo<'_>) -> anyhow::Result<()> {
         }
         SendTo::Token(token) => (protocol::token_channel(&token), token),
     };
-    store.put(
+    store.put_replacing(
         &protocol::reveal_key(&channel),
         Bytes::from(Reveal::encode(&secret).to_vec()),
     )

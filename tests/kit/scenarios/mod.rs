@@ -1,7 +1,10 @@
 //! What every writable cloud must do, run against each real server:
-//! `basics` (round trip, bad settings, an emptied store) and `faults` (the
-//! server stops mid-backup or mid-restore, connections drop).
+//! `basics` (round trip, bad settings, an emptied store), `faults` (the
+//! server stops mid-backup or mid-restore, connections drop) and `append`
+//! (credentials that cannot delete: the device appends, a trusted machine
+//! prunes).
 
+mod append;
 mod basics;
 mod faults;
 
@@ -12,6 +15,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 #[allow(unused_imports)] // not every test file runs every scenario
+pub use append::{device_appends_trusted_machine_prunes, CANNOT_DELETE};
+#[allow(unused_imports)]
 pub use basics::{bad_settings, round_trip, store_emptied};
 #[allow(unused_imports)]
 pub use faults::{
