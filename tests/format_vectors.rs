@@ -7,6 +7,9 @@
 //! same CBOR bytes and framing, and `crossing restore` the tree to the files
 //! the manifest describes.
 
+mod kit;
+
+use kit::fields::{hex_of, int, key32, uint};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::fs;
@@ -31,33 +34,6 @@ const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
 fn vectors(name: &str) -> Value {
     let text = fs::read_to_string(format!("{VECTORS}/{name}")).unwrap();
     serde_json::from_str(&text).unwrap()
-}
-
-#[track_caller]
-fn hex_of(v: &Value, field: &str) -> Vec<u8> {
-    let s = v[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("no hex field {field}"));
-    hex::decode(s).unwrap_or_else(|e| panic!("{field}: {e}"))
-}
-
-#[track_caller]
-fn id_of(v: &Value, field: &str) -> [u8; 32] {
-    hex_of(v, field).try_into().expect("a 32-byte ID")
-}
-
-#[track_caller]
-fn uint(v: &Value, field: &str) -> u64 {
-    v[field]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no uint field {field}"))
-}
-
-#[track_caller]
-fn int(v: &Value, field: &str) -> i64 {
-    v[field]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no int field {field}"))
 }
 
 /// The keys a vector file names, derived by crossing from its phrase.
@@ -151,7 +127,7 @@ fn check_object(obj: &Value, keys: &Keys, kind: &str) -> Vec<u8> {
 
 fn index_entry(v: &Value) -> IndexEntry {
     IndexEntry {
-        id: id_of(v, "id"),
+        id: key32(v, "id"),
         offset: uint(v, "offset"),
         length: uint(v, "length") as u32,
         raw_length: uint(v, "raw_length") as u32,

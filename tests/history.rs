@@ -18,17 +18,6 @@ fn now() -> i64 {
     crossing::state::now_unix()
 }
 
-fn recipient(fx: &Fixture) -> age::x25519::Recipient {
-    let out = fx
-        .crossing(["pseudonym", "show", "default", "--json"])
-        .expect(0, "pseudonym show");
-    out.json()["backup_recipient"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 /// The device's writer key, as whoever copied its home has it.
 fn writer_key(home: &Path) -> ed25519_dalek::SigningKey {
     let conn = rusqlite::Connection::open(home.join("state.db")).unwrap();
@@ -36,16 +25,6 @@ fn writer_key(home: &Path) -> ed25519_dalek::SigningKey {
         .query_row("SELECT secret FROM writers", [], |r| r.get(0))
         .unwrap();
     ed25519_dalek::SigningKey::from_bytes(&seed.try_into().unwrap())
-}
-
-/// Seals `plain` for the repository and puts it under `dir` by its name.
-fn plant(fx: &Fixture, dir: &str, plain: &[u8]) -> String {
-    let sealed = crossing::repo::seal::seal(plain, &recipient(fx)).unwrap();
-    let name = crossing::repo::object_name(&sealed);
-    let folder = fx.repo_dir().join(dir);
-    fs::create_dir_all(&folder).unwrap();
-    fs::write(folder.join(&name), sealed).unwrap();
-    name
 }
 
 /// A signed manifest of an empty tree, as `key` would sign it.
@@ -79,7 +58,7 @@ fn plant_signed(fx: &Fixture, key: &ed25519_dalek::SigningKey, seq: u64, time: i
         packs: vec![],
     };
     let env = ManifestEnvelope::new(key, header, &body).unwrap();
-    plant(fx, "snapshots", &format::to_cbor(&env).unwrap())
+    fx.plant("snapshots", &format::to_cbor(&env).unwrap())
 }
 
 /// `snapshots --phrase-file --json`, by ID.
@@ -147,7 +126,7 @@ fn forged_snapshots_are_listed_as_untrusted_and_never_restored_as_latest() {
         entries: vec![],
     })
     .unwrap();
-    let old_style = plant(&fx, "snapshots", &unsigned);
+    let old_style = fx.plant("snapshots", &unsigned);
 
     restore_latest_matches(&fx, &fx.data, &[]);
     let rows = judged(&fx);
@@ -257,7 +236,7 @@ fn a_forged_index_does_not_stop_a_signed_snapshot_from_restoring() {
             expires_at: None,
         }],
     };
-    plant(&fx, "index", &format::encode_compressed(&index).unwrap());
+    fx.plant("index", &format::encode_compressed(&index).unwrap());
     restore_latest_matches(&fx, &fx.data, &[]);
 }
 

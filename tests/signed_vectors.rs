@@ -7,6 +7,9 @@
 //! case; and tests/vectors/repo-v1 with the signed objects added must be
 //! judged, listed and restored by the binary as the vectors say.
 
+mod kit;
+
+use kit::fields::{hex_of, int, key32, text, uint};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
@@ -37,41 +40,6 @@ fn vectors(name: &str) -> Value {
 
 fn signed_json() -> Value {
     vectors("signed.json")
-}
-
-#[track_caller]
-fn hex_of(v: &Value, field: &str) -> Vec<u8> {
-    let s = v[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("no hex field {field}"));
-    hex::decode(s).unwrap_or_else(|e| panic!("{field}: {e}"))
-}
-
-#[track_caller]
-fn key32(v: &Value, field: &str) -> [u8; 32] {
-    hex_of(v, field).try_into().expect("32 bytes")
-}
-
-#[track_caller]
-fn uint(v: &Value, field: &str) -> u64 {
-    v[field]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no uint field {field}"))
-}
-
-#[track_caller]
-fn int(v: &Value, field: &str) -> i64 {
-    v[field]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no int field {field}"))
-}
-
-#[track_caller]
-fn text(v: &Value, field: &str) -> String {
-    v[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("no string field {field}"))
-        .to_string()
 }
 
 fn phrase_of(keys_json_vector: u64) -> String {

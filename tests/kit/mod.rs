@@ -13,6 +13,7 @@
 #![allow(dead_code)] // each test binary uses a part of this
 
 pub mod cloud;
+pub mod fields;
 pub mod fixture;
 pub mod proxy;
 pub mod run;
