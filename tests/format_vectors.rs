@@ -9,7 +9,7 @@
 
 mod kit;
 
-use kit::fields::{hex_of, int, key32, uint};
+use kit::fields::{entry_of, hex_of, int, key32, uint};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::fs;
@@ -391,32 +391,7 @@ fn expected_snapshot(v: &Value) -> Snapshot {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| Entry {
-            path: hex_of(e, "path_hex"),
-            kind: match e["kind"].as_str().unwrap() {
-                "file" => Kind::File,
-                "dir" => Kind::Dir,
-                "symlink" => Kind::Symlink,
-                other => panic!("kind {other}"),
-            },
-            mode: uint(e, "mode") as u32,
-            mtime_ns: int(e, "mtime_ns"),
-            size: uint(e, "size"),
-            target: e
-                .get("target_hex")
-                .map(|_| hex_of(e, "target_hex"))
-                .unwrap_or_default(),
-            chunks: e
-                .get("chunks")
-                .map(|c| {
-                    c.as_array()
-                        .unwrap()
-                        .iter()
-                        .flat_map(|id| hex::decode(id.as_str().unwrap()).unwrap())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
+        .map(entry_of)
         .collect();
     Snapshot {
         version: uint(v, "version") as u32,

@@ -9,7 +9,7 @@
 
 mod kit;
 
-use kit::fields::{hex_of, int, key32, text, uint};
+use kit::fields::{entry_of, hex_of, int, key32, text, uint};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use crossing::keys::{Phrase, SecretKeys};
-use crossing::repo::format::{from_cbor, to_cbor, Entry, IndexEntry, IndexPack, Kind};
+use crossing::repo::format::{from_cbor, to_cbor, IndexEntry, IndexPack, Kind};
 use crossing::repo::history::{ReadKeys, Trust};
 use crossing::repo::seal::open;
 use crossing::repo::signed::{
@@ -170,35 +170,6 @@ fn header_of(h: &Value) -> ManifestHeader {
         bytes: uint(h, "bytes"),
         body_hash: key32(h, "body_hash"),
         body_len: uint(h, "body_len"),
-    }
-}
-
-fn entry_of(e: &Value) -> Entry {
-    Entry {
-        path: hex_of(e, "path_hex"),
-        kind: match e["kind"].as_str().unwrap() {
-            "file" => Kind::File,
-            "dir" => Kind::Dir,
-            "symlink" => Kind::Symlink,
-            other => panic!("kind {other}"),
-        },
-        mode: uint(e, "mode") as u32,
-        mtime_ns: int(e, "mtime_ns"),
-        size: uint(e, "size"),
-        target: e
-            .get("target_hex")
-            .map(|_| hex_of(e, "target_hex"))
-            .unwrap_or_default(),
-        chunks: e
-            .get("chunks")
-            .map(|c| {
-                c.as_array()
-                    .unwrap()
-                    .iter()
-                    .flat_map(|id| hex::decode(id.as_str().unwrap()).unwrap())
-                    .collect()
-            })
-            .unwrap_or_default(),
     }
 }
 
