@@ -457,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--thorough', '--thorough', [CompletionResultType]::ParameterName, 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before wiping (needed without a terminal)')
+            [CompletionResult]::new('--allow-same-disk', '--allow-same-disk', [CompletionResultType]::ParameterName, 'Wipe even though the folder store is on the same filesystem as the data directory (then the backup stays on this device: a test, or a drive you take away yourself)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')

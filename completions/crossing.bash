@@ -620,7 +620,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__depart)
-            opts="-q -h --profile --thorough --yes --json --home --quiet --help"
+            opts="-q -h --profile --thorough --yes --allow-same-disk --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

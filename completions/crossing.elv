@@ -402,6 +402,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --thorough 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)'
             cand --yes 'Do not ask before wiping (needed without a terminal)'
+            cand --allow-same-disk 'Wipe even though the folder store is on the same filesystem as the data directory (then the backup stays on this device: a test, or a drive you take away yourself)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'

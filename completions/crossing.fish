@@ -249,6 +249,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand depart" -l profile -d 
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l thorough -d 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l yes -d 'Do not ask before wiping (needed without a terminal)'
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l allow-same-disk -d 'Wipe even though the folder store is on the same filesystem as the data directory (then the backup stays on this device: a test, or a drive you take away yourself)'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -s h -l help -d 'Print help'

@@ -543,6 +543,11 @@ pub struct DepartArgs {
     /// Do not ask before wiping (needed without a terminal).
     #[arg(long)]
     pub yes: bool,
+    /// Wipe even though the folder store is on the same filesystem as the
+    /// data directory (then the backup stays on this device: a test, or a
+    /// drive you take away yourself).
+    #[arg(long)]
+    pub allow_same_disk: bool,
     #[arg(long)]
     pub json: bool,
 }

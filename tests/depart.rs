@@ -25,7 +25,7 @@ fn depart_backs_up_verifies_then_wipes_and_the_phrase_restores_everything() {
     let before = tree(&s.data);
     let out = s
         .cmd()
-        .args(["depart", "--yes", "--json"])
+        .args(["depart", "--yes", "--allow-same-disk", "--json"])
         .assert()
         .success()
         .get_output()
@@ -49,23 +49,41 @@ fn depart_backs_up_verifies_then_wipes_and_the_phrase_restores_everything() {
 #[test]
 fn depart_refuses_to_wipe_when_the_store_is_down() {
     let s = Fixture::with_corpus();
-    // The store's folder cannot exist: its parent is a regular file.
+    // A store whose folder cannot exist (its parent is a regular file) is
+    // refused when the profile is made (issue 11: the drive is not there).
     let blocked = s.root().join("blocked");
     std::fs::write(&blocked, "not a folder").unwrap();
     let url = format!("file://{}/store", blocked.display());
+    s.cmd()
+        .args(["init", "--name", "blocked", "--data-dir"])
+        .arg(&s.data)
+        .args(["--store", &url])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("is the drive mounted?"));
+    // A drive that was there at init and is gone (unmounted) at depart.
+    let usb = s.root().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let url = format!("file://{}/crossing", usb.display());
     s.cmd()
         .args(["init", "--name", "away", "--data-dir"])
         .arg(&s.data)
         .args(["--store", &url])
         .assert()
         .success();
+    std::fs::remove_dir_all(&usb).unwrap();
     s.cmd()
-        .args(["depart", "--profile", "away", "--yes"])
+        .args(["depart", "--profile", "away", "--yes", "--allow-same-disk"])
         .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "the backup failed, so nothing was wiped",
-        ));
+        .code(5)
+        .stderr(
+            predicate::str::contains("the backup failed, so nothing was wiped")
+                .and(predicate::str::contains("is the drive mounted?")),
+        );
+    assert!(
+        !usb.exists(),
+        "the unmounted drive's folder was created on the internal disk"
+    );
     assert!(s.data.join("notes.txt").exists() && s.home.join("state.db").exists());
 }
 
@@ -83,9 +101,13 @@ fn depart_refuses_to_wipe_when_the_store_lost_or_damaged_an_object() {
     let n = bytes.len();
     bytes[n / 2] ^= 0xff;
     std::fs::write(&pack, &bytes).unwrap();
-    s.cmd().args(["depart", "--yes"]).assert().code(6).stderr(
-        predicate::str::contains("checksum").and(predicate::str::contains("nothing was wiped")),
-    );
+    s.cmd()
+        .args(["depart", "--yes", "--allow-same-disk"])
+        .assert()
+        .code(6)
+        .stderr(
+            predicate::str::contains("checksum").and(predicate::str::contains("nothing was wiped")),
+        );
     assert!(s.data.join("notes.txt").exists() && s.home.join("state.db").exists());
 
     // A missing pack is noticed by the backup itself, which uploads that
@@ -94,7 +116,7 @@ fn depart_refuses_to_wipe_when_the_store_lost_or_damaged_an_object() {
     std::fs::remove_file(&pack).unwrap();
     let before = std::fs::read(s.data.join("notes.txt")).unwrap();
     s.cmd()
-        .args(["depart", "--yes"])
+        .args(["depart", "--yes", "--allow-same-disk"])
         .assert()
         .success()
         .stderr(predicate::str::contains("no longer in"));
@@ -117,16 +139,63 @@ fn depart_asks_on_a_terminal_and_needs_yes_without_one() {
         .assert()
         .code(9)
         .stderr(predicate::str::contains("--yes"));
-    assert!(!s.store.exists(), "nothing was even backed up");
-    let mut p = pty(&s.home, &["depart"]);
+    assert!(!s.repo_dir().exists(), "nothing was even backed up");
+    let mut p = pty(&s.home, &["depart", "--allow-same-disk"]);
     p.expect("verified").unwrap();
     p.expect("Destroy").unwrap();
     p.send_line("n").unwrap();
     assert_eq!(pty_exit(&mut p), 9);
     assert!(s.data.join("notes.txt").exists());
-    let mut p = pty(&s.home, &["depart"]);
+    let mut p = pty(&s.home, &["depart", "--allow-same-disk"]);
     p.expect("Destroy").unwrap();
     p.send_line("y").unwrap();
     assert_eq!(pty_exit(&mut p), 0);
     assert!(!s.data.exists());
+}
+
+// Issue 11: depart never strands the data.
+#[test]
+fn depart_refuses_a_store_on_the_same_disk_or_inside_the_data() {
+    let s = Fixture::with_corpus();
+    let before = tree(&s.data);
+    s.cmd().args(["depart", "--yes"]).assert().code(9).stderr(
+        predicate::str::contains("same filesystem")
+            .and(predicate::str::contains("nothing was wiped")),
+    );
+    assert_eq!(tree(&s.data), before);
+    assert!(s.home.join("state.db").exists());
+    // A store inside the data directory (or the home) is refused when the
+    // profile is made: each backup would hold the store, the wipe destroy it.
+    for inside in [s.data.join("store"), s.home.join("store")] {
+        s.cmd()
+            .args(["init", "--name", "inside", "--data-dir"])
+            .arg(&s.data)
+            .args(["--store", &format!("file://{}", inside.display())])
+            .assert()
+            .code(9)
+            .stderr(predicate::str::contains("overlaps"));
+        assert!(!inside.exists());
+    }
+}
+
+#[test]
+fn a_backup_never_recreates_the_folder_of_an_unmounted_drive() {
+    let s = Fixture::with_corpus();
+    let usb = s.root().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let url = format!("file://{}/crossing", usb.display());
+    s.cmd()
+        .args(["init", "--name", "usb", "--data-dir"])
+        .arg(&s.data)
+        .args(["--store", &url])
+        .assert()
+        .success();
+    assert!(usb.join("crossing").is_dir(), "init makes the store folder");
+    std::fs::remove_dir_all(&usb).unwrap();
+    s.cmd()
+        .args(["backup", "--profile", "usb"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("is the drive mounted?"));
+    assert!(!usb.exists(), "backup created the unmounted drive's folder");
 }

@@ -382,3 +382,25 @@ fn a_refused_first_backup_makes_no_pseudonym_whose_phrase_nobody_saw() {
         "a pseudonym was recorded: {list}"
     );
 }
+
+// Issue 11: the phrase is shown only on a terminal.
+#[test]
+fn a_first_backup_without_a_terminal_makes_no_pseudonym_and_shows_no_phrase() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let data = h.join("notes");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("a.txt"), b"hello").unwrap();
+    let out = crossing(h)
+        .args(["backup", "--data-dir"])
+        .arg(&data)
+        .args(["--store", &format!("file://{}", h.join("store").display())])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("crossing pseudonym new"))
+        .get_output()
+        .clone();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("RECOVERY PHRASE"));
+    let list = json(crossing(h).args(["pseudonym", "list", "--json"]));
+    assert_eq!(list, serde_json::json!([]));
+}

@@ -298,7 +298,7 @@ fn depart_seals_the_chain_and_restore_seal_returns_exactly_that_state() {
     let copied = copy_home(&fx, "imaged-home");
     let out = fx
         .cmd()
-        .args(["depart", "--yes", "--json"])
+        .args(["depart", "--yes", "--allow-same-disk", "--json"])
         .assert()
         .success()
         .get_output()

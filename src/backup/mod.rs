@@ -91,7 +91,9 @@ pub struct ProfileBackup<'a> {
 /// One snapshot of a profile's data directory (the caller holds the
 /// profile's lock; this takes its repository's).
 pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
-    let (keys, repo) = profile_repo(req.state, req.profile, req.options, true)?;
+    // Never `create`: the profile's command made the folder store; a missing
+    // one now is a drive that is not mounted (exit 5).
+    let (keys, repo) = profile_repo(req.state, req.profile, req.options, false)?;
     let _repo_lock = home::lock_repo(req.home, &keys.locator)?;
     let tmp_dir = home::fresh_tmp_dir(req.home, &req.profile.name)?;
     backup(

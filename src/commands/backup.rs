@@ -43,7 +43,13 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
         (Some(d), Some(s)) => Some((d.as_path(), s.as_str())),
         _ => None,
     };
-    let made = profile_or_first_use(&state, &args.profile, first_use, &run_options)?;
+    let made = profile_or_first_use(
+        &state,
+        &args.profile,
+        first_use,
+        &run_options,
+        prompt::stderr_is_tty(),
+    )?;
     if let Some((phrase, p)) = &made.new_pseudonym {
         // Shown once, on stderr so that --json output stays parseable.
         let words = phrase.words();

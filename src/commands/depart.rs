@@ -51,6 +51,7 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
         &ctx.home,
         state,
         &profile,
+        args.allow_same_disk,
         bar.as_ref(),
         &mut |step| match step {
             Step::BackedUp(summary) => {

@@ -17,7 +17,7 @@ use crate::repo::signed::{self, Seal};
 use crate::repo::verify::{self, Verified};
 use crate::repo::{format, ObjectKind};
 use crate::state::profiles::Profile;
-use crate::state::setup::profile_repo;
+use crate::state::setup::{profile_repo, refuse_store_overlap};
 use crate::state::{now_unix, State, StateError};
 
 /// A step done, for the caller to show before the next one starts.
@@ -45,9 +45,14 @@ pub fn prepare(
     home: &Path,
     state: State,
     profile: &Profile,
+    allow_same_disk: bool,
     progress: &dyn Progress,
     on_step: &mut dyn FnMut(Step<'_>),
 ) -> anyhow::Result<Departure> {
+    refuse_store_overlap(&profile.store_url, &profile.data_dir, home)?;
+    if !allow_same_disk {
+        refuse_same_disk(profile)?;
+    }
     let lock = home::lock_profile(home, &profile.name)?;
     let summary = backup::backup_profile(ProfileBackup {
         home,
@@ -98,6 +103,27 @@ pub struct Departed {
     pub verified: Verified,
     pub seal_code: String,
     pub report: Report,
+}
+
+/// A folder store on the filesystem of the data directory leaves the only
+/// backup on the device depart is about to hand over (exit 9).
+fn refuse_same_disk(profile: &Profile) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(folder) = crate::store::local_folder(&profile.store_url) else {
+        return Ok(());
+    };
+    let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+    if let (Some(store), Some(data)) = (dev(&folder), dev(&profile.data_dir)) {
+        if store == data {
+            bail_kind!(
+                ExitKind::Refused,
+                "depart stopped: the store folder {} is on the same filesystem as {}, so the backup would stay on this device; nothing was wiped. Use a store on another drive or in the cloud (or --allow-same-disk if you take that drive away yourself)",
+                folder.display(),
+                profile.data_dir.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Every pack of the new snapshot is in the store as uploaded, and no pack

@@ -32,8 +32,19 @@ pub struct NewProfile<'a> {
 /// (a client may not have been started), but must not be a file.
 pub fn create_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile> {
     let profile = checked_profile(state, new)?;
+    make_store_folder(&profile)?;
     state.add_profile(&profile)?;
     Ok(profile)
+}
+
+/// A new profile's folder store is made now, inside a folder that exists
+/// (exit 5 otherwise: a drive that is not mounted). Later commands never
+/// create it, so an unmounted drive is never replaced by the internal disk.
+fn make_store_folder(profile: &Profile) -> anyhow::Result<()> {
+    if crate::store::local_folder(&profile.store_url).is_some() {
+        Store::open(&profile.store_url, &profile.store_options, true)?;
+    }
+    Ok(())
 }
 
 /// The profile `new` describes, after every check that needs no pseudonym
@@ -52,6 +63,7 @@ fn checked_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile
             state.home().display()
         );
     }
+    refuse_store_overlap(new.store, &data_dir, state.home())?;
     let profile = Profile {
         name: new.name.to_string(),
         data_dir,
@@ -62,6 +74,31 @@ fn checked_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile
         created_at: now_unix(),
     };
     Ok(profile)
+}
+
+/// A folder store inside (or containing) a data directory or crossing's
+/// home would be backed up into itself, and destroyed by the wipe that
+/// relies on it (exit 9).
+pub fn refuse_store_overlap(store: &str, data_dir: &Path, home: &Path) -> anyhow::Result<()> {
+    let Some(folder) = crate::store::local_folder(store) else {
+        return Ok(());
+    };
+    let folder = absolute(&folder)?;
+    let home = absolute(home)?;
+    for (what, dir) in [
+        ("the data directory", data_dir),
+        ("crossing's home", home.as_path()),
+    ] {
+        if folder.starts_with(dir) || dir.starts_with(&folder) {
+            crate::bail_kind!(
+                ExitKind::Refused,
+                "the store folder {} overlaps {what} {}: a backup would hold itself and a wipe would destroy it; put the store on another drive",
+                folder.display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The pseudonym a new profile uses when none is named: the only one, or "default".
@@ -128,6 +165,7 @@ pub fn profile_or_first_use(
     name: &str,
     first_use: Option<(&Path, &str)>,
     store_options: &StoreOptions,
+    may_show_phrase: bool,
 ) -> anyhow::Result<FirstUse> {
     let existing = state.profile(name)?;
     let Some((data_dir, store)) = first_use else {
@@ -157,6 +195,14 @@ pub fn profile_or_first_use(
     // Every check first: a pseudonym made for a profile that is then refused
     // would be recorded with a phrase nobody saw.
     let existing_pseudonym = default_pseudonym(state)?;
+    if existing_pseudonym.is_none() && !may_show_phrase {
+        // A phrase printed without a terminal lands in a cron log, on the
+        // very disk at risk.
+        crate::bail_kind!(
+            ExitKind::Usage,
+            "there is no pseudonym to back up for, and a new one's recovery phrase is shown only on a terminal: run `crossing pseudonym new` on a terminal, then this backup again"
+        );
+    }
     let mut profile = checked_profile(
         state,
         NewProfile {
@@ -177,7 +223,8 @@ pub fn profile_or_first_use(
             Some((phrase, p))
         }
     };
-    if let Err(e) = state.add_profile(&profile) {
+    let recorded = make_store_folder(&profile).and_then(|()| state.add_profile(&profile));
+    if let Err(e) = recorded {
         if let Some((_, p)) = &new_pseudonym {
             let _ = state.remove_pseudonym(&p.name); // its phrase was never shown
         }

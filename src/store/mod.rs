@@ -399,6 +399,12 @@ impl Core {
     }
 }
 
+/// The folder of a `file://` store, if the URL names one.
+pub fn local_folder(url: &str) -> Option<PathBuf> {
+    let url = StoreUrl::parse(url).ok()?;
+    (url.kind.name == "file").then(|| PathBuf::from(&url.location))
+}
+
 /// Checks a store URL and its options without opening anything (before a
 /// profile records them).
 pub fn check_settings(url: &str, options: &StoreOptions) -> Result<(), StoreError> {

@@ -43,19 +43,34 @@ fn locate(url: &url::Url) -> Result<Located, String> {
     Ok(Located::at(&path.to_string_lossy(), ""))
 }
 
+/// Only the command that creates a profile may create its folder, and only
+/// inside a folder that exists: a missing parent is a drive that is not
+/// mounted, and the store must never silently land on the internal disk.
 fn open(url: &StoreUrl, _: &StoreOptions, create: bool) -> anyhow::Result<Opened> {
     let root = PathBuf::from(&url.location);
-    if create {
-        std::fs::create_dir_all(&root)
-            .map_err(|e| anyhow::anyhow!("cannot create store folder {}: {e}", root.display()))?;
-    } else if !root.is_dir() {
-        return Err(StoreError::Unreachable {
-            what: url.what(),
-            url: url.url.clone(),
-            detail: format!("folder {} does not exist", root.display()),
-            fix: "check that the drive is mounted and the path is right".into(),
+    let unreachable = |detail: String| StoreError::Unreachable {
+        what: url.what(),
+        url: url.url.clone(),
+        detail,
+        fix: "is the drive mounted? check that it is and that the path is right".into(),
+    };
+    if !root.is_dir() {
+        let parent = root.parent().filter(|p| p.is_dir());
+        match parent {
+            Some(_) if create => std::fs::create_dir(&root).map_err(|e| {
+                anyhow::anyhow!("cannot create store folder {}: {e}", root.display())
+            })?,
+            Some(_) => {
+                return Err(unreachable(format!("folder {} does not exist", root.display())).into())
+            }
+            None => {
+                return Err(unreachable(format!(
+                    "folder {} and the folder it would be in do not exist",
+                    root.display()
+                ))
+                .into())
+            }
         }
-        .into());
     }
     let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
         .map_err(|e| misconfigured(url, e))?;
