@@ -394,14 +394,25 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'crossing;deadman;set' {
-            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'after')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'How long without a check-in before the wipe (at least 1h unless --force)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Accept a period under one hour (a typo such as 3m instead of 3d would wipe the device while it is in use)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;deadman;status' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -427,12 +438,16 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;deadman;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'crossing;deadman;help;set' {
+            break
+        }
+        'crossing;deadman;help;status' {
             break
         }
         'crossing;deadman;help;clear' {
@@ -712,11 +727,15 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;help;deadman' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
             break
         }
         'crossing;help;deadman;set' {
+            break
+        }
+        'crossing;help;deadman;status' {
             break
         }
         'crossing;help;deadman;clear' {

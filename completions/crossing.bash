@@ -85,6 +85,9 @@ _crossing() {
             crossing__subcmd__deadman,set)
                 cmd="crossing__subcmd__deadman__subcmd__set"
                 ;;
+            crossing__subcmd__deadman,status)
+                cmd="crossing__subcmd__deadman__subcmd__status"
+                ;;
             crossing__subcmd__deadman__subcmd__help,check)
                 cmd="crossing__subcmd__deadman__subcmd__help__subcmd__check"
                 ;;
@@ -96,6 +99,9 @@ _crossing() {
                 ;;
             crossing__subcmd__deadman__subcmd__help,set)
                 cmd="crossing__subcmd__deadman__subcmd__help__subcmd__set"
+                ;;
+            crossing__subcmd__deadman__subcmd__help,status)
+                cmd="crossing__subcmd__deadman__subcmd__help__subcmd__status"
                 ;;
             crossing__subcmd__duress,clear)
                 cmd="crossing__subcmd__duress__subcmd__clear"
@@ -186,6 +192,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help__subcmd__deadman,set)
                 cmd="crossing__subcmd__help__subcmd__deadman__subcmd__set"
+                ;;
+            crossing__subcmd__help__subcmd__deadman,status)
+                cmd="crossing__subcmd__help__subcmd__deadman__subcmd__status"
                 ;;
             crossing__subcmd__help__subcmd__duress,clear)
                 cmd="crossing__subcmd__help__subcmd__duress__subcmd__clear"
@@ -474,7 +483,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__deadman)
-            opts="-q -h --home --quiet --help set clear check help"
+            opts="-q -h --home --quiet --help set status clear check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,7 +537,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__deadman__subcmd__help)
-            opts="set clear check help"
+            opts="set status clear check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,8 +606,22 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__deadman__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__deadman__subcmd__set)
-            opts="-q -h --after --home --quiet --help"
+            opts="-q -h --after --force --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +631,24 @@ _crossing() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__deadman__subcmd__status)
+            opts="-q -h --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -884,7 +925,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__deadman)
-            opts="set clear check"
+            opts="set status clear check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +967,20 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__deadman__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__deadman__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -349,13 +349,23 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand status 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
             cand clear 'Disarm the switch'
             cand check 'For cron: wipe if the time is up, else record the time that passed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;deadman;set'= {
-            cand --after 'after'
+            cand --after 'How long without a check-in before the wipe (at least 1h unless --force)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --force 'Accept a period under one hour (a typo such as 3m instead of 3d would wipe the device while it is in use)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;deadman;status'= {
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -378,11 +388,14 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;deadman;help'= {
             cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand status 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
             cand clear 'Disarm the switch'
             cand check 'For cron: wipe if the time is up, else record the time that passed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;deadman;help;set'= {
+        }
+        &'crossing;deadman;help;status'= {
         }
         &'crossing;deadman;help;clear'= {
         }
@@ -612,10 +625,13 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;help;deadman'= {
             cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+            cand status 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
             cand clear 'Disarm the switch'
             cand check 'For cron: wipe if the time is up, else record the time that passed'
         }
         &'crossing;help;deadman;set'= {
+        }
+        &'crossing;help;deadman;status'= {
         }
         &'crossing;help;deadman;clear'= {
         }

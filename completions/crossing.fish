@@ -220,17 +220,23 @@ complete -c crossing -n "__fish_crossing_using_subcommand unlock" -l home -d 'Wh
 complete -c crossing -n "__fish_crossing_using_subcommand unlock" -l stdin -d 'Read the PIN as a line of standard input (the rest is left to COMMAND)'
 complete -c crossing -n "__fish_crossing_using_subcommand unlock" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand unlock" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -s q -l quiet -d 'Print nothing but errors'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "clear" -d 'Disarm the switch'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set clear check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l after -r
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "status" -d 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l after -d 'How long without a check-in before the wipe (at least 1h unless --force)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l force -d 'Accept a period under one hour (a typo such as 3m instead of 3d would wipe the device while it is in use)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
@@ -239,6 +245,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Disarm the switch'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -347,6 +354,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from duress" -f -a "status" -d 'Show what is set (needs the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from duress" -f -a "clear" -d 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "status" -d 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "clear" -d 'Disarm the switch'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'

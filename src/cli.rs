@@ -441,8 +441,19 @@ pub struct UnlockArgs {
 pub enum DeadmanCommand {
     /// Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h).
     Set {
+        /// How long without a check-in before the wipe (at least 1h unless --force).
         #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
         after: std::time::Duration,
+        /// Accept a period under one hour (a typo such as 3m instead of 3d
+        /// would wipe the device while it is in use).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show whether the switch is armed, the time left and the deadline
+    /// (read-only: never wipes, records nothing).
+    Status {
+        #[arg(long)]
+        json: bool,
     },
     /// Disarm the switch.
     Clear,

@@ -18,7 +18,7 @@ fn fires_only_when_nobody_checked_in_in_time() {
         .success()
         .stdout(predicate::str::contains("no dead-man switch"));
     s.cmd()
-        .args(["deadman", "set", "--after", "3s"])
+        .args(["deadman", "set", "--after", "3s", "--force"])
         .assert()
         .success();
     let status = json(s.cmd().args(["deadman", "check", "--json"]));
@@ -72,7 +72,7 @@ fn fires_only_when_nobody_checked_in_in_time() {
 fn clear_disarms() {
     let s = Fixture::with_corpus();
     s.cmd()
-        .args(["deadman", "set", "--after", "1s"])
+        .args(["deadman", "set", "--after", "1s", "--force"])
         .assert()
         .success();
     s.cmd()
@@ -84,7 +84,51 @@ fn clear_disarms() {
     s.cmd().args(["deadman", "check"]).assert().success();
     assert!(s.data.join("notes.txt").exists());
     s.cmd()
-        .args(["deadman", "set", "--after", "0s"])
+        .args(["deadman", "set", "--after", "0s", "--force"])
         .assert()
         .code(2);
+}
+
+// Issue 11: a switch that is hard to misuse, and a status that never fires.
+#[test]
+fn deadman_status_is_read_only_and_short_periods_need_force() {
+    let s = Fixture::with_corpus();
+    s.cmd()
+        .args(["deadman", "set", "--after", "3m"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("under one hour").and(predicate::str::contains("--force")),
+        );
+    let armed = s
+        .cmd()
+        .args(["deadman", "set", "--after", "2d"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&armed).contains(" at 20"),
+        "no absolute deadline: {}",
+        String::from_utf8_lossy(&armed)
+    );
+    let v = json(s.cmd().args(["deadman", "status", "--json"]));
+    assert_eq!(v["armed"], true);
+    let left = v["remaining_secs"].as_i64().unwrap();
+    assert!(left > 2 * 86400 - 60 && left <= 2 * 86400, "{v}");
+    let now = crossing::state::now_unix();
+    assert!(
+        (v["deadline"].as_i64().unwrap() - (now + left)).abs() <= 2,
+        "{v}"
+    );
+    // Status after the time is up reports 0 left and wipes nothing.
+    s.cmd()
+        .args(["deadman", "set", "--after", "1s", "--force"])
+        .assert()
+        .success();
+    std::thread::sleep(Duration::from_millis(1500));
+    let v = json(s.cmd().args(["deadman", "status", "--json"]));
+    assert_eq!(v["remaining_secs"], 0, "{v}");
+    assert!(s.data.join("notes.txt").exists(), "status fired the switch");
 }

@@ -7,20 +7,30 @@ use crate::bail_kind;
 use crate::cli::DeadmanCommand;
 use crate::error::ExitKind;
 use crate::protect::deadman::{self, Checked};
-use crate::ui::{print_json, wipe};
+use crate::state::now_unix;
+use crate::ui::{print_json, timestamp, wipe};
 
 pub fn run(ctx: &Context, cmd: DeadmanCommand) -> anyhow::Result<()> {
     match cmd {
-        DeadmanCommand::Set { after } => {
+        DeadmanCommand::Set { after, force } => {
             if after.as_secs() == 0 {
                 bail_kind!(ExitKind::Usage, "--after must be at least one second");
             }
+            if after.as_secs() < 3600 && !force {
+                bail_kind!(
+                    ExitKind::Usage,
+                    "--after {} is under one hour: the switch would wipe the device while you use it; give a longer period, or add --force if you mean it",
+                    humantime::format_duration(after)
+                );
+            }
             deadman::arm(&ctx.state()?, after.as_secs() as i64)?;
             ctx.say(format!(
-                "dead-man switch armed: every profile's data and crossing's home are wiped after {} without a check-in. Check in with `crossing checkin` (or `crossing unlock`), and run `crossing deadman check` from cron.",
-                humantime::format_duration(after)
+                "dead-man switch armed: every profile's data and crossing's home are wiped after {} without a check-in, that is at {} if nobody checks in. Check in with `crossing checkin` (or `crossing unlock`), and run `crossing deadman check` from cron.",
+                humantime::format_duration(after),
+                timestamp(now_unix() + after.as_secs() as i64)
             ));
         }
+        DeadmanCommand::Status { json } => return status(ctx, json),
         DeadmanCommand::Clear => {
             let cleared = deadman::disarm(&ctx.state()?)?;
             ctx.say(if cleared {
@@ -32,6 +42,32 @@ pub fn run(ctx: &Context, cmd: DeadmanCommand) -> anyhow::Result<()> {
         DeadmanCommand::Check { json } => return check(ctx, json),
     }
     Ok(())
+}
+
+fn status(ctx: &Context, json: bool) -> anyhow::Result<()> {
+    match deadman::status(&ctx.home)? {
+        None if json => print_json(&json!({ "armed": false })),
+        None => {
+            ctx.say("no dead-man switch is set");
+            Ok(())
+        }
+        Some(left) => {
+            let deadline = now_unix() + left;
+            if json {
+                return print_json(&json!({
+                    "armed": true,
+                    "remaining_secs": left,
+                    "deadline": deadline,
+                }));
+            }
+            ctx.say(format!(
+                "dead-man switch: {} left; the wipe comes at {} unless someone checks in",
+                humantime::format_duration(std::time::Duration::from_secs(left as u64)),
+                timestamp(deadline)
+            ));
+            Ok(())
+        }
+    }
 }
 
 fn check(ctx: &Context, json: bool) -> anyhow::Result<()> {

@@ -163,6 +163,15 @@ pub fn check_in_if_set_up(home: &Path) -> anyhow::Result<()> {
     check_in(&State::open(home)?).map(|_| ())
 }
 
+/// The switch as it stands now, without recording anything: `None` if
+/// not armed, else the seconds left (0: it fires at the next check).
+pub fn status(home: &Path) -> anyhow::Result<Option<i64>> {
+    if !home.join(DB_FILE).exists() {
+        return Ok(None);
+    }
+    Ok(load(&State::open(home)?)?.map(|d| d.advance(&Reading::now()).remaining_secs()))
+}
+
 /// What `deadman check` found.
 pub enum Checked {
     NotArmed,
