@@ -447,10 +447,10 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;send'= {
             cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
-            cand --token 'The token the user''s `arm --token` printed'
             cand --store 'store'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --token 'Fire with the token the user''s `arm --token` printed. The token is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'

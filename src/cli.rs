@@ -487,9 +487,11 @@ pub enum RemoteWipeCommand {
         /// The user's pseudonym ID (05…); your own phrase is asked for.
         #[arg(long, value_name = "USER_ID")]
         to: Option<String>,
-        /// The token the user's `arm --token` printed.
-        #[arg(long, value_name = "T")]
-        token: Option<String>,
+        /// Fire with the token the user's `arm --token` printed. The token is
+        /// asked for without echo on a terminal, or read as a line of standard
+        /// input: never on the command line, where `ps` shows it.
+        #[arg(long)]
+        token: bool,
         #[arg(long, value_name = "URL")]
         store: String,
         #[command(flatten)]

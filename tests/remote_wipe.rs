@@ -239,7 +239,7 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
             .clone();
     let out = String::from_utf8(out).unwrap();
     let token = out
-        .split("--token ")
+        .split("token: ")
         .nth(1)
         .unwrap()
         .split_whitespace()
@@ -254,15 +254,10 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
     }
     w.s.cmd().args(["backup"]).assert().success();
     let snapshots_before = files(&w.s.store).len();
+    // The token goes on standard input, never in argv (issue 11).
     crossing(w.friend_home.path())
-        .args([
-            "remote-wipe",
-            "send",
-            "--token",
-            &token,
-            "--store",
-            &w.channel_url,
-        ])
+        .args(["remote-wipe", "send", "--token", "--store", &w.channel_url])
+        .write_stdin(format!("{token}\n"))
         .assert()
         .success();
     w.s.cmd()

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, cmd: RemoteWipeCommand) -> anyhow::Result<()> {
         } => send(
             ctx,
             to.as_deref(),
-            token.as_deref(),
+            token,
             &store,
             phrase.phrase_file.as_deref(),
         ),
@@ -94,9 +94,9 @@ fn arm(
         (None, Some(token)) => {
             let t = Zeroizing::new(hex::encode(&token[..]));
             println!("Remote wipe armed. Give your friend this token (shown once, not kept) and the store address:");
+            println!("  token: {}", t.as_str());
             println!(
-                "  crossing remote-wipe send --token {} --store {store_url}",
-                t.as_str()
+                "  crossing remote-wipe send --token --store {store_url}   (it asks for the token)"
             );
         }
         _ => unreachable!("arming is by friend or by token"),
@@ -108,7 +108,7 @@ fn arm(
 fn send(
     ctx: &Context,
     to: Option<&str>,
-    token: Option<&str>,
+    token: bool,
     store_url: &str,
     phrase_file: Option<&Path>,
 ) -> anyhow::Result<()> {
@@ -125,7 +125,10 @@ fn send(
                 },
             )?;
         }
-        (None, Some(t)) => rw::send(&store, SendTo::Token(rw::parse_token(t)?))?,
+        (None, true) => {
+            let t = prompt::read_code("Token: ", !prompt::stdin_is_tty())?;
+            rw::send(&store, SendTo::Token(rw::parse_token(&t)?))?
+        }
         _ => unreachable!("clap requires --to or --token"),
     }
     ctx.say("Wipe request written. The device wipes at its next `crossing remote-wipe check` or backup.");
