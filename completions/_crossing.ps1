@@ -40,7 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
             [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
-            [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too)')
+            [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe')
             [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('writer', 'writer', [CompletionResultType]::ParameterValue, 'The devices that write a repository: list them, or revoke one that was taken')
@@ -395,7 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)')
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -421,6 +421,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;deadman;clear' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the PIN as a line of standard input (when a gate is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -439,7 +440,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;deadman;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)')
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -461,6 +462,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;checkin' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the PIN as a line of standard input (when a gate is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -489,7 +491,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
-            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -528,6 +530,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;remote-wipe;disarm' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the PIN as a line of standard input (when a gate is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -538,7 +541,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
-            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -635,7 +638,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
             [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
-            [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too)')
+            [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe')
             [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('writer', 'writer', [CompletionResultType]::ParameterValue, 'The devices that write a repository: list them, or revoke one that was taken')
@@ -728,7 +731,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;help;deadman' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)')
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Disarm the switch (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron: wipe if the time is up, else record the time that passed')
             break
         }
@@ -754,7 +757,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
-            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object')
+            [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             break
         }
         'crossing;help;remote-wipe;arm' {

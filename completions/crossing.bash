@@ -465,7 +465,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__checkin)
-            opts="-q -h --home --quiet --help"
+            opts="-q -h --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,7 +519,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__deadman__subcmd__clear)
-            opts="-q -h --home --quiet --help"
+            opts="-q -h --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2007,7 +2007,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__remote__subcmd__wipe__subcmd__disarm)
-            opts="-q -h --home --quiet --help"
+            opts="-q -h --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -37,7 +37,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
-            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)'
             cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
@@ -350,7 +350,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
             cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
             cand status 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
-            cand clear 'Disarm the switch'
+            cand clear 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
             cand check 'For cron: wipe if the time is up, else record the time that passed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -373,6 +373,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;deadman;clear'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input (when a gate is set)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -389,7 +390,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;deadman;help'= {
             cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
             cand status 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
-            cand clear 'Disarm the switch'
+            cand clear 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
             cand check 'For cron: wipe if the time is up, else record the time that passed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -405,6 +406,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;checkin'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input (when a gate is set)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -431,7 +433,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
             cand send 'As the friend: write the wipe request into the channel'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
-            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;remote-wipe;arm'= {
@@ -466,6 +468,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;disarm'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --stdin 'Read the PIN as a line of standard input (when a gate is set)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -475,7 +478,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
             cand send 'As the friend: write the wipe request into the channel'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
-            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;remote-wipe;help;arm'= {
@@ -557,7 +560,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
-            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+            cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)'
             cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
@@ -626,7 +629,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;deadman'= {
             cand set 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
             cand status 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
-            cand clear 'Disarm the switch'
+            cand clear 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
             cand check 'For cron: wipe if the time is up, else record the time that passed'
         }
         &'crossing;help;deadman;set'= {
@@ -645,7 +648,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
             cand send 'As the friend: write the wipe request into the channel'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
-            cand disarm 'Forget the arming on this device and remove its channel object'
+            cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
         }
         &'crossing;help;remote-wipe;arm'= {
         }

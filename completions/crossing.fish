@@ -40,7 +40,7 @@ complete -c crossing -n "__fish_crossing_needs_command" -f -a "wipe" -d 'Destroy
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "duress" -d 'Set, show or clear the unlock gate\'s PIN, duress code and failure limit'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "unlock" -d 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "deadman" -d 'A dead-man switch: wipe when nobody checked in for a while'
-complete -c crossing -n "__fish_crossing_needs_command" -f -a "checkin" -d 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+complete -c crossing -n "__fish_crossing_needs_command" -f -a "checkin" -d 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "depart" -d 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "remote-wipe" -d 'Let a trusted friend wipe this device remotely, through an object store'
 complete -c crossing -n "__fish_crossing_needs_command" -f -a "writer" -d 'The devices that write a repository: list them, or revoke one that was taken'
@@ -225,7 +225,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fis
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "status" -d 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "clear" -d 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and not __fish_seen_subcommand_from set status clear check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -l after -d 'How long without a check-in before the wipe (at least 1h unless --force)' -r
@@ -238,6 +238,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -l stdin -d 'Read the PIN as a line of standard input (when a gate is set)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -246,10 +247,11 @@ complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand checkin" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand checkin" -l stdin -d 'Read the PIN as a line of standard input (when a gate is set)'
 complete -c crossing -n "__fish_crossing_using_subcommand checkin" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand checkin" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l profile -d 'The profile to back up and wipe' -r
@@ -266,7 +268,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not _
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "send" -d 'As the friend: write the wipe request into the channel'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l friend -d 'The friend\'s pseudonym ID (05…); your phrase is asked once, not kept' -r
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l store -d 'The store that carries the channel (any store URL crossing supports)' -r
@@ -287,12 +289,13 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fis
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -l stdin -d 'Read the PIN as a line of standard input (when a gate is set)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "send" -d 'As the friend: write the wipe request into the channel'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish_seen_subcommand_from list revoke help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish_seen_subcommand_from list revoke help" -s q -l quiet -d 'Print nothing but errors'
@@ -334,7 +337,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_s
 complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "duress" -d 'Set, show or clear the unlock gate\'s PIN, duress code and failure limit'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "unlock" -d 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "deadman" -d 'A dead-man switch: wipe when nobody checked in for a while'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "checkin" -d 'Check in: resets the dead-man switch (every correct `unlock` does too)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "checkin" -d 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "depart" -d 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "remote-wipe" -d 'Let a trusted friend wipe this device remotely, through an object store'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and not __fish_seen_subcommand_from pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help" -f -a "writer" -d 'The devices that write a repository: list them, or revoke one that was taken'
@@ -355,11 +358,11 @@ complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from duress" -f -a "clear" -d 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "status" -d 'Show whether the switch is armed, the time left and the deadline (read-only: never wipes, records nothing)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "clear" -d 'Disarm the switch'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "clear" -d 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "send" -d 'As the friend: write the wipe request into the channel'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from writer" -f -a "list" -d 'Every writer the phrase certified for the profile\'s repository, with its last snapshot and whether depart sealed it or it was revoked'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from writer" -f -a "revoke" -d 'Revoke a writer (a device taken without a wipe): nothing it signs after --as-of is trusted any more (needs the phrase)'

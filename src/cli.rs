@@ -82,8 +82,9 @@ pub enum Command {
     #[command(subcommand)]
     Deadman(DeadmanCommand),
 
-    /// Check in: resets the dead-man switch (every correct `unlock` does too).
-    Checkin,
+    /// Check in: resets the dead-man switch (every correct `unlock` does too;
+    /// with an unlock gate set, this asks for the PIN).
+    Checkin(PinArgs),
 
     /// Before a crossing: back up, verify the snapshot is complete in the store, then wipe.
     Depart(DepartArgs),
@@ -455,8 +456,8 @@ pub enum DeadmanCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Disarm the switch.
-    Clear,
+    /// Disarm the switch (with an unlock gate set, this asks for the PIN).
+    Clear(PinArgs),
     /// For cron: wipe if the time is up, else record the time that passed.
     Check {
         #[arg(long)]
@@ -502,8 +503,18 @@ pub enum RemoteWipeCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Forget the arming on this device and remove its channel object.
-    Disarm,
+    /// Forget the arming on this device and remove its channel object (with
+    /// an unlock gate set, this asks for the PIN).
+    Disarm(PinArgs),
+}
+
+/// The PIN of the unlock gate, for commands that weaken a protection: a
+/// duress code given here wipes, as at `unlock`.
+#[derive(Debug, Clone, Args)]
+pub struct PinArgs {
+    /// Read the PIN as a line of standard input (when a gate is set).
+    #[arg(long)]
+    pub stdin: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -40,7 +40,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Duress(cmd) => commands::duress::run(ctx, cmd)?,
         Command::Unlock(args) => commands::unlock::run(ctx, args)?,
         Command::Deadman(cmd) => commands::deadman::run(ctx, cmd)?,
-        Command::Checkin => commands::deadman::checkin(ctx)?,
+        Command::Checkin(pin) => commands::deadman::checkin(ctx, &pin)?,
         Command::Depart(args) => commands::depart::run(ctx, args)?,
         Command::RemoteWipe(cmd) => commands::remote_wipe::run(ctx, cmd)?,
         Command::Writer(cmd) => commands::writer::run(ctx, cmd)?,

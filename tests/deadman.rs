@@ -132,3 +132,52 @@ fn deadman_status_is_read_only_and_short_periods_need_force() {
     assert_eq!(v["remaining_secs"], 0, "{v}");
     assert!(s.data.join("notes.txt").exists(), "status fired the switch");
 }
+
+// Issue 11: with an unlock gate, weakening a protection needs the PIN.
+#[test]
+fn clear_checkin_and_disarm_need_the_pin_when_a_gate_is_set() {
+    let s = Fixture::with_corpus();
+    s.cmd()
+        .args(["deadman", "set", "--after", "2d"])
+        .assert()
+        .success();
+    s.cmd()
+        .args(["duress", "set", "--stdin", "--no-duress-code"])
+        .write_stdin("246810\n246810\n")
+        .assert()
+        .success();
+    // No terminal and no --stdin: refused, still armed.
+    for args in [
+        vec!["deadman", "clear"],
+        vec!["checkin"],
+        vec!["remote-wipe", "disarm"],
+    ] {
+        s.cmd().args(&args).assert().code(2);
+    }
+    // A wrong PIN: exit 10, still armed.
+    s.cmd()
+        .args(["deadman", "clear", "--stdin"])
+        .write_stdin("999999\n")
+        .assert()
+        .code(10);
+    assert_eq!(
+        json(s.cmd().args(["deadman", "status", "--json"]))["armed"],
+        true
+    );
+    s.cmd()
+        .args(["checkin", "--stdin"])
+        .write_stdin("246810\n")
+        .assert()
+        .success();
+    s.cmd()
+        .args(["deadman", "clear", "--stdin"])
+        .write_stdin("246810\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("disarmed"));
+    assert_eq!(
+        json(s.cmd().args(["deadman", "status", "--json"]))["armed"],
+        false
+    );
+    assert!(s.data.join("notes.txt").exists());
+}

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::bail_kind;
-use crate::cli::DeadmanCommand;
+use crate::cli::{DeadmanCommand, PinArgs};
 use crate::error::ExitKind;
 use crate::protect::deadman::{self, Checked};
 use crate::state::now_unix;
@@ -31,7 +31,8 @@ pub fn run(ctx: &Context, cmd: DeadmanCommand) -> anyhow::Result<()> {
             ));
         }
         DeadmanCommand::Status { json } => return status(ctx, json),
-        DeadmanCommand::Clear => {
+        DeadmanCommand::Clear(pin) => {
+            super::pin_if_gated(ctx, &pin)?;
             let cleared = deadman::disarm(&ctx.state()?)?;
             ctx.say(if cleared {
                 "dead-man switch disarmed"
@@ -95,7 +96,8 @@ fn check(ctx: &Context, json: bool) -> anyhow::Result<()> {
 }
 
 /// `crossing checkin`.
-pub fn checkin(ctx: &Context) -> anyhow::Result<()> {
+pub fn checkin(ctx: &Context, pin: &PinArgs) -> anyhow::Result<()> {
+    super::pin_if_gated(ctx, pin)?;
     match deadman::check_in(&ctx.state()?)? {
         Some(d) => ctx.say(format!(
             "checked in; the dead-man switch fires after {} without another",

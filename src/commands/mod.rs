@@ -80,6 +80,22 @@ pub fn profile_phrase(
     Ok(secrets)
 }
 
+/// Commands that weaken a protection (disarm, clear, check in) need the PIN
+/// when an unlock gate is set; a duress code here wipes, as at `unlock`.
+pub fn pin_if_gated(ctx: &Context, pin: &crate::cli::PinArgs) -> anyhow::Result<()> {
+    use crate::protect::{duress::Gate, unlock};
+    if Gate::load(&ctx.home)?.is_none() {
+        return Ok(());
+    }
+    let passed = unlock::with_pin(&ctx.home, || crate::prompt::read_code("PIN: ", pin.stdin))?;
+    if let Some(e) = passed.checkin_failed {
+        ctx.warn(format!(
+            "could not record the check-in for the dead-man switch: {e}"
+        ));
+    }
+    Ok(())
+}
+
 /// `list` of profiles and pseudonyms: JSON, one line each, or how to make one.
 fn list<T: Serialize>(
     ctx: &Context,

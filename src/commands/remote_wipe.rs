@@ -45,7 +45,8 @@ pub fn run(ctx: &Context, cmd: RemoteWipeCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        RemoteWipeCommand::Disarm => {
+        RemoteWipeCommand::Disarm(pin) => {
+            super::pin_if_gated(ctx, &pin)?;
             match rw::disarm(&ctx.state()?)? {
                 Some(left) => {
                     if let Some(why) = left {
