@@ -293,7 +293,7 @@ fn a_revoked_writer_can_no_longer_write_what_restore_believes() {
 #[test]
 fn depart_seals_the_chain_and_restore_seal_returns_exactly_that_state() {
     let fx = Fixture::with_corpus();
-    fx.backup_ok();
+    let first = fx.backup_ok()["snapshot"].as_str().unwrap().to_string();
     let expected = scan(&fx.data);
     let copied = copy_home(&fx, "imaged-home");
     let out = fx
@@ -337,6 +337,34 @@ fn depart_seals_the_chain_and_restore_seal_returns_exactly_that_state() {
         .as_str()
         .unwrap()
         .contains("sealed by depart"));
+
+    // The copied key can sign a seal too, on an older head: the seal code
+    // still restores exactly the departed state, and the conflict is reported.
+    let forged_seal = crossing::repo::signed::Seal {
+        version: SIGNED_VERSION,
+        locator: fx.locator.clone(),
+        writer: writer_key(&copied).verifying_key().to_bytes(),
+        seq: 2,
+        head: first,
+        time: now(),
+    }
+    .sign(&writer_key(&copied))
+    .unwrap();
+    // (The home is gone: seal it to the recipient the phrase gives.)
+    let sealed = crossing::repo::seal::seal(
+        &format::to_cbor(&forged_seal).unwrap(),
+        &fx.identity().to_public(),
+    )
+    .unwrap();
+    let seals = fx.repo_dir().join("seals");
+    fs::write(seals.join(crossing::repo::object_name(&sealed)), sealed).unwrap();
+    restore_matches(&fx, &expected, &["--seal", &code]);
+    let store = fx.store_url();
+    let pf = fx.phrase_file.to_str().unwrap().to_string();
+    let out = fx
+        .crossing(["snapshots", "--store", &store, "--phrase-file", &pf])
+        .expect(0, "snapshots beside two seals");
+    assert!(out.stderr.contains("seals"), "{}", out.stderr);
 }
 
 #[test]

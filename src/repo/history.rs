@@ -100,13 +100,19 @@ pub struct Judged {
     /// Version 2: the writer and its sequence number.
     pub writer: Option<[u8; 32]>,
     pub seq: u64,
+    /// Signed by a certified writer, not revoked, not dated ahead: all that
+    /// makes it trusted but the seal rule (a seal code may still name it).
+    pub signed_ok: bool,
 }
 
 /// The repository's manifests, judged, and what the history says.
 pub struct History {
     pub snapshots: Vec<Judged>,
-    /// Each writer's seal, by writer.
+    /// Each writer's seal, by writer (its earliest, if there are several).
     pub seals: HashMap<[u8; 32], Seal>,
+    /// Every valid seal: a copy of a writer key taken before `depart` can
+    /// sign seals too, and a seal code names one of them.
+    pub all_seals: Vec<Seal>,
     /// Forks and gaps.
     pub notes: Vec<String>,
     /// Writers the phrase certified.
@@ -126,6 +132,7 @@ impl Repo {
         let mut history = History {
             snapshots: Vec::new(),
             seals: HashMap::new(),
+            all_seals: Vec::new(),
             notes: Vec::new(),
             writers: HashMap::new(),
             revoked: HashMap::new(),
@@ -153,8 +160,9 @@ impl Repo {
                         .get(&s.writer)
                         .is_none_or(|old| s.seq < old.seq);
                     if keep {
-                        history.seals.insert(s.writer, s);
+                        history.seals.insert(s.writer, s.clone());
                     }
+                    history.all_seals.push(s);
                 }
             }
         }
@@ -207,6 +215,7 @@ fn unreadable(id: String, why: String) -> Judged {
         bytes: 0,
         writer: None,
         seq: 0,
+        signed_ok: false,
     }
 }
 
@@ -225,6 +234,7 @@ impl History {
                     bytes: s.bytes,
                     writer: None,
                     seq: 0,
+                    signed_ok: false,
                 }
             }
             Stored::V2(env) => env,
@@ -241,7 +251,12 @@ impl History {
                 "its body is not the one its signed header names".into(),
             );
         }
-        let trust = self.trust_of(id, &h, locator, now);
+        let unsigned_by_us = self.distrust_signer(&h, locator, now);
+        let signed_ok = unsigned_by_us.is_none();
+        let trust = match unsigned_by_us.or_else(|| self.distrust_after_seal(id, &h)) {
+            Some(why) => Trust::Untrusted(why),
+            None => Trust::Trusted,
+        };
         Judged {
             id: id.to_string(),
             trust,
@@ -253,18 +268,12 @@ impl History {
             bytes: h.bytes,
             writer: Some(h.writer),
             seq: h.seq,
+            signed_ok,
         }
     }
 
-    fn trust_of(&self, id: &str, h: &ManifestHeader, locator: &str, now: i64) -> Trust {
-        match self.distrust(id, h, locator, now) {
-            Some(why) => Trust::Untrusted(why),
-            None => Trust::Trusted,
-        }
-    }
-
-    /// Why a signed manifest is not to be believed, if it is not.
-    fn distrust(&self, id: &str, h: &ManifestHeader, locator: &str, now: i64) -> Option<String> {
+    /// Why a signed manifest's signer is not to be believed, if it is not.
+    fn distrust_signer(&self, h: &ManifestHeader, locator: &str, now: i64) -> Option<String> {
         let w = writer_name(&h.writer);
         if h.locator != locator {
             return Some("it names another repository".to_string());
@@ -283,13 +292,19 @@ impl History {
         if h.time > now + signed::FUTURE_SKEW_SECS {
             return Some(format!("it is dated in the future ({})", timestamp(h.time)));
         }
-        // After the head, beside it (a fork at its sequence number), or signed
-        // later than the seal: none of these is the sealed chain.
+        None
+    }
+
+    /// After its writer's (earliest) seal's head, beside it (a fork at its
+    /// sequence number), or signed later than the seal: none of these is the
+    /// sealed chain.
+    fn distrust_after_seal(&self, id: &str, h: &ManifestHeader) -> Option<String> {
         let seal = self.seals.get(&h.writer)?;
         let after = (h.seq + 1 >= seal.seq && id != seal.head) || h.time > seal.time;
         after.then(|| {
             format!(
-                "its writer {w} was sealed by depart at {}; this claims to come after",
+                "its writer {} was sealed by depart at {}; this claims to come after",
+                writer_name(&h.writer),
                 timestamp(seal.time)
             )
         })
@@ -308,6 +323,20 @@ impl History {
             }
         }
         let mut notes = Vec::new();
+        for (writer, seal) in &self.seals {
+            let count = self
+                .all_seals
+                .iter()
+                .filter(|s| s.writer == *writer)
+                .count();
+            if count > 1 {
+                notes.push(format!(
+                    "fork: writer {} has {count} seals (the earliest, at {}, is applied): its key is in more than one place; restore with your seal code (`--seal`)",
+                    writer_name(writer),
+                    timestamp(seal.time)
+                ));
+            }
+        }
         for (writer, seqs) in &chains {
             for (seq, ids) in seqs.iter().filter(|(_, ids)| ids.len() > 1) {
                 notes.push(format!(
@@ -378,13 +407,16 @@ impl History {
         }
     }
 
-    /// The trusted head a seal code names, and its seal.
+    /// The head a seal code names, and its seal. The code is the user's own
+    /// record, so it decides among several seals of one writer (a copy of
+    /// the key may have signed others): the head it names needs only a
+    /// certified, unrevoked signer, whatever the other seals say.
     pub fn sealed_head(&self, code: &str) -> Option<(&Judged, &Seal)> {
         let code = signed::normalize_seal_code(code);
-        self.seals.values().find_map(|seal| {
+        self.all_seals.iter().find_map(|seal| {
             let head = self.snapshots.iter().find(|j| {
                 j.id == seal.head
-                    && j.trust == Trust::Trusted
+                    && j.signed_ok
                     && j.writer == Some(seal.writer)
                     && j.seq + 1 == seal.seq
             })?;
@@ -394,18 +426,20 @@ impl History {
 
     /// What a restore of `chosen` should tell the user about its chain.
     pub fn chain_status(&self, chosen: &Judged) -> String {
-        match (&chosen.trust, chosen.writer) {
-            (Trust::Trusted, Some(w)) => match self.seals.get(&w) {
-                Some(seal) if seal.head == chosen.id => format!(
-                    "closed by depart at {}: nothing newer can come from the device that wrote it",
-                    timestamp(seal.time)
-                ),
-                _ => format!(
-                    "open: the device that wrote it (writer {}) has not sealed its chain and may be in other hands",
-                    writer_name(&w)
-                ),
-            },
-            _ => "unsigned: written before crossing signed its snapshots".to_string(),
+        let sealed = self
+            .all_seals
+            .iter()
+            .find(|s| s.head == chosen.id && Some(s.writer) == chosen.writer);
+        match (sealed, chosen.writer) {
+            (Some(seal), _) => format!(
+                "closed by depart at {}: nothing newer can come from the device that wrote it",
+                timestamp(seal.time)
+            ),
+            (None, Some(w)) => format!(
+                "open: the device that wrote it (writer {}) has not sealed its chain and may be in other hands",
+                writer_name(&w)
+            ),
+            (None, None) => "unsigned: written before crossing signed its snapshots".to_string(),
         }
     }
 }
