@@ -14,7 +14,7 @@ use crate::repo::format::{Kind, Snapshot};
 use crate::repo::history::{History, Judged, ReadKeys};
 use crate::repo::{ChunkMap, Repo, RepoError};
 use crate::state::cache::CachedFile;
-use crate::state::rebuild::rebuild_cache;
+use crate::state::rebuild::rebuild_cache_from;
 use crate::state::{now_unix, State};
 use crate::store::{Store, StoreOptions};
 
@@ -82,7 +82,7 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
     summary.chain = Some(chain);
     summary.notes = history.notes.clone();
     let cache_error = req.state.and_then(|state| {
-        warm_cache(state, &repo, &read_keys, &snapshot, req.target)
+        warm_cache(state, &repo, &read_keys, &history, &snapshot, req.target)
             .err()
             .map(|e| format!("{e:#}"))
     });
@@ -125,6 +125,7 @@ fn warm_cache(
     state: &State,
     repo: &Repo,
     keys: &ReadKeys,
+    history: &History,
     snapshot: &Snapshot,
     target: &Path,
 ) -> anyhow::Result<()> {
@@ -135,7 +136,7 @@ fn warm_cache(
     {
         return Ok(()); // this device does not back up for this phrase
     }
-    rebuild_cache(state, repo, keys, now_unix())?;
+    rebuild_cache_from(state, repo, keys, history)?;
     let store = repo.store.url();
     for profile in state
         .profiles()?

@@ -33,13 +33,23 @@ pub fn rebuild_cache(
     keys: &ReadKeys,
     now: i64,
 ) -> anyhow::Result<Rebuilt> {
+    rebuild_cache_from(state, repo, keys, &repo.history(keys, now)?)
+}
+
+/// [`rebuild_cache`] from a history the caller has just read (a restore
+/// has), so that every manifest is not fetched once more.
+pub fn rebuild_cache_from(
+    state: &State,
+    repo: &Repo,
+    keys: &ReadKeys,
+    history: &History,
+) -> anyhow::Result<Rebuilt> {
     let cache_key = repo.cache_key();
     let mut rebuilt = Rebuilt::default();
-    let history = repo.history(keys, now)?;
     let (copies, packs, index_names) = read_indexes(repo, keys, &mut rebuilt)?;
     let mut snapshots = Vec::new();
     let mut signed_packs: HashMap<String, IndexPack> = HashMap::new();
-    let chosen = choosable_ids(&history);
+    let chosen = choosable_ids(history);
     for j in &history.snapshots {
         let key = repo.key(ObjectKind::Snapshot, &j.id);
         match &j.trust {
