@@ -503,19 +503,44 @@ fn deleted_pack_is_named_by_check() {
 /// Packs the backup cache records as uploaded but not yet indexed:
 /// (count, total size). The state is polled read-only while a backup runs.
 fn unindexed_packs(home: &Path) -> (u64, u64) {
+    unindexed_packs_waiting(home, std::time::Duration::from_secs(5))
+}
+
+/// As `unindexed_packs`, waiting at most `busy` for a writer's lock ((0, 0)
+/// if it is still held: a frozen backup may hold it).
+fn unindexed_packs_waiting(home: &Path, busy: std::time::Duration) -> (u64, u64) {
     use rusqlite::{Connection, OpenFlags};
     let Ok(conn) =
         Connection::open_with_flags(home.join("state.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
     else {
         return (0, 0);
     };
-    let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+    let _ = conn.busy_timeout(busy);
     conn.query_row(
         "SELECT count(*), coalesce(sum(size), 0) FROM cache_packs WHERE indexed = 0",
         [],
         |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
     )
     .unwrap_or((0, 0))
+}
+
+/// Stops `pid` (SIGSTOP) and waits until the kernel shows it stopped, so
+/// that nothing it does can land after this returns.
+fn freeze(pid: libc::pid_t) {
+    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    let stat = format!("/proc/{pid}/stat");
+    for _ in 0..10_000 {
+        let Ok(text) = std::fs::read_to_string(&stat) else {
+            return; // exited: try_wait will tell
+        };
+        // The state follows the parenthesised command name.
+        let state = text.rsplit_once(") ").map(|(_, rest)| rest.as_bytes()[0]);
+        if matches!(state, Some(b'T') | Some(b'Z')) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(100));
+    }
+    panic!("process {pid} did not stop");
 }
 
 /// Kills (SIGKILL) and reaps the child if the test ends before it does.
@@ -560,17 +585,22 @@ fn killed_backup_leaves_a_repository_the_next_backup_completes() {
             .unwrap(),
     );
     let child = &mut child.0;
-    // Wait until a few packs are uploaded and recorded (polling, not timing).
+    // Step the backup until a few packs are uploaded and recorded: it runs
+    // for a moment, is frozen (SIGSTOP), and the cache is read while it
+    // cannot move, so a fast or a starved machine cannot skip the window.
+    let pid = child.id() as libc::pid_t;
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the backup finished ({status}) before it could be killed; enlarge the corpus");
         }
         // (If the cache's schema changed, this never sees a pack and the
         // backup runs to its end: the panic above then points here.)
-        if unindexed_packs(&fx.home).0 >= 2 {
+        freeze(pid);
+        if unindexed_packs_waiting(&fx.home, std::time::Duration::ZERO).0 >= 2 {
             break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        unsafe { libc::kill(pid, libc::SIGCONT) };
+        std::thread::sleep(std::time::Duration::from_millis(3));
     }
     // Meanwhile, a second backup of the same profile is refused.
     let second = fx.crossing(["backup", "--json"]);
