@@ -86,7 +86,12 @@ pub enum Command {
     /// with an unlock gate set, this asks for the PIN).
     Checkin(PinArgs),
 
-    /// Before a crossing: back up, verify the snapshot is complete in the store, then wipe.
+    /// Before a crossing: back up every profile, verify each snapshot is complete
+    /// in its store, then wipe every data directory and crossing's home.
+    ///
+    /// Nothing is wiped unless every backup and every verification succeeded.
+    /// With --profile P only P departs: its data directory is wiped and its
+    /// records are forgotten; crossing's home and the other profiles stay.
     Depart(DepartArgs),
 
     /// Let a trusted friend wipe this device remotely, through an object store.
@@ -558,9 +563,13 @@ fn parse_time(s: &str) -> Result<i64, String> {
 
 #[derive(Debug, Args)]
 pub struct DepartArgs {
-    /// The profile to back up and wipe.
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// Depart with this profile only: back up, verify and wipe its data
+    /// directory and forget its records, keeping crossing's home and the
+    /// other profiles. Without it, every profile departs and the home is
+    /// wiped too. (No environment fallback: a CROSSING_PROFILE set for
+    /// backups must not quietly narrow a departure.)
+    #[arg(long)]
+    pub profile: Option<String>,
     /// Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`).
     #[arg(long)]
     pub thorough: bool,
