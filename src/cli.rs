@@ -296,6 +296,11 @@ pub struct RestoreArgs {
     /// Replace a non-empty data directory (its old contents are kept until the new ones are in place).
     #[arg(long)]
     pub force: bool,
+    /// With --force: stop the clients that have files open in the data
+    /// directory first (SIGTERM, then SIGKILL after 10 s). Without it, a
+    /// running client makes the restore refuse (exit 9).
+    #[arg(long, env = "CROSSING_STOP_CLIENTS")]
+    pub stop_clients: bool,
     /// Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped).
     #[arg(long)]
     pub keep_special_modes: bool,
@@ -391,6 +396,11 @@ pub struct WipeArgs {
     /// List what would be destroyed and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Stop the clients (Signal, Session, …) that have files open in the data
+    /// directory first: SIGTERM, then SIGKILL after 10 s. Without it, a
+    /// running client makes this refuse (exit 9).
+    #[arg(long, env = "CROSSING_STOP_CLIENTS")]
+    pub stop_clients: bool,
     /// Do not ask for confirmation (needed without a terminal).
     #[arg(long)]
     pub yes: bool,
@@ -573,6 +583,11 @@ pub struct DepartArgs {
     /// Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`).
     #[arg(long)]
     pub thorough: bool,
+    /// Stop the clients (Signal, Session, …) that have files open in the data
+    /// directory first: SIGTERM, then SIGKILL after 10 s. Without it, a
+    /// running client makes this refuse (exit 9).
+    #[arg(long, env = "CROSSING_STOP_CLIENTS")]
+    pub stop_clients: bool,
     /// Do not ask before wiping (needed without a terminal).
     #[arg(long)]
     pub yes: bool,

@@ -61,7 +61,7 @@ fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
 /// exit kind (tests/exit_codes.rs fails when one is missing), so that none
 /// silently exits 1.
 fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind> {
-    use crossing::{home, keys, protect, repo, state, store};
+    use crossing::{clients, home, keys, protect, repo, state, store};
     macro_rules! typed {
         ($($t:ty),* $(,)?) => {
             $(if let Some(e) = cause.downcast_ref::<$t>() {
@@ -81,6 +81,7 @@ fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind
         store::UploadsStopped,
         home::LockError,
         protect::wipe::WipeError,
+        clients::ClientsError,
         protect::duress::GateError,
         protect::remote_wipe::ProtocolError,
     );

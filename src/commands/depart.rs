@@ -7,6 +7,7 @@ use super::Context;
 use crate::backup::BackupSummary;
 use crate::bail_kind;
 use crate::cli::DepartArgs;
+use crate::clients;
 use crate::error::ExitKind;
 use crate::prompt;
 use crate::protect::depart::{self, Departed, Scope, Step};
@@ -54,6 +55,16 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
         );
     }
     depart::refuse_unsafe_stores(&ctx.home, &profiles, args.allow_same_disk)?;
+    // A running client is stopped (or refused) before the backup, so that
+    // the snapshot holds what it had written, and again before the wipe.
+    let data_dirs: Vec<_> = profiles.iter().map(|p| p.data_dir.clone()).collect();
+    let stop_clients = || -> anyhow::Result<()> {
+        for h in clients::refuse_or_stop(&data_dirs, args.stop_clients)? {
+            ctx.say(format!("stopped {} (pid {})", h.name, h.pid));
+        }
+        Ok(())
+    };
+    stop_clients()?;
     // First, what the user needs afterwards: written before anything is destroyed.
     for p in &profiles {
         eprintln!(
@@ -84,6 +95,7 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
         wipe::describe(&ctx.out, &departure.planned);
     }
     wipe::confirm(&departure.planned, args.yes)?;
+    stop_clients()?;
     let bar = progress::bar(ctx.quiet(), args.json, "wipe");
     let done = departure.wipe(args.thorough, bar.as_ref())?;
     if args.json {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::Context;
 use crate::bail_kind;
 use crate::cli::WipeArgs;
+use crate::clients;
 use crate::error::ExitKind;
 use crate::home;
 use crate::protect::wipe::{self, Planned, Report};
@@ -46,10 +47,17 @@ pub fn run(ctx: &Context, args: WipeArgs) -> anyhow::Result<()> {
         ctx.say("(dry run: nothing was changed)");
         return Ok(());
     }
+    let data_dirs: Vec<_> = profiles.iter().map(|p| p.data_dir.clone()).collect();
+    if !args.stop_clients {
+        clients::refuse_or_stop(&data_dirs, false)?;
+    }
     if !args.json {
         show::describe(&ctx.out, &planned);
     }
     show::confirm(&planned, args.yes)?;
+    for h in clients::refuse_or_stop(&data_dirs, args.stop_clients)? {
+        ctx.say(format!("stopped {} (pid {})", h.name, h.pid));
+    }
     let _locks = profiles
         .iter()
         .map(|p| home::lock_profile(&ctx.home, &p.name))

@@ -45,13 +45,22 @@ pub fn targets_for(home: &Path, profile: Option<&str>) -> Vec<Target> {
 /// Destroys everything in this process and reports what was left.
 pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
     let planned = wipe::plan(targets)?;
+    stop_clients(targets);
     Ok(wipe::execute(&planned, false, &Silent))
+}
+
+/// Nobody is asked: every process holding files under a target is killed
+/// first, so no client writes its data back into a renamed or wiped tree.
+fn stop_clients(targets: &[Target]) {
+    let dirs: Vec<PathBuf> = targets.iter().map(|t| t.path.clone()).collect();
+    crate::clients::kill_now(&dirs);
 }
 
 /// Renames every target aside, then starts a detached process to destroy
 /// them. Returns once the renames are on disk; the caller recreates what
 /// the gate needs in a fresh home.
 pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
+    stop_clients(targets);
     let mut aside: Vec<PathBuf> = Vec::new();
     let mut first_error = None;
     for t in targets {
