@@ -596,6 +596,21 @@ pub struct DepartArgs {
     /// drive you take away yourself).
     #[arg(long)]
     pub allow_same_disk: bool,
+    /// After the wipe, also remove what names crossing on this device: the
+    /// crontab lines that run it, the man pages and completions installed
+    /// next to it or in your home, and this binary. Get it back after the
+    /// crossing as you installed it (README: After the crossing).
+    #[arg(long, conflicts_with = "profile")]
+    pub vanish: bool,
+    /// With --vanish: the crontab file to clean (e.g. /etc/cron.d/crossing)
+    /// instead of your own crontab (`crontab -l`).
+    #[arg(
+        long,
+        env = "CROSSING_CRONTAB",
+        value_name = "FILE",
+        requires = "vanish"
+    )]
+    pub crontab: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

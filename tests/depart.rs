@@ -241,7 +241,7 @@ fn depart_takes_every_profile_and_says_what_is_gone() {
         s.data.to_str().unwrap(),
         work.to_str().unwrap(),
         s.home.to_str().unwrap(),
-        "nothing of crossing remains",
+        "crossing itself stays installed",
     ] {
         assert!(last.contains(needle), "last line {last:?} lacks {needle:?}");
     }
@@ -317,7 +317,81 @@ fn depart_with_one_profile_keeps_the_home_and_the_others() {
             .lines()
             .last()
             .unwrap()
-            .contains("nothing of crossing remains"),
+            .contains("crossing itself stays installed"),
         "{stdout}"
+    );
+}
+
+// Issue 11: `depart --vanish` also removes the crontab lines that run
+// crossing, the man pages and completions it installed, and its binary.
+#[test]
+fn depart_vanish_leaves_no_sign_of_crossing() {
+    let s = Fixture::with_corpus();
+    let prefix = s.root().join("prefix");
+    let user = s.root().join("user");
+    let put = |path: std::path::PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let exe = prefix.join("bin/crossing");
+    std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+    std::fs::copy(bin(), &exe).unwrap();
+    let ours = [
+        prefix.join("share/man/man1/crossing.1"),
+        prefix.join("share/man/man1/crossing-depart.1"),
+        prefix.join("share/bash-completion/completions/crossing"),
+        prefix.join("share/zsh/site-functions/_crossing"),
+        prefix.join("share/fish/vendor_completions.d/crossing.fish"),
+        user.join(".local/share/man/man1/crossing-backup.1"),
+    ];
+    for p in &ours {
+        put(p.clone(), "crossing");
+    }
+    let theirs = prefix.join("share/man/man1/rsync.1");
+    put(theirs.clone(), "rsync");
+    put(user.join(".bash_history"), "crossing backup\nls\n");
+    let crontab = s.root().join("crontab");
+    std::fs::write(
+        &crontab,
+        format!(
+            "MAILTO=\"\"\n# crossing\n0 * * * * {} backup --quiet\n30 3 * * * rsync -a ~/crossings /mnt\n*/10 * * * * crossing deadman check; crossing remote-wipe check\n",
+            exe.display()
+        ),
+    )
+    .unwrap();
+
+    let mut cmd = std::process::Command::new(&exe);
+    scrub(&mut cmd);
+    cmd.env("HOME", &user)
+        .arg("--home")
+        .arg(&s.home)
+        .args([
+            "depart",
+            "--yes",
+            "--allow-same-disk",
+            "--vanish",
+            "--crontab",
+        ])
+        .arg(&crontab);
+    let out = asserted(cmd).assert().success().get_output().clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+
+    assert!(!s.data.exists() && !s.home.exists(), "{stdout}");
+    assert!(!exe.exists(), "the binary is still installed");
+    for p in &ours {
+        assert!(!p.exists(), "{} is still there", p.display());
+    }
+    assert!(theirs.exists(), "another program's man page was removed");
+    let left = std::fs::read_to_string(&crontab).unwrap();
+    assert!(!left.contains("crossing "), "{left}");
+    assert_eq!(left, "MAILTO=\"\"\n30 3 * * * rsync -a ~/crossings /mnt\n");
+    // The shell history is the user's: named, not edited.
+    assert!(stdout.contains(&format!(
+        "still names crossing (yours to edit): {}",
+        user.join(".bash_history").display()
+    )));
+    assert_eq!(
+        std::fs::read_to_string(user.join(".bash_history")).unwrap(),
+        "crossing backup\nls\n"
     );
 }

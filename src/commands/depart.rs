@@ -11,6 +11,7 @@ use crate::clients;
 use crate::error::ExitKind;
 use crate::prompt;
 use crate::protect::depart::{self, Departed, Scope, Step};
+use crate::protect::vanish::{self, Crontab, Vanished};
 use crate::protect::wipe::Report;
 use crate::repo::verify::Verified;
 use crate::state::profiles::Profile;
@@ -24,6 +25,8 @@ struct Output<'a> {
     /// The profiles that stay on this device (with --profile).
     remaining_profiles: &'a [String],
     wipe: &'a Report,
+    /// With --vanish: what was removed besides the data.
+    vanished: Option<&'a Vanished>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +101,19 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
     stop_clients()?;
     let bar = progress::bar(ctx.quiet(), args.json, "wipe");
     let done = departure.wipe(args.thorough, bar.as_ref())?;
+    // Vanishing needs a finished wipe: with something left, crossing is
+    // still needed to finish it.
+    let vanished = (args.vanish && done.report.failed.is_empty()).then(|| {
+        let exe = std::env::current_exe().unwrap_or_default();
+        let crontab = args.crontab.clone().map_or(Crontab::User, Crontab::File);
+        vanish::vanish(
+            &exe,
+            &crontab,
+            std::env::var_os("HOME")
+                .map(std::path::PathBuf::from)
+                .as_deref(),
+        )
+    });
     if args.json {
         print_json(&Output {
             profiles: done
@@ -115,11 +131,20 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
             home_wiped: done.scope == Scope::Everything,
             remaining_profiles: &done.remaining,
             wipe: &done.report,
+            vanished: vanished.as_ref(),
         })?;
     } else {
-        say_done(ctx, &done);
+        say_done(ctx, &done, vanished.as_ref());
     }
-    Ok(done.report.result()?)
+    done.report.result()?;
+    match vanished {
+        Some(v) if !v.failed.is_empty() => bail_kind!(
+            ExitKind::Partial,
+            "the data is gone, but {} trace(s) of crossing could not be removed (listed above); remove them by hand",
+            v.failed.len()
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn show_step(ctx: &Context, json: bool, profile: &Profile, step: Step<'_>) {
@@ -164,8 +189,11 @@ fn show_step(ctx: &Context, json: bool, profile: &Profile, step: Step<'_>) {
 }
 
 /// The seal codes, then one last line naming what is gone and what remains.
-fn say_done(ctx: &Context, done: &Departed) {
+fn say_done(ctx: &Context, done: &Departed, vanished: Option<&Vanished>) {
     wipe::say_report(&ctx.out, &done.report);
+    if let Some(v) = vanished {
+        say_vanished(ctx, v);
+    }
     for l in &done.legs {
         ctx.say(format!(
             "seal code of \"{}\": {}  (write it next to your phrase; `crossing restore --seal {}` restores exactly this snapshot and refuses anything claiming to come later from this device)",
@@ -192,13 +220,19 @@ fn say_done(ctx: &Context, done: &Departed) {
         ),
         Scope::OneProfile => format!("{} and its records", dirs.join(", ")),
     };
-    let remains = match done.scope {
-        Scope::Everything => "nothing of crossing remains".to_string(),
-        Scope::OneProfile if done.remaining.is_empty() => format!(
+    let remains = match (done.scope, vanished) {
+        (Scope::Everything, None) => {
+            "crossing itself stays installed (--vanish removes it too)".to_string()
+        }
+        (Scope::Everything, Some(v)) if v.failed.is_empty() && v.still_naming.is_empty() => {
+            "nothing of crossing remains".to_string()
+        }
+        (Scope::Everything, Some(_)) => "what still names crossing is listed above".to_string(),
+        (Scope::OneProfile, _) if done.remaining.is_empty() => format!(
             "remaining: crossing's home {} (no profile)",
             ctx.home.display()
         ),
-        Scope::OneProfile => format!(
+        (Scope::OneProfile, _) => format!(
             "remaining: crossing's home {} with profile(s) {}",
             ctx.home.display(),
             done.remaining
@@ -214,6 +248,24 @@ fn say_done(ctx: &Context, done: &Departed) {
         ctx.say(format!(
             "not done: {} path(s) could not be destroyed (listed above), so not all of {gone} is gone; {remains}",
             done.report.failed.len()
+        ));
+    }
+}
+
+fn say_vanished(ctx: &Context, v: &Vanished) {
+    for line in &v.crontab_lines {
+        ctx.say(format!("removed crontab line: {line}"));
+    }
+    for path in &v.removed {
+        ctx.say(format!("removed {}", path.display()));
+    }
+    for (path, why) in &v.failed {
+        eprintln!("  could not remove {}: {why}", path.display());
+    }
+    for path in &v.still_naming {
+        ctx.say(format!(
+            "still names crossing (yours to edit): {}",
+            path.display()
         ));
     }
 }
