@@ -83,6 +83,7 @@ fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind
         protect::wipe::WipeError,
         protect::duress::GateError,
         protect::remote_wipe::ProtocolError,
+        protect::remote_wipe::ArmingError,
     );
     None
 }
