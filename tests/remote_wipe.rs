@@ -522,3 +522,29 @@ fn the_friend_sees_the_acknowledgment() {
     assert_eq!(s["acknowledged"], false);
     assert!(s["ack_problem"].as_str().unwrap().contains("did not write"));
 }
+
+// Issue 11: with an unlock gate, disarming needs the PIN (tests/deadman.rs
+// checks the refusal without one for every such command).
+#[test]
+fn disarm_with_a_gate_needs_the_right_pin() {
+    let w = world();
+    w.arm();
+    w.s.cmd()
+        .args(["duress", "set", "--stdin", "--no-duress-code"])
+        .write_stdin("246810\n246810\n")
+        .assert()
+        .success();
+    w.s.cmd()
+        .args(["remote-wipe", "disarm", "--stdin"])
+        .write_stdin("999999\n")
+        .assert()
+        .code(10);
+    assert!(w.pair_dir().join("arming").exists(), "still armed");
+    w.s.cmd()
+        .args(["remote-wipe", "disarm", "--stdin"])
+        .write_stdin("246810\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("disarmed"));
+    assert!(w.files_in_channel().is_empty());
+}
