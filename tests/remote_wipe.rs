@@ -359,6 +359,30 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
         .write_stdin(format!("{token}\n"))
         .assert()
         .success();
+    let token_status = |w: &World| -> serde_json::Value {
+        let out = crossing(w.friend_home.path())
+            .args([
+                "remote-wipe",
+                "status",
+                "--token",
+                "--json",
+                "--store",
+                &w.channel_url,
+            ])
+            .write_stdin(format!("{token}\n"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let s = token_status(&w);
+    assert_eq!(
+        (&s["armed"], &s["requested"]),
+        (&true.into(), &true.into()),
+        "{s}"
+    );
     w.s.cmd()
         .args(["backup"])
         .assert()
@@ -370,6 +394,8 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
         snapshots_before,
         "no backup was made"
     );
+    let s = token_status(&w);
+    assert_eq!(s["acknowledged"], true, "{s}");
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub enum RemoteWipeCommand {
         /// How long --wait waits (e.g. 30m, 2h).
         #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, default_value = "10m", requires = "wait")]
         timeout: Duration,
+        /// Print what was sent (and the acknowledgment) as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -59,20 +60,18 @@ pub enum RemoteWipeCommand {
 /// Which arming the friend means: the user's ID (with the friend's phrase)
 /// or the token, and the store.
 #[derive(Debug, Args)]
+#[group(skip)]
+#[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "token"])))]
 pub struct FriendArgs {
     /// The user's pseudonym ID (05…); your own phrase is asked for.
-    #[arg(
-        long,
-        value_name = "USER_ID",
-        required_unless_present = "token",
-        conflicts_with = "token"
-    )]
+    #[arg(long, value_name = "USER_ID")]
     pub to: Option<String>,
     /// The token the user's `arm --token` printed. It is asked for without
     /// echo on a terminal, or read as a line of standard input: never on the
     /// command line, where `ps` shows it.
     #[arg(long)]
     pub token: bool,
+    /// The store that carries the channel, as the user gave it.
     #[arg(long, value_name = "URL")]
     pub store: String,
     #[command(flatten)]
