@@ -489,7 +489,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -509,10 +510,26 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;remote-wipe;send' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'store')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel, as the user gave it')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits (e.g. 30m, 2h)')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Then wait for the device''s acknowledgment (it checks from cron and at every backup), polling the channel every 5 seconds')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was sent (and the acknowledgment) as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;status' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel, as the user gave it')
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Fire with the token the user''s `arm --token` printed. The token is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -539,7 +556,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;remote-wipe;help' {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -549,6 +567,9 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;remote-wipe;help;send' {
+            break
+        }
+        'crossing;remote-wipe;help;status' {
             break
         }
         'crossing;remote-wipe;help;check' {
@@ -755,7 +776,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;help;remote-wipe' {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             break
@@ -764,6 +786,9 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;help;remote-wipe;send' {
+            break
+        }
+        'crossing;help;remote-wipe;status' {
             break
         }
         'crossing;help;remote-wipe;check' {

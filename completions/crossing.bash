@@ -244,6 +244,9 @@ _crossing() {
             crossing__subcmd__help__subcmd__remote__subcmd__wipe,send)
                 cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send"
                 ;;
+            crossing__subcmd__help__subcmd__remote__subcmd__wipe,status)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__status"
+                ;;
             crossing__subcmd__help__subcmd__writer,list)
                 cmd="crossing__subcmd__help__subcmd__writer__subcmd__list"
                 ;;
@@ -331,6 +334,9 @@ _crossing() {
             crossing__subcmd__remote__subcmd__wipe,send)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__send"
                 ;;
+            crossing__subcmd__remote__subcmd__wipe,status)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__status"
+                ;;
             crossing__subcmd__remote__subcmd__wipe__subcmd__help,arm)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__arm"
                 ;;
@@ -345,6 +351,9 @@ _crossing() {
                 ;;
             crossing__subcmd__remote__subcmd__wipe__subcmd__help,send)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__send"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,status)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__status"
                 ;;
             crossing__subcmd__writer,help)
                 cmd="crossing__subcmd__writer__subcmd__help"
@@ -1289,7 +1298,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__remote__subcmd__wipe)
-            opts="arm send check disarm"
+            opts="arm send status check disarm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1345,6 +1354,20 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1941,7 +1964,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__remote__subcmd__wipe)
-            opts="-q -h --home --quiet --help arm send check disarm help"
+            opts="-q -h --home --quiet --help arm send status check disarm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2025,7 +2048,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__remote__subcmd__wipe__subcmd__help)
-            opts="arm send check disarm help"
+            opts="arm send status check disarm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2108,8 +2131,56 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__remote__subcmd__wipe__subcmd__send)
-            opts="-q -h --to --token --store --phrase-file --home --quiet --help"
+            opts="-q -h --to --token --store --phrase-file --wait --timeout --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__status)
+            opts="-q -h --to --token --store --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -431,7 +431,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
-            cand send 'As the friend: write the wipe request into the channel'
+            cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
+            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -449,10 +450,25 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;send'= {
             cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
-            cand --store 'store'
+            cand --store 'The store that carries the channel, as the user gave it'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --timeout 'How long --wait waits (e.g. 30m, 2h)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --token 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --wait 'Then wait for the device''s acknowledgment (it checks from cron and at every backup), polling the channel every 5 seconds'
+            cand --json 'Print what was sent (and the acknowledgment) as JSON'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;status'= {
+            cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
+            cand --store 'The store that carries the channel, as the user gave it'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
-            cand --token 'Fire with the token the user''s `arm --token` printed. The token is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --token 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -476,7 +492,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;help'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
-            cand send 'As the friend: write the wipe request into the channel'
+            cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
+            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -484,6 +501,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;remote-wipe;help;arm'= {
         }
         &'crossing;remote-wipe;help;send'= {
+        }
+        &'crossing;remote-wipe;help;status'= {
         }
         &'crossing;remote-wipe;help;check'= {
         }
@@ -646,13 +665,16 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;help;remote-wipe'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
-            cand send 'As the friend: write the wipe request into the channel'
+            cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
+            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
         }
         &'crossing;help;remote-wipe;arm'= {
         }
         &'crossing;help;remote-wipe;send'= {
+        }
+        &'crossing;help;remote-wipe;status'= {
         }
         &'crossing;help;remote-wipe;check'= {
         }

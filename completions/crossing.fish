@@ -262,14 +262,15 @@ complete -c crossing -n "__fish_crossing_using_subcommand depart" -l allow-same-
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -s q -l quiet -d 'Print nothing but errors'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "send" -d 'As the friend: write the wipe request into the channel'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send check disarm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "send" -d 'As the friend: write the wipe request into the channel (after checking that the arming there is the user\'s)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "status" -d 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l friend -d 'The friend\'s pseudonym ID (05…); your phrase is asked once, not kept' -r
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l store -d 'The store that carries the channel (any store URL crossing supports)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
@@ -278,12 +279,23 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fis
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from arm" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l to -d 'The user\'s pseudonym ID (05…); your own phrase is asked for' -r
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l store -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l store -d 'The store that carries the channel, as the user gave it' -r
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l timeout -d 'How long --wait waits (e.g. 30m, 2h)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l token -d 'Fire with the token the user\'s `arm --token` printed. The token is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l token -d 'The token the user\'s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l wait -d 'Then wait for the device\'s acknowledgment (it checks from cron and at every backup), polling the channel every 5 seconds'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l json -d 'Print what was sent (and the acknowledgment) as JSON'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l to -d 'The user\'s pseudonym ID (05…); your own phrase is asked for' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l store -d 'The store that carries the channel, as the user gave it' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l token -d 'The token the user\'s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
@@ -293,7 +305,8 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fis
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "send" -d 'As the friend: write the wipe request into the channel'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "send" -d 'As the friend: write the wipe request into the channel (after checking that the arming there is the user\'s)'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "status" -d 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -361,7 +374,8 @@ complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "clear" -d 'Disarm the switch (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "send" -d 'As the friend: write the wipe request into the channel'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "send" -d 'As the friend: write the wipe request into the channel (after checking that the arming there is the user\'s)'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "status" -d 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from writer" -f -a "list" -d 'Every writer the phrase certified for the profile\'s repository, with its last snapshot and whether depart sealed it or it was revoked'

@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::ExitKind;
 pub use crate::state::profiles::Client;
+pub use remote_wipe::RemoteWipeCommand;
+
+pub mod remote_wipe;
 
 const ABOUT: &str = "Encrypted write-only backups, restore from a 12-word phrase, and pseudonyms \
 for the data directory of a messenger (Session, Signal Desktop) or any folder.";
@@ -478,49 +481,6 @@ pub enum DeadmanCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum RemoteWipeCommand {
-    /// Arm this device: derive a secret shared with a friend (or make a token).
-    #[command(group(clap::ArgGroup::new("who").required(true).args(["friend", "token"])))]
-    Arm {
-        /// The friend's pseudonym ID (05…); your phrase is asked once, not kept.
-        #[arg(long, value_name = "FRIEND_ID")]
-        friend: Option<String>,
-        /// Instead, print a random secret for a friend without crossing's keys.
-        #[arg(long)]
-        token: bool,
-        /// The store that carries the channel (any store URL crossing supports).
-        #[arg(long, value_name = "URL")]
-        store: String,
-        #[command(flatten)]
-        phrase: PhraseArgs,
-    },
-    /// As the friend: write the wipe request into the channel.
-    #[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "token"])))]
-    Send {
-        /// The user's pseudonym ID (05…); your own phrase is asked for.
-        #[arg(long, value_name = "USER_ID")]
-        to: Option<String>,
-        /// Fire with the token the user's `arm --token` printed. The token is
-        /// asked for without echo on a terminal, or read as a line of standard
-        /// input: never on the command line, where `ps` shows it.
-        #[arg(long)]
-        token: bool,
-        #[arg(long, value_name = "URL")]
-        store: String,
-        #[command(flatten)]
-        phrase: PhraseArgs,
-    },
-    /// For cron (and the start of every backup): wipe if the friend sent the request.
-    Check {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Forget the arming on this device and remove its channel object (with
-    /// an unlock gate set, this asks for the PIN).
-    Disarm(PinArgs),
 }
 
 /// The PIN of the unlock gate, for commands that weaken a protection: a

@@ -84,6 +84,7 @@ fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind
         clients::ClientsError,
         protect::duress::GateError,
         protect::remote_wipe::ProtocolError,
+        protect::remote_wipe::ArmingError,
     );
     None
 }
