@@ -110,6 +110,10 @@ const MIGRATIONS: &[&str] = &[
         seq INTEGER NOT NULL,
         head TEXT
     );",
+    // 7: a pack this device uploaded that the store no longer holds intact
+    // (`check`, `depart` or a backup found it damaged): its chunks are not
+    // reused, so the next backup uploads them again (docs/format.md §Damage).
+    "ALTER TABLE cache_packs ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn current() -> i64 {
