@@ -156,9 +156,9 @@ fn repair_rebuilds_a_damaged_index_from_the_packs() {
         .success()
         .get_output()
         .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 pack(s) indexed again"), "{stderr}");
-    assert!(stderr.contains("nothing is lost"), "{stderr}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("pack(s) indexed again"), "{said}");
+    assert!(said.contains("nothing is lost"), "{said}");
     let after = objects(&s, "index");
     assert_eq!(after.len(), 2, "a new index beside the damaged one");
     assert!(indexes[0].exists());
@@ -173,7 +173,7 @@ fn repair_rebuilds_a_damaged_index_from_the_packs() {
         .arg(&s.phrase_file)
         .assert()
         .success()
-        .stderr(predicate::str::contains("every pack is indexed"));
+        .stdout(predicate::str::contains("every pack is indexed"));
     let back = s.root().join("back");
     s.restore_fresh(&back, &[])
         .expect(0, "restore after repair");
@@ -194,8 +194,23 @@ fn repair_names_the_files_whose_only_copy_is_damaged() {
         .code(6)
         .get_output()
         .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("damaged"), "{stderr}");
-    assert!(stderr.contains("notes.txt"), "{stderr}");
-    assert!(stderr.contains("crossing backup"), "{stderr}");
+    let (said, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.contains("damaged: pack"), "{stderr}");
+    assert!(stderr.contains("lost: snapshot"), "{stderr}");
+    assert!(said.contains("crossing backup"), "{said}");
+
+    // The files are still here: check marks the pack, backup uploads their
+    // data again, and then nothing is lost, in the old snapshot either.
+    s.cmd().arg("check").assert().code(6);
+    s.backup_ok();
+    s.cmd()
+        .arg("repair")
+        .arg("--phrase-file")
+        .arg(&s.phrase_file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing is lost"));
 }
