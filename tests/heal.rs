@@ -178,6 +178,18 @@ fn repair_rebuilds_a_damaged_index_from_the_packs() {
     s.restore_fresh(&back, &[])
         .expect(0, "restore after repair");
     assert_eq!(tree(&back), before);
+
+    // Once every pack is in a readable index, the damaged one hides nothing:
+    // prune (with the phrase) may delete again, and deletes it with the old indexes.
+    write(&s.data.join("new.txt"), "a later message\n");
+    s.backup_ok();
+    s.cmd()
+        .args(["prune", "--keep-last", "1", "--phrase-file"])
+        .arg(&s.phrase_file)
+        .assert()
+        .success();
+    assert!(!indexes[0].exists(), "prune left the damaged index");
+    check_with_phrase(&s, true).success();
 }
 
 #[test]
