@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)')
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Forget snapshots outside a retention policy or past --expire-after, and delete their data')
             [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
             [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
@@ -278,6 +279,19 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'With the phrase, snapshots and indexes are checked too')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--read-data', '--read-data', [CompletionResultType]::ParameterName, 'Download, decrypt and authenticate every pack (needs the phrase)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;repair' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store URL, when there is no profile')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -633,6 +647,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)')
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Forget snapshots outside a retention policy or past --expire-after, and delete their data')
             [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
             [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
@@ -702,6 +717,9 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;help;check' {
+            break
+        }
+        'crossing;help;repair' {
             break
         }
         'crossing;help;prune' {

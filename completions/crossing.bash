@@ -58,6 +58,9 @@ _crossing() {
             crossing,remote-wipe)
                 cmd="crossing__subcmd__remote__subcmd__wipe"
                 ;;
+            crossing,repair)
+                cmd="crossing__subcmd__repair"
+                ;;
             crossing,restore)
                 cmd="crossing__subcmd__restore"
                 ;;
@@ -168,6 +171,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,remote-wipe)
                 cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe"
+                ;;
+            crossing__subcmd__help,repair)
+                cmd="crossing__subcmd__help__subcmd__repair"
                 ;;
             crossing__subcmd__help,restore)
                 cmd="crossing__subcmd__help__subcmd__restore"
@@ -371,7 +377,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,7 +875,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1347,6 +1353,20 @@ _crossing() {
         crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2120,6 +2140,40 @@ _crossing() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__repair)
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand repair 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
@@ -246,6 +247,18 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --phrase-file 'With the phrase, snapshots and indexes are checked too'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --read-data 'Download, decrypt and authenticate every pack (needs the phrase)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;repair'= {
+            cand --profile 'profile'
+            cand --store 'The store URL, when there is no profile'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -555,6 +568,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand repair 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
@@ -608,6 +622,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;snapshots'= {
         }
         &'crossing;help;check'= {
+        }
+        &'crossing;help;repair'= {
         }
         &'crossing;help;prune'= {
         }
