@@ -58,6 +58,9 @@ _crossing() {
             crossing,remote-wipe)
                 cmd="crossing__subcmd__remote__subcmd__wipe"
                 ;;
+            crossing,repair)
+                cmd="crossing__subcmd__repair"
+                ;;
             crossing,restore)
                 cmd="crossing__subcmd__restore"
                 ;;
@@ -168,6 +171,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,remote-wipe)
                 cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe"
+                ;;
+            crossing__subcmd__help,repair)
+                cmd="crossing__subcmd__help__subcmd__repair"
                 ;;
             crossing__subcmd__help,restore)
                 cmd="crossing__subcmd__help__subcmd__restore"
@@ -380,7 +386,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,13 +676,17 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__depart)
-            opts="-q -h --profile --thorough --yes --allow-same-disk --json --home --quiet --help"
+            opts="-q -h --profile --thorough --stop-clients --yes --allow-same-disk --vanish --crontab --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crontab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -878,7 +888,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1370,6 +1380,20 @@ _crossing() {
         crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2209,8 +2233,42 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__repair)
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --keep-special-modes --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --stop-clients --keep-special-modes --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2316,7 +2374,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__wipe)
-            opts="-q -h --profile --all --keep-state --thorough --dry-run --yes --json --home --quiet --help"
+            opts="-q -h --profile --all --keep-state --thorough --dry-run --stop-clients --yes --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

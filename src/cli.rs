@@ -11,6 +11,9 @@ pub use remote_wipe::RemoteWipeCommand;
 
 pub mod remote_wipe;
 
+mod verify;
+pub use verify::{CheckArgs, RepairArgs};
+
 const ABOUT: &str = "Encrypted write-only backups, restore from a 12-word phrase, and pseudonyms \
 for the data directory of a messenger (Session, Signal Desktop) or any folder.";
 
@@ -68,6 +71,9 @@ pub enum Command {
 
     /// Verify a repository: structure, or with --read-data every byte.
     Check(CheckArgs),
+
+    /// Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase).
+    Repair(RepairArgs),
 
     /// Forget snapshots outside a retention policy or past --expire-after, and delete their data.
     Prune(PruneArgs),
@@ -321,25 +327,6 @@ pub struct SnapshotsArgs {
     #[command(flatten)]
     pub store_options: StoreOptionArgs,
     /// With the phrase, the snapshots' contents are read too (files, bytes, tags).
-    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
-    pub phrase_file: Option<PathBuf>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
-    /// The store URL, when there is no profile (needs the phrase).
-    #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
-    pub store: Option<String>,
-    #[command(flatten)]
-    pub store_options: StoreOptionArgs,
-    /// Download, decrypt and authenticate every pack (needs the phrase).
-    #[arg(long)]
-    pub read_data: bool,
-    /// With the phrase, snapshots and indexes are checked too.
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
     #[arg(long)]

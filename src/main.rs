@@ -35,6 +35,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Restore(args) => commands::restore::run(ctx, args)?,
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),
+        Command::Repair(args) => return commands::repair::run(ctx, args),
         Command::Prune(args) => commands::prune::run(ctx, args)?,
         Command::Wipe(args) => commands::wipe::run(ctx, args)?,
         Command::Duress(cmd) => commands::duress::run(ctx, cmd)?,

@@ -104,6 +104,13 @@ pub fn leg(
     }
     let verified = verify_stored(state, profile, &summary)?;
     on_step(Step::Verified(&verified));
+    if !verified.damaged.is_empty() {
+        bail_kind!(
+            ExitKind::Integrity,
+            "depart stopped: {} pack(s) of the new snapshot are damaged in the store (listed above), so nothing was wiped; run depart again: its backup uploads that data again",
+            verified.damaged.len()
+        );
+    }
     if !verified.problems.is_empty() {
         bail_kind!(
             ExitKind::Integrity,
@@ -203,6 +210,9 @@ fn verify_stored(
         .context(
             "depart stopped: the snapshot could not be verified in the store, so nothing was wiped",
         )?;
+    for pack in &verified.damaged {
+        state.mark_damaged(&repo.cache_key(), pack)?;
+    }
     verified.problems.extend(
         pending
             .iter()

@@ -118,6 +118,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE remote_wipe ADD COLUMN nonce BLOB;
     ALTER TABLE remote_wipe ADD COLUMN published BLOB;
     ALTER TABLE remote_wipe ADD COLUMN ack_key BLOB;",
+    // 8: a pack this device uploaded that the store no longer holds intact
+    // (`check`, `depart` or a backup found it damaged): its chunks are not
+    // reused, so the next backup uploads them again (docs/format.md §Damage).
+    "ALTER TABLE cache_packs ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn current() -> i64 {
