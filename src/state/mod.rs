@@ -91,6 +91,10 @@ impl State {
         let conn = Connection::open(&path).map_err(corrupt)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(corrupt)?;
+        private_pages(&conn).map_err(|detail| StateError::Corrupt {
+            path: path.clone(),
+            detail,
+        })?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(corrupt)?;
@@ -113,6 +117,34 @@ impl State {
 
     pub fn home(&self) -> &Path {
         &self.home
+    }
+}
+
+/// The database records every path of the data directories, so no page
+/// it drops may reach the free space of the disk, where a wipe of the
+/// home does not look (docs/wipe.md, "crossing's home"):
+///
+/// - `secure_delete`: freed pages and deleted rows are zeroed in the file;
+/// - `journal_mode=PERSIST`: the rollback journal (the pages a transaction
+///   changes, as they were) stays one file, `state.db-journal`, overwritten
+///   in place; its header is zeroed at commit. DELETE and TRUNCATE would
+///   free its blocks after every transaction with those pages in them; WAL
+///   deletes its -wal when the last connection closes; MEMORY and OFF lose
+///   the database on a power cut. PERSIST keeps DELETE's crash safety, and
+///   the journal, being a file of the home, is shredded with it;
+/// - `temp_store=MEMORY`: sorts and temporary tables never go to a file.
+///
+/// None of these is stored in the file: every connection sets them.
+fn private_pages(conn: &Connection) -> Result<(), String> {
+    let set = || -> rusqlite::Result<String> {
+        conn.pragma_update(None, "secure_delete", true)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))
+    };
+    match set() {
+        Ok(mode) if mode == "persist" => Ok(()),
+        Ok(mode) => Err(format!("its journal mode stays {mode}, not persist")),
+        Err(e) => Err(e.to_string()),
     }
 }
 
