@@ -202,6 +202,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         req.profile,
         tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
     )?;
+    state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
 
     Ok(BackupSummary {
         snapshot,
