@@ -20,7 +20,9 @@ fn state(home: &Path) -> Connection {
 /// The chunk IDs the file cache records for the file whose path ends with `name`.
 fn cached_chunk_ids(home: &Path, name: &str) -> Option<Vec<Vec<u8>>> {
     let conn = state(home);
-    let mut stmt = conn.prepare("SELECT path, chunks FROM cache_files").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT path, chunks FROM cache_files")
+        .unwrap();
     let rows: Vec<(Vec<u8>, Vec<u8>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
@@ -58,7 +60,10 @@ fn a_deleted_file_leaves_neither_its_chunk_ids_nor_its_name_in_the_state() {
     assert!(gone_ids.len() >= 2, "the test needs several chunks");
     assert_eq!(chunk_rows(&fx.home, &gone_ids), gone_ids.len());
     let raw = std::fs::read(fx.home.join("state.db")).unwrap();
-    assert!(contains(&raw, gone.as_bytes()), "the name is in the state at first");
+    assert!(
+        contains(&raw, gone.as_bytes()),
+        "the name is in the state at first"
+    );
 
     std::fs::remove_file(fx.data.join(gone)).unwrap();
     fx.backup_ok();
@@ -76,7 +81,23 @@ fn a_deleted_file_leaves_neither_its_chunk_ids_nor_its_name_in_the_state() {
         "the deleted file's name is still in the bytes of state.db"
     );
     let left = gone_ids.iter().filter(|id| contains(&raw, id)).count();
-    assert_eq!(left, 0, "{left} chunk IDs of the deleted file are still in the bytes of state.db");
+    assert_eq!(
+        left, 0,
+        "{left} chunk IDs of the deleted file are still in the bytes of state.db"
+    );
+    // Nor in the rollback journal, which holds pages as they were before
+    // each transaction (kept as one file: see src/state/mod.rs).
+    let journal = std::fs::read(fx.home.join("state.db-journal")).unwrap_or_default();
+    assert!(
+        !contains(&journal, gone.as_bytes()),
+        "the deleted file's name is still in state.db-journal ({} bytes)",
+        journal.len()
+    );
+    let left = gone_ids.iter().filter(|id| contains(&journal, id)).count();
+    assert_eq!(
+        left, 0,
+        "{left} chunk IDs of the deleted file are still in state.db-journal"
+    );
 
     let again = fx.backup_ok();
     assert_eq!(again["new_chunks"], 0, "{again}");
@@ -92,7 +113,10 @@ fn a_file_that_comes_back_is_stored_again_and_restores() {
     fx.backup_ok();
     write(&fx.data.join("b.bin"), &body);
     let back = fx.backup_ok();
-    assert!(uint(&back, "new_chunks") > 0, "its chunks were forgotten: {back}");
+    assert!(
+        uint(&back, "new_chunks") > 0,
+        "its chunks were forgotten: {back}"
+    );
     let target = fx.root().join("restored");
     fx.restore_fresh(&target, &[]).expect(0, "restore");
     assert_eq!(std::fs::read(target.join("b.bin")).unwrap(), body);

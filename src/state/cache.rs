@@ -292,7 +292,11 @@ impl State {
                 .prepare("SELECT chunks FROM cache_files WHERE profile != ?1")?;
             let rows = stmt.query_map([profile], |r| r.get::<_, Vec<u8>>(0))?;
             for chunks in rows {
-                keep.extend(chunks?.chunks_exact(32).filter_map(|c| ChunkId::try_from(c).ok()));
+                keep.extend(
+                    chunks?
+                        .chunks_exact(32)
+                        .filter_map(|c| ChunkId::try_from(c).ok()),
+                );
             }
         }
         let tx = self.conn.unchecked_transaction()?;
@@ -301,7 +305,9 @@ impl State {
                 "SELECT c.chunk, c.pack FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
                  WHERE c.repo = ?1 AND p.indexed = 1",
             )?;
-            let rows = stmt.query_map([repo], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?;
+            let rows = stmt.query_map([repo], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            })?;
             rows.filter(|row| match row {
                 Ok((chunk, _)) => ChunkId::try_from(chunk.as_slice())
                     .map_or(true, |id| !referenced.contains(&id) && !keep.contains(&id)),
@@ -310,9 +316,8 @@ impl State {
             .collect::<Result<_, _>>()?
         };
         {
-            let mut del = tx.prepare(
-                "DELETE FROM cache_chunks WHERE repo = ?1 AND chunk = ?2 AND pack = ?3",
-            )?;
+            let mut del = tx
+                .prepare("DELETE FROM cache_chunks WHERE repo = ?1 AND chunk = ?2 AND pack = ?3")?;
             for (chunk, pack) in &gone {
                 del.execute(params![repo, chunk, pack])?;
             }

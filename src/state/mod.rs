@@ -118,6 +118,52 @@ impl State {
     pub fn home(&self) -> &Path {
         &self.home
     }
+
+    /// Zeroes the rollback journal, which still holds the pages this run's
+    /// transactions changed as they were before (paths and chunk IDs the
+    /// cache has just forgotten). Under an exclusive lock no connection is
+    /// in a transaction, so the journal holds nothing SQLite needs: its
+    /// header was zeroed at the last commit, and this transaction writes
+    /// no page. Overwritten in place, never truncated (that would free its
+    /// blocks with the old pages in them).
+    fn scrub_journal(&self) -> anyhow::Result<()> {
+        use std::io::Write;
+        let path = self.home.join(format!("{DB_FILE}-journal"));
+        self.conn.execute_batch("BEGIN EXCLUSIVE")?;
+        let zeroed = (|| -> std::io::Result<()> {
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&path)?;
+            let len = f.metadata()?.len();
+            let zeros = vec![0u8; 1 << 16];
+            let mut left = len;
+            while left > 0 {
+                let n = left.min(zeros.len() as u64) as usize;
+                f.write_all(&zeros[..n])?;
+                left -= n as u64;
+            }
+            f.sync_data()
+        })();
+        self.conn.execute_batch("COMMIT")?;
+        match zeroed {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(anyhow::anyhow!("cannot zero {}: {e}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for State {
+    /// A run that changed the state leaves no old page in the journal.
+    /// Best effort: the journal is a file of the home, so a wipe shreds
+    /// whatever is left in it.
+    fn drop(&mut self) {
+        if self.conn.total_changes() > 0 && self.home.join(DB_FILE).exists() {
+            let _ = self.scrub_journal();
+        }
+    }
 }
 
 /// The database records every path of the data directories, so no page
