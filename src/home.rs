@@ -67,24 +67,27 @@ pub fn clear_tmp_dir(dir: &Path) {
 /// reaches them. (In place: right for ext4 and the like, not for
 /// copy-on-write filesystems; docs/wipe.md.)
 pub fn shred_file(path: &Path) -> std::io::Result<()> {
+    zero_in_place(path, 4096)?;
+    fs::remove_file(path)
+}
+
+/// Writes zeros over a file from its start to its length rounded up to
+/// `block`, and syncs; never truncates (that would free blocks unzeroed).
+pub fn zero_in_place(path: &Path, block: u64) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    const BLOCK: u64 = 4096;
     let mut f = OpenOptions::new()
         .write(true)
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)?;
-    let len = f.metadata()?.len().div_ceil(BLOCK) * BLOCK;
     let zeros = vec![0u8; 1 << 16];
-    let mut left = len;
+    let mut left = f.metadata()?.len().div_ceil(block) * block;
     while left > 0 {
         let n = left.min(zeros.len() as u64) as usize;
         f.write_all(&zeros[..n])?;
         left -= n as u64;
     }
-    f.sync_data()?;
-    drop(f);
-    fs::remove_file(path)
+    f.sync_data()
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -67,6 +67,10 @@ pub fn needs_online_copy(path: &Path) -> bool {
 pub struct Copy(Option<tempfile::NamedTempFile>);
 
 impl Copy {
+    fn path(&self) -> &Path {
+        self.0.as_ref().map_or(Path::new(""), |t| t.path())
+    }
+
     pub fn reopen(&self) -> std::io::Result<std::fs::File> {
         match &self.0 {
             Some(t) => t.reopen(),
@@ -108,12 +112,7 @@ pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<Copy>> 
             .prefix("sqlite-")
             .tempfile_in(tmp_dir)?,
     ));
-    let tmp_path = tmp
-        .0
-        .as_ref()
-        .map(|t| t.path().to_path_buf())
-        .unwrap_or_default();
-    let mut dst = Connection::open(&tmp_path)?;
+    let mut dst = Connection::open(tmp.path())?;
     // No rollback journal for a scratch copy: SQLite would create and
     // delete one per transaction, leaving its blocks (pages of the copy)
     // in the free space. A copy cut short is thrown away anyway.

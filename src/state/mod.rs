@@ -127,24 +127,10 @@ impl State {
     /// no page. Overwritten in place, never truncated (that would free its
     /// blocks with the old pages in them).
     fn scrub_journal(&self) -> anyhow::Result<()> {
-        use std::io::Write;
         let path = self.home.join(format!("{DB_FILE}-journal"));
         self.conn.execute_batch("BEGIN EXCLUSIVE")?;
-        let zeroed = (|| -> std::io::Result<()> {
-            let mut f = fs::OpenOptions::new()
-                .write(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&path)?;
-            let len = f.metadata()?.len();
-            let zeros = vec![0u8; 1 << 16];
-            let mut left = len;
-            while left > 0 {
-                let n = left.min(zeros.len() as u64) as usize;
-                f.write_all(&zeros[..n])?;
-                left -= n as u64;
-            }
-            f.sync_data()
-        })();
+        // To its length exactly: how long the journal is, is SQLite's business.
+        let zeroed = crate::home::zero_in_place(&path, 1);
         self.conn.execute_batch("COMMIT")?;
         match zeroed {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
