@@ -32,13 +32,62 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// A profile's scratch folder (live database copies), emptied and created
-/// anew: a killed backup may have left a plaintext copy here. The caller
-/// holds the profile's lock, so no other backup uses it.
+/// anew: a killed backup may have left a plaintext copy here, so what is
+/// left is overwritten before it goes. The caller holds the profile's
+/// lock, so no other backup uses it.
 pub fn fresh_tmp_dir(home: &Path, profile: &str) -> anyhow::Result<PathBuf> {
     let dir = home.join("tmp").join(profile);
-    let _ = fs::remove_dir_all(&dir);
+    clear_tmp_dir(&dir);
     create_private_dir(&dir)?;
     Ok(dir)
+}
+
+/// Overwrites and removes every file of a scratch folder, then the folder.
+/// Best effort: a wipe shreds whatever stays.
+pub fn clear_tmp_dir(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_file() => {
+                    let _ = shred_file(&e.path());
+                }
+                Ok(t) if t.is_dir() => clear_tmp_dir(&e.path()),
+                _ => {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    let _ = fs::remove_dir(dir);
+}
+
+/// Overwrites a scratch file with zeros to the end of its last block,
+/// syncs, and unlinks it. A plain unlink would hand the blocks, with the
+/// plaintext they hold, to the free space, where only `wipe --thorough`
+/// reaches them. (In place: right for ext4 and the like, not for
+/// copy-on-write filesystems; docs/wipe.md.)
+pub fn shred_file(path: &Path) -> std::io::Result<()> {
+    zero_in_place(path, 4096)?;
+    fs::remove_file(path)
+}
+
+/// Writes zeros over a file from its start to its length rounded up to
+/// `block`, and syncs; never truncates (that would free blocks unzeroed).
+pub fn zero_in_place(path: &Path, block: u64) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    let zeros = vec![0u8; 1 << 16];
+    let mut left = f.metadata()?.len().div_ceil(block) * block;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    f.sync_data()
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -96,7 +96,8 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
     let (keys, repo) = profile_repo(req.state, req.profile, req.options, false)?;
     let _repo_lock = home::lock_repo(req.home, &keys.locator)?;
     let tmp_dir = home::fresh_tmp_dir(req.home, &req.profile.name)?;
-    backup(
+    let scratch = tmp_dir.clone();
+    let done = backup(
         req.state,
         &repo,
         BackupRequest {
@@ -109,7 +110,9 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
             tmp_dir,
             progress: req.progress,
         },
-    )
+    );
+    home::clear_tmp_dir(&scratch);
+    done
 }
 
 pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Result<BackupSummary> {
@@ -201,6 +204,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
     )?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
+    state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
 
     Ok(BackupSummary {
         snapshot,

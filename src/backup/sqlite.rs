@@ -62,9 +62,35 @@ pub fn needs_online_copy(path: &Path) -> bool {
     !closed_wal
 }
 
+/// A consistent copy of a live database in crossing's home: plaintext,
+/// so it is overwritten before it is removed (`home::shred_file`).
+pub struct Copy(Option<tempfile::NamedTempFile>);
+
+impl Copy {
+    fn path(&self) -> &Path {
+        self.0.as_ref().map_or(Path::new(""), |t| t.path())
+    }
+
+    pub fn reopen(&self) -> std::io::Result<std::fs::File> {
+        match &self.0 {
+            Some(t) => t.reopen(),
+            None => Err(std::io::ErrorKind::NotFound.into()),
+        }
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            // The path stays ours until `t` is dropped, after the shred.
+            let _ = crate::home::shred_file(t.path());
+        }
+    }
+}
+
 /// Copies the database at `path` into a temporary file in `tmp_dir`.
 /// `Ok(None)`: SQLite cannot read it (encrypted, or not a database after all).
-pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<tempfile::NamedTempFile>> {
+pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<Copy>> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -81,10 +107,16 @@ pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<tempfil
     {
         return Ok(None);
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("sqlite-")
-        .tempfile_in(tmp_dir)?;
+    let tmp = Copy(Some(
+        tempfile::Builder::new()
+            .prefix("sqlite-")
+            .tempfile_in(tmp_dir)?,
+    ));
     let mut dst = Connection::open(tmp.path())?;
+    // No rollback journal for a scratch copy: SQLite would create and
+    // delete one per transaction, leaving its blocks (pages of the copy)
+    // in the free space. A copy cut short is thrown away anyway.
+    dst.pragma_update(None, "journal_mode", "OFF")?;
     {
         let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
         // -1: all pages in one step, under one read transaction of the source,
@@ -102,8 +134,10 @@ pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<tempfil
             }
         }
     }
-    // A copy in WAL mode would need its own -wal on restore; make it self-contained.
-    dst.pragma_update(None, "journal_mode", "DELETE")?;
+    // A copy in WAL mode (its header says so, copied from a WAL source)
+    // would need its own -wal on restore; leaving WAL makes it
+    // self-contained (header bytes 18/19 become 1), still without a journal.
+    dst.pragma_update(None, "journal_mode", "OFF")?;
     drop(dst);
     Ok(Some(tmp))
 }

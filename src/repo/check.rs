@@ -384,12 +384,17 @@ fn read_pack(
 ) -> anyhow::Result<()> {
     let payload = super::open_verified(key, pack, bytes, &keys.identity)?;
     let header = format::split_pack(&payload)?;
-    anyhow::ensure!(
-        header.chunks.len() == chunks.len(),
-        "header lists {} chunks, index {}",
-        header.chunks.len(),
-        chunks.len()
-    );
+    // An index may name fewer chunks than the pack holds: a device forgets
+    // the chunk IDs of files no snapshot of its own holds any more
+    // (`State::forget_unreferenced_chunks`), and the index prune writes
+    // from its cache then leaves them out. What it names must be there.
+    if let Some(e) = chunks.iter().find(|e| !header.chunks.contains(e)) {
+        anyhow::bail!(
+            "the index names chunk {} at offset {}, which the pack's header does not list",
+            hex::encode(&e.id[..8]),
+            e.offset
+        );
+    }
     for e in &header.chunks {
         format::blob(&payload, e)
             .and_then(|blob| format::open_blob(&keys.dedup_key, e, blob))

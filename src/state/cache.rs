@@ -298,6 +298,59 @@ impl State {
         Ok(())
     }
 
+    /// Forgets the chunk IDs no file holds any more: after a backup, the
+    /// cache keeps those of the snapshot just written (`referenced`) and
+    /// of the other profiles' last backups, so the device does not keep a
+    /// record of files long deleted. Rows of packs no index names yet stay:
+    /// the next index is written from them. A forgotten chunk that comes
+    /// back is stored again (the price of forgetting). Returns the rows removed.
+    pub fn forget_unreferenced_chunks(
+        &self,
+        repo: &str,
+        profile: &str,
+        referenced: &HashSet<ChunkId>,
+    ) -> anyhow::Result<usize> {
+        let mut keep: HashSet<ChunkId> = HashSet::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT chunks FROM cache_files WHERE profile != ?1")?;
+            let rows = stmt.query_map([profile], |r| r.get::<_, Vec<u8>>(0))?;
+            for chunks in rows {
+                keep.extend(
+                    chunks?
+                        .chunks_exact(32)
+                        .filter_map(|c| ChunkId::try_from(c).ok()),
+                );
+            }
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let gone: Vec<(Vec<u8>, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT c.chunk, c.pack FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
+                 WHERE c.repo = ?1 AND p.indexed = 1",
+            )?;
+            let rows = stmt.query_map([repo], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            })?;
+            rows.filter(|row| match row {
+                Ok((chunk, _)) => ChunkId::try_from(chunk.as_slice())
+                    .map_or(true, |id| !referenced.contains(&id) && !keep.contains(&id)),
+                Err(_) => true,
+            })
+            .collect::<Result<_, _>>()?
+        };
+        {
+            let mut del = tx
+                .prepare("DELETE FROM cache_chunks WHERE repo = ?1 AND chunk = ?2 AND pack = ?3")?;
+            for (chunk, pack) in &gone {
+                del.execute(params![repo, chunk, pack])?;
+            }
+        }
+        tx.commit()?;
+        Ok(gone.len())
+    }
+
     pub fn record_snapshot(
         &self,
         repo: &str,

@@ -91,10 +91,10 @@ impl State {
         let conn = Connection::open(&path).map_err(corrupt)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(corrupt)?;
-        // Deleted rows (paths of a departed profile, of deleted files) are
-        // zeroed, not left in free pages for a forensic read of the file.
-        conn.pragma_update(None, "secure_delete", "ON")
-            .map_err(corrupt)?;
+        private_pages(&conn).map_err(|detail| StateError::Corrupt {
+            path: path.clone(),
+            detail,
+        })?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(corrupt)?;
@@ -117,6 +117,66 @@ impl State {
 
     pub fn home(&self) -> &Path {
         &self.home
+    }
+
+    /// Zeroes the rollback journal, which still holds the pages this run's
+    /// transactions changed as they were before (paths and chunk IDs the
+    /// cache has just forgotten). Under an exclusive lock no connection is
+    /// in a transaction, so the journal holds nothing SQLite needs: its
+    /// header was zeroed at the last commit, and this transaction writes
+    /// no page. Overwritten in place, never truncated (that would free its
+    /// blocks with the old pages in them).
+    fn scrub_journal(&self) -> anyhow::Result<()> {
+        let path = self.home.join(format!("{DB_FILE}-journal"));
+        self.conn.execute_batch("BEGIN EXCLUSIVE")?;
+        // To its length exactly: how long the journal is, is SQLite's business.
+        let zeroed = crate::home::zero_in_place(&path, 1);
+        self.conn.execute_batch("COMMIT")?;
+        match zeroed {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(anyhow::anyhow!("cannot zero {}: {e}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for State {
+    /// A run that changed the state leaves no old page in the journal.
+    /// Best effort: the journal is a file of the home, so a wipe shreds
+    /// whatever is left in it.
+    fn drop(&mut self) {
+        if self.conn.total_changes() > 0 && self.home.join(DB_FILE).exists() {
+            let _ = self.scrub_journal();
+        }
+    }
+}
+
+/// The database records every path of the data directories, so no page
+/// it drops may reach the free space of the disk, where a wipe of the
+/// home does not look (docs/wipe.md, "crossing's home"):
+///
+/// - `secure_delete`: freed pages and deleted rows are zeroed in the file;
+/// - `journal_mode=PERSIST`: the rollback journal (the pages a transaction
+///   changes, as they were) stays one file, `state.db-journal`, overwritten
+///   in place; its header is zeroed at commit. DELETE and TRUNCATE would
+///   free its blocks after every transaction with those pages in them; WAL
+///   deletes its -wal when the last connection closes; MEMORY and OFF lose
+///   the database on a power cut. PERSIST keeps DELETE's crash safety, and
+///   the journal, being a file of the home, is shredded with it;
+/// - `temp_store=MEMORY`: sorts and temporary tables never go to a file.
+///
+/// None of these is stored in the file: every connection sets them.
+fn private_pages(conn: &Connection) -> Result<(), String> {
+    let set = || -> rusqlite::Result<String> {
+        conn.pragma_update(None, "secure_delete", true)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))
+    };
+    match set() {
+        Ok(mode) if mode == "persist" => Ok(()),
+        Ok(mode) => Err(format!("its journal mode stays {mode}, not persist")),
+        Err(e) => Err(e.to_string()),
     }
 }
 
