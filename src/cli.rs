@@ -377,6 +377,15 @@ pub struct WipeArgs {
     /// Every profile's data directory.
     #[arg(long)]
     pub all: bool,
+    /// Destroy this directory (instead of a profile's) and crossing's home.
+    /// Needs no state: works when the state database is corrupt or gone.
+    /// The guard rails still apply.
+    #[arg(long, value_name = "DIR", conflicts_with = "all")]
+    pub data_dir: Option<PathBuf>,
+    /// With --data-dir: the client whose database key is destroyed first
+    /// (default: the client of a profile with that data directory, if any).
+    #[arg(long, value_enum, requires = "data_dir")]
+    pub client: Option<Client>,
     /// Keep crossing's home (state database, caches, locks); by default it is destroyed too.
     #[arg(long)]
     pub keep_state: bool,
