@@ -326,10 +326,7 @@ fn a_directory_a_duress_code_could_not_wipe_is_reported_when_setting_it() {
 /// The first format's failure-limit check, run over a copy of a file: a
 /// 32-byte key and a 32-byte tag anywhere in it, and counts 1..=100.
 fn blake3_loop_finds_a_limit(file: &[u8]) -> Option<u32> {
-    let windows: Vec<[u8; 32]> = file
-        .windows(32)
-        .map(|w| w.try_into().unwrap())
-        .collect();
+    let windows: Vec<[u8; 32]> = file.windows(32).map(|w| w.try_into().unwrap()).collect();
     for key in &windows {
         for n in 1..=100u32 {
             let mut msg = b"crossing gate failure limit v1 ".to_vec();

@@ -41,10 +41,16 @@ fn corrupt(file: &Path) {
 fn the_duress_code_wipes_the_data_dir_with_a_corrupt_state_db() {
     let s = Fixture::with_corpus();
     set_gate(&s, &[]);
-    assert!(s.home.join("targets").exists(), "no target list was written");
+    assert!(
+        s.home.join("targets").exists(),
+        "no target list was written"
+    );
     corrupt(&s.home.join("state.db"));
     unlock(&s, DURESS).code(42);
-    assert!(!s.data.exists(), "the data directory survived the duress code");
+    assert!(
+        !s.data.exists(),
+        "the data directory survived the duress code"
+    );
     s.wait_for_detached_destruction();
     assert_eq!(names_in(s.root()), ["home", "store"]);
     assert_eq!(names_in(&s.home), ["gate"]);
@@ -56,7 +62,10 @@ fn the_duress_code_wipes_the_data_dir_with_a_deleted_state_db() {
     set_gate(&s, &[]);
     fs::remove_file(s.home.join("state.db")).unwrap();
     unlock(&s, DURESS).code(42);
-    assert!(!s.data.exists(), "the data directory survived the duress code");
+    assert!(
+        !s.data.exists(),
+        "the data directory survived the duress code"
+    );
     s.wait_for_detached_destruction();
     assert_eq!(names_in(s.root()), ["home", "store"]);
 }
@@ -70,7 +79,10 @@ fn the_failure_limit_wipes_the_data_dir_with_a_corrupt_state_db() {
     unlock(&s, "000001").code(10);
     assert!(s.data.join("notes.txt").exists());
     unlock(&s, "000002").code(10);
-    assert!(!s.data.exists(), "the data directory survived the failure limit");
+    assert!(
+        !s.data.exists(),
+        "the data directory survived the failure limit"
+    );
     s.wait_for_detached_destruction();
     assert_eq!(names_in(s.root()), ["home", "store"]);
 }
@@ -151,5 +163,8 @@ fn a_target_list_entry_the_guard_refuses_spares_nothing_else() {
         fs::read(victim.join("keep.txt")).unwrap(),
         b"not crossing's"
     );
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }

@@ -40,12 +40,8 @@ fn signal_data(data: &Path) {
 
 fn signal_fixture() -> Fixture {
     let s = Fixture::unconfigured(signal_data);
-    s.crossing(init_args(
-        &s.data,
-        &s.store_url(),
-        &["--client", "signal"],
-    ))
-    .expect(0, "init --client signal");
+    s.crossing(init_args(&s.data, &s.store_url(), &["--client", "signal"]))
+        .expect(0, "init --client signal");
     s
 }
 
@@ -152,7 +148,10 @@ fn a_frozen_duress_destroyer_leaves_no_key_behind() {
         .into_iter()
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(!aside.is_empty(), "the destroyer finished before it was frozen");
+    assert!(
+        !aside.is_empty(),
+        "the destroyer finished before it was frozen"
+    );
 
     let (mut keys, mut heads) = (Vec::new(), Vec::new());
     files_holding(&root, &s.store, KEY.as_bytes(), &mut keys);
@@ -177,10 +176,10 @@ fn wipe_destroys_the_key_first_and_never_through_a_symlink() {
     let elsewhere = t.root().join("elsewhere");
     fs::rename(t.data.join("sql"), &elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, t.data.join("sql")).unwrap();
-    t.cmd()
-        .args(["wipe", "--yes", "--json"])
-        .assert()
-        .code(3); // the key step reports the link it would not follow
-    assert!(contains(&fs::read(elsewhere.join("db.sqlite")).unwrap(), DB_HEAD));
+    t.cmd().args(["wipe", "--yes", "--json"]).assert().code(3); // the key step reports the link it would not follow
+    assert!(contains(
+        &fs::read(elsewhere.join("db.sqlite")).unwrap(),
+        DB_HEAD
+    ));
     assert!(!t.data.exists());
 }
