@@ -445,7 +445,7 @@ mod tests {
     #[test]
     fn failure_limit_fires_at_the_limit_only() {
         let mut g = Gate::new("123456", None, Some(3));
-        let mut wrong = |g: &mut Gate| {
+        let wrong = |g: &mut Gate| {
             let c = g.check("000000");
             g.record_failure(&c)
         };
