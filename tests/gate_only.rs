@@ -41,10 +41,6 @@ fn corrupt(file: &Path) {
 fn the_duress_code_wipes_the_data_dir_with_a_corrupt_state_db() {
     let s = Fixture::with_corpus();
     set_gate(&s, &[]);
-    assert!(
-        s.home.join("targets").exists(),
-        "no target list was written"
-    );
     corrupt(&s.home.join("state.db"));
     unlock(&s, DURESS).code(42);
     assert!(
@@ -104,7 +100,7 @@ fn wipe_by_path_needs_no_state() {
     // No state database at all.
     let s = Fixture::with_corpus();
     fs::remove_file(s.home.join("state.db")).unwrap();
-    fs::remove_file(s.home.join("targets")).unwrap();
+    let _ = fs::remove_file(s.home.join("targets")); // (an older crossing made none)
     s.cmd()
         .args(["wipe", "--yes", "--data-dir"])
         .arg(&s.data)
