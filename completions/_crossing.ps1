@@ -35,13 +35,14 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)')
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Forget snapshots outside a retention policy or past --expire-after, and delete their data')
             [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
             [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
             [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
             [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)')
-            [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe')
+            [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home')
             [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('writer', 'writer', [CompletionResultType]::ParameterValue, 'The devices that write a repository: list them, or revoke one that was taken')
             [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
@@ -250,6 +251,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--seal', '--seal', [CompletionResultType]::ParameterName, 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)')
+            [CompletionResult]::new('--stop-clients', '--stop-clients', [CompletionResultType]::ParameterName, 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)')
             [CompletionResult]::new('--keep-special-modes', '--keep-special-modes', [CompletionResultType]::ParameterName, 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -285,6 +287,19 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'crossing;repair' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store URL, when there is no profile')
+            [CompletionResult]::new('--store-option', '--store-option', [CompletionResultType]::ParameterName, 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'crossing;prune' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'profile')
             [CompletionResult]::new('--keep-last', '--keep-last', [CompletionResultType]::ParameterName, 'Keep the N newest snapshots')
@@ -308,6 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--keep-state', '--keep-state', [CompletionResultType]::ParameterName, 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too')
             [CompletionResult]::new('--thorough', '--thorough', [CompletionResultType]::ParameterName, 'Afterwards fill the free space of each filesystem and churn its journal (slow)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be destroyed and change nothing')
+            [CompletionResult]::new('--stop-clients', '--stop-clients', [CompletionResultType]::ParameterName, 'Stop the clients (Signal, Session, …) that have files open in the data directory first: SIGTERM, then SIGKILL after 10 s. Without it, a running client makes this refuse (exit 9)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -470,16 +486,19 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;depart' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to back up and wipe')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Depart with this profile only: back up, verify and wipe its data directory and forget its records, keeping crossing''s home and the other profiles. Without it, every profile departs and the home is wiped too. (No environment fallback: a CROSSING_PROFILE set for backups must not quietly narrow a departure.)')
+            [CompletionResult]::new('--crontab', '--crontab', [CompletionResultType]::ParameterName, 'With --vanish: the crontab file to clean (e.g. /etc/cron.d/crossing) instead of your own crontab (`crontab -l`)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--thorough', '--thorough', [CompletionResultType]::ParameterName, 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)')
+            [CompletionResult]::new('--stop-clients', '--stop-clients', [CompletionResultType]::ParameterName, 'Stop the clients (Signal, Session, …) that have files open in the data directory first: SIGTERM, then SIGKILL after 10 s. Without it, a running client makes this refuse (exit 9)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before wiping (needed without a terminal)')
             [CompletionResult]::new('--allow-same-disk', '--allow-same-disk', [CompletionResultType]::ParameterName, 'Wipe even though the folder store is on the same filesystem as the data directory (then the backup stays on this device: a test, or a drive you take away yourself)')
+            [CompletionResult]::new('--vanish', '--vanish', [CompletionResultType]::ParameterName, 'After the wipe, also remove what names crossing on this device: the crontab lines that run it, the man pages and completions installed next to it or in your home, and this binary. Get it back after the crossing as you installed it (README: After the crossing)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'crossing;remote-wipe' {
@@ -489,7 +508,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -509,10 +529,26 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;remote-wipe;send' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'store')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel, as the user gave it')
+            [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits (e.g. 30m, 2h)')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Then wait for the device''s acknowledgment (it checks from cron and at every backup), polling the channel every 5 seconds')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was sent (and the acknowledgment) as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'crossing;remote-wipe;status' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel, as the user gave it')
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Fire with the token the user''s `arm --token` printed. The token is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -539,7 +575,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;remote-wipe;help' {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -549,6 +586,9 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;remote-wipe;help;send' {
+            break
+        }
+        'crossing;remote-wipe;help;status' {
             break
         }
         'crossing;remote-wipe;help;check' {
@@ -633,13 +673,14 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)')
             [CompletionResult]::new('snapshots', 'snapshots', [CompletionResultType]::ParameterValue, 'List the snapshots in a store')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a repository: structure, or with --read-data every byte')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Forget snapshots outside a retention policy or past --expire-after, and delete their data')
             [CompletionResult]::new('wipe', 'wipe', [CompletionResultType]::ParameterValue, 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)')
             [CompletionResult]::new('duress', 'duress', [CompletionResultType]::ParameterValue, 'Set, show or clear the unlock gate''s PIN, duress code and failure limit')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same')
             [CompletionResult]::new('deadman', 'deadman', [CompletionResultType]::ParameterValue, 'A dead-man switch: wipe when nobody checked in for a while')
             [CompletionResult]::new('checkin', 'checkin', [CompletionResultType]::ParameterValue, 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)')
-            [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe')
+            [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home')
             [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('writer', 'writer', [CompletionResultType]::ParameterValue, 'The devices that write a repository: list them, or revoke one that was taken')
             [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
@@ -704,6 +745,9 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;help;check' {
             break
         }
+        'crossing;help;repair' {
+            break
+        }
         'crossing;help;prune' {
             break
         }
@@ -755,7 +799,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;help;remote-wipe' {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             break
@@ -764,6 +809,9 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;help;remote-wipe;send' {
+            break
+        }
+        'crossing;help;remote-wipe;status' {
             break
         }
         'crossing;help;remote-wipe;check' {

@@ -58,6 +58,9 @@ _crossing() {
             crossing,remote-wipe)
                 cmd="crossing__subcmd__remote__subcmd__wipe"
                 ;;
+            crossing,repair)
+                cmd="crossing__subcmd__repair"
+                ;;
             crossing,restore)
                 cmd="crossing__subcmd__restore"
                 ;;
@@ -169,6 +172,9 @@ _crossing() {
             crossing__subcmd__help,remote-wipe)
                 cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe"
                 ;;
+            crossing__subcmd__help,repair)
+                cmd="crossing__subcmd__help__subcmd__repair"
+                ;;
             crossing__subcmd__help,restore)
                 cmd="crossing__subcmd__help__subcmd__restore"
                 ;;
@@ -243,6 +249,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help__subcmd__remote__subcmd__wipe,send)
                 cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send"
+                ;;
+            crossing__subcmd__help__subcmd__remote__subcmd__wipe,status)
+                cmd="crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__status"
                 ;;
             crossing__subcmd__help__subcmd__writer,list)
                 cmd="crossing__subcmd__help__subcmd__writer__subcmd__list"
@@ -331,6 +340,9 @@ _crossing() {
             crossing__subcmd__remote__subcmd__wipe,send)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__send"
                 ;;
+            crossing__subcmd__remote__subcmd__wipe,status)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__status"
+                ;;
             crossing__subcmd__remote__subcmd__wipe__subcmd__help,arm)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__arm"
                 ;;
@@ -345,6 +357,9 @@ _crossing() {
                 ;;
             crossing__subcmd__remote__subcmd__wipe__subcmd__help,send)
                 cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__send"
+                ;;
+            crossing__subcmd__remote__subcmd__wipe__subcmd__help,status)
+                cmd="crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__status"
                 ;;
             crossing__subcmd__writer,help)
                 cmd="crossing__subcmd__writer__subcmd__help"
@@ -371,7 +386,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -661,13 +676,17 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__depart)
-            opts="-q -h --profile --thorough --yes --allow-same-disk --json --home --quiet --help"
+            opts="-q -h --profile --thorough --stop-clients --yes --allow-same-disk --vanish --crontab --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crontab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -869,7 +888,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1289,7 +1308,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__remote__subcmd__wipe)
-            opts="arm send check disarm"
+            opts="arm send status check disarm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1347,6 +1366,34 @@ _crossing() {
         crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__remote__subcmd__wipe__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1941,7 +1988,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__remote__subcmd__wipe)
-            opts="-q -h --home --quiet --help arm send check disarm help"
+            opts="-q -h --home --quiet --help arm send status check disarm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2025,7 +2072,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__remote__subcmd__wipe__subcmd__help)
-            opts="arm send check disarm help"
+            opts="arm send status check disarm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2108,8 +2155,56 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__remote__subcmd__wipe__subcmd__send)
-            opts="-q -h --to --token --store --phrase-file --home --quiet --help"
+            opts="-q -h --to --token --store --phrase-file --wait --timeout --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__remote__subcmd__wipe__subcmd__status)
+            opts="-q -h --to --token --store --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2138,8 +2233,42 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__repair)
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --keep-special-modes --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --stop-clients --keep-special-modes --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2245,7 +2374,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__wipe)
-            opts="-q -h --profile --all --keep-state --thorough --dry-run --yes --json --home --quiet --help"
+            opts="-q -h --profile --all --keep-state --thorough --dry-run --stop-clients --yes --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

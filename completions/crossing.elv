@@ -32,13 +32,14 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand repair 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)'
-            cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
+            cand depart 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
@@ -220,6 +221,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --seal 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
+            cand --stop-clients 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'
             cand --keep-special-modes 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
@@ -252,6 +254,18 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;repair'= {
+            cand --profile 'profile'
+            cand --store 'The store URL, when there is no profile'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'json'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;prune'= {
             cand --profile 'profile'
             cand --keep-last 'Keep the N newest snapshots'
@@ -274,6 +288,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --keep-state 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too'
             cand --thorough 'Afterwards fill the free space of each filesystem and churn its journal (slow)'
             cand --dry-run 'List what would be destroyed and change nothing'
+            cand --stop-clients 'Stop the clients (Signal, Session, …) that have files open in the data directory first: SIGTERM, then SIGKILL after 10 s. Without it, a running client makes this refuse (exit 9)'
             cand --yes 'Do not ask for confirmation (needed without a terminal)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
@@ -413,16 +428,19 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;depart'= {
-            cand --profile 'The profile to back up and wipe'
+            cand --profile 'Depart with this profile only: back up, verify and wipe its data directory and forget its records, keeping crossing''s home and the other profiles. Without it, every profile departs and the home is wiped too. (No environment fallback: a CROSSING_PROFILE set for backups must not quietly narrow a departure.)'
+            cand --crontab 'With --vanish: the crontab file to clean (e.g. /etc/cron.d/crossing) instead of your own crontab (`crontab -l`)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --thorough 'Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`)'
+            cand --stop-clients 'Stop the clients (Signal, Session, …) that have files open in the data directory first: SIGTERM, then SIGKILL after 10 s. Without it, a running client makes this refuse (exit 9)'
             cand --yes 'Do not ask before wiping (needed without a terminal)'
             cand --allow-same-disk 'Wipe even though the folder store is on the same filesystem as the data directory (then the backup stays on this device: a test, or a drive you take away yourself)'
+            cand --vanish 'After the wipe, also remove what names crossing on this device: the crontab lines that run it, the man pages and completions installed next to it or in your home, and this binary. Get it back after the crossing as you installed it (README: After the crossing)'
             cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'crossing;remote-wipe'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
@@ -431,7 +449,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
-            cand send 'As the friend: write the wipe request into the channel'
+            cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
+            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -449,10 +468,25 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;send'= {
             cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
-            cand --store 'store'
+            cand --store 'The store that carries the channel, as the user gave it'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --timeout 'How long --wait waits (e.g. 30m, 2h)'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --token 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --wait 'Then wait for the device''s acknowledgment (it checks from cron and at every backup), polling the channel every 5 seconds'
+            cand --json 'Print what was sent (and the acknowledgment) as JSON'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;remote-wipe;status'= {
+            cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
+            cand --store 'The store that carries the channel, as the user gave it'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
-            cand --token 'Fire with the token the user''s `arm --token` printed. The token is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --token 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -476,7 +510,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;remote-wipe;help'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
-            cand send 'As the friend: write the wipe request into the channel'
+            cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
+            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -484,6 +519,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;remote-wipe;help;arm'= {
         }
         &'crossing;remote-wipe;help;send'= {
+        }
+        &'crossing;remote-wipe;help;status'= {
         }
         &'crossing;remote-wipe;help;check'= {
         }
@@ -555,13 +592,14 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
             cand check 'Verify a repository: structure, or with --read-data every byte'
+            cand repair 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
             cand deadman 'A dead-man switch: wipe when nobody checked in for a while'
             cand checkin 'Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN)'
-            cand depart 'Before a crossing: back up, verify the snapshot is complete in the store, then wipe'
+            cand depart 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
             cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
@@ -609,6 +647,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;help;check'= {
         }
+        &'crossing;help;repair'= {
+        }
         &'crossing;help;prune'= {
         }
         &'crossing;help;wipe'= {
@@ -646,13 +686,16 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;help;remote-wipe'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
-            cand send 'As the friend: write the wipe request into the channel'
+            cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
+            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
         }
         &'crossing;help;remote-wipe;arm'= {
         }
         &'crossing;help;remote-wipe;send'= {
+        }
+        &'crossing;help;remote-wipe;status'= {
         }
         &'crossing;help;remote-wipe;check'= {
         }

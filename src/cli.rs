@@ -7,6 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::ExitKind;
 pub use crate::state::profiles::Client;
+pub use remote_wipe::RemoteWipeCommand;
+
+pub mod remote_wipe;
+
+mod verify;
+pub use verify::{CheckArgs, RepairArgs};
 
 const ABOUT: &str = "Encrypted write-only backups, restore from a 12-word phrase, and pseudonyms \
 for the data directory of a messenger (Session, Signal Desktop) or any folder.";
@@ -66,6 +72,9 @@ pub enum Command {
     /// Verify a repository: structure, or with --read-data every byte.
     Check(CheckArgs),
 
+    /// Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase).
+    Repair(RepairArgs),
+
     /// Forget snapshots outside a retention policy or past --expire-after, and delete their data.
     Prune(PruneArgs),
     /// Destroy a profile's data directory and crossing's own state, file by file (see docs/wipe.md).
@@ -85,7 +94,12 @@ pub enum Command {
     /// Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN).
     Checkin(PinArgs),
 
-    /// Before a crossing: back up, verify the snapshot is complete in the store, then wipe.
+    /// Before a crossing: back up every profile, verify each snapshot is complete
+    /// in its store, then wipe every data directory and crossing's home.
+    ///
+    /// Nothing is wiped unless every backup and every verification succeeded.
+    /// With --profile P only P departs: its data directory is wiped and its
+    /// records are forgotten; crossing's home and the other profiles stay.
     Depart(DepartArgs),
 
     /// Let a trusted friend wipe this device remotely, through an object store.
@@ -286,6 +300,11 @@ pub struct RestoreArgs {
     /// Replace a non-empty data directory (its old contents are kept until the new ones are in place).
     #[arg(long)]
     pub force: bool,
+    /// With --force: stop the clients that have files open in the data
+    /// directory first (SIGTERM, then SIGKILL after 10 s). Without it, a
+    /// running client makes the restore refuse (exit 9).
+    #[arg(long, env = "CROSSING_STOP_CLIENTS")]
+    pub stop_clients: bool,
     /// Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped).
     #[arg(long)]
     pub keep_special_modes: bool,
@@ -303,25 +322,6 @@ pub struct SnapshotsArgs {
     #[command(flatten)]
     pub store_options: StoreOptionArgs,
     /// With the phrase, the snapshots' contents are read too (files, bytes, tags).
-    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
-    pub phrase_file: Option<PathBuf>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
-    /// The store URL, when there is no profile (needs the phrase).
-    #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
-    pub store: Option<String>,
-    #[command(flatten)]
-    pub store_options: StoreOptionArgs,
-    /// Download, decrypt and authenticate every pack (needs the phrase).
-    #[arg(long)]
-    pub read_data: bool,
-    /// With the phrase, snapshots and indexes are checked too.
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
     #[arg(long)]
@@ -387,6 +387,11 @@ pub struct WipeArgs {
     /// List what would be destroyed and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Stop the clients (Signal, Session, …) that have files open in the data
+    /// directory first: SIGTERM, then SIGKILL after 10 s. Without it, a
+    /// running client makes this refuse (exit 9).
+    #[arg(long, env = "CROSSING_STOP_CLIENTS")]
+    pub stop_clients: bool,
     /// Do not ask for confirmation (needed without a terminal).
     #[arg(long)]
     pub yes: bool,
@@ -466,49 +471,6 @@ pub enum DeadmanCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum RemoteWipeCommand {
-    /// Arm this device: derive a secret shared with a friend (or make a token).
-    #[command(group(clap::ArgGroup::new("who").required(true).args(["friend", "token"])))]
-    Arm {
-        /// The friend's pseudonym ID (05…); your phrase is asked once, not kept.
-        #[arg(long, value_name = "FRIEND_ID")]
-        friend: Option<String>,
-        /// Instead, print a random secret for a friend without crossing's keys.
-        #[arg(long)]
-        token: bool,
-        /// The store that carries the channel (any store URL crossing supports).
-        #[arg(long, value_name = "URL")]
-        store: String,
-        #[command(flatten)]
-        phrase: PhraseArgs,
-    },
-    /// As the friend: write the wipe request into the channel.
-    #[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "token"])))]
-    Send {
-        /// The user's pseudonym ID (05…); your own phrase is asked for.
-        #[arg(long, value_name = "USER_ID")]
-        to: Option<String>,
-        /// Fire with the token the user's `arm --token` printed. The token is
-        /// asked for without echo on a terminal, or read as a line of standard
-        /// input: never on the command line, where `ps` shows it.
-        #[arg(long)]
-        token: bool,
-        #[arg(long, value_name = "URL")]
-        store: String,
-        #[command(flatten)]
-        phrase: PhraseArgs,
-    },
-    /// For cron (and the start of every backup): wipe if the friend sent the request.
-    Check {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Forget the arming on this device and remove its channel object (with
-    /// an unlock gate set, this asks for the PIN).
-    Disarm(PinArgs),
-}
-
 /// The PIN of the unlock gate, for commands that weaken a protection: a
 /// duress code given here wipes, as at `unlock`.
 #[derive(Debug, Clone, Args)]
@@ -559,12 +521,21 @@ fn parse_time(s: &str) -> Result<i64, String> {
 
 #[derive(Debug, Args)]
 pub struct DepartArgs {
-    /// The profile to back up and wipe.
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// Depart with this profile only: back up, verify and wipe its data
+    /// directory and forget its records, keeping crossing's home and the
+    /// other profiles. Without it, every profile departs and the home is
+    /// wiped too. (No environment fallback: a CROSSING_PROFILE set for
+    /// backups must not quietly narrow a departure.)
+    #[arg(long)]
+    pub profile: Option<String>,
     /// Wipe with a free-space fill and journal churn (slow; see `crossing wipe --help`).
     #[arg(long)]
     pub thorough: bool,
+    /// Stop the clients (Signal, Session, …) that have files open in the data
+    /// directory first: SIGTERM, then SIGKILL after 10 s. Without it, a
+    /// running client makes this refuse (exit 9).
+    #[arg(long, env = "CROSSING_STOP_CLIENTS")]
+    pub stop_clients: bool,
     /// Do not ask before wiping (needed without a terminal).
     #[arg(long)]
     pub yes: bool,
@@ -573,6 +544,21 @@ pub struct DepartArgs {
     /// drive you take away yourself).
     #[arg(long)]
     pub allow_same_disk: bool,
+    /// After the wipe, also remove what names crossing on this device: the
+    /// crontab lines that run it, the man pages and completions installed
+    /// next to it or in your home, and this binary. Get it back after the
+    /// crossing as you installed it (README: After the crossing).
+    #[arg(long, conflicts_with = "profile")]
+    pub vanish: bool,
+    /// With --vanish: the crontab file to clean (e.g. /etc/cron.d/crossing)
+    /// instead of your own crontab (`crontab -l`).
+    #[arg(
+        long,
+        env = "CROSSING_CRONTAB",
+        value_name = "FILE",
+        requires = "vanish"
+    )]
+    pub crontab: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

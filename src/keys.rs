@@ -30,6 +30,10 @@ pub mod labels {
     pub const REMOTE_WIPE_COMMITMENT: &str = "crossing 2026-11-26 remote wipe commitment v1";
     /// Remote wipe: where in the store the pair's channel is.
     pub const REMOTE_WIPE_CHANNEL: &str = "crossing 2026-11-26 remote wipe channel v1";
+    /// Remote wipe: the MAC key of the arming record (protocol version 2).
+    pub const REMOTE_WIPE_ARMING: &str = "crossing 2026-12-01 remote wipe arming v2";
+    /// Remote wipe: the key of the device's acknowledgment (version 2).
+    pub const REMOTE_WIPE_ACK: &str = "crossing 2026-12-01 remote wipe acknowledgment v2";
 }
 
 /// Why a phrase was rejected. Positions are 1-based, as a user counts words.

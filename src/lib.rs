@@ -17,6 +17,7 @@
 
 pub mod backup;
 pub mod cli;
+pub mod clients;
 pub mod commands;
 pub mod error;
 pub mod home;

@@ -35,6 +35,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Restore(args) => commands::restore::run(ctx, args)?,
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),
+        Command::Repair(args) => return commands::repair::run(ctx, args),
         Command::Prune(args) => commands::prune::run(ctx, args)?,
         Command::Wipe(args) => commands::wipe::run(ctx, args)?,
         Command::Duress(cmd) => commands::duress::run(ctx, cmd)?,
@@ -61,7 +62,7 @@ fn exit_kind_of(err: &anyhow::Error) -> ExitKind {
 /// exit kind (tests/exit_codes.rs fails when one is missing), so that none
 /// silently exits 1.
 fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind> {
-    use crossing::{home, keys, protect, repo, state, store};
+    use crossing::{clients, home, keys, protect, repo, state, store};
     macro_rules! typed {
         ($($t:ty),* $(,)?) => {
             $(if let Some(e) = cause.downcast_ref::<$t>() {
@@ -81,8 +82,10 @@ fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind
         store::UploadsStopped,
         home::LockError,
         protect::wipe::WipeError,
+        clients::ClientsError,
         protect::duress::GateError,
         protect::remote_wipe::ProtocolError,
+        protect::remote_wipe::ArmingError,
     );
     None
 }

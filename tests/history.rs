@@ -304,7 +304,7 @@ fn depart_seals_the_chain_and_restore_seal_returns_exactly_that_state() {
         .get_output()
         .clone();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let code = v["seal_code"].as_str().unwrap().to_string();
+    let code = v["profiles"][0]["seal_code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 11, "{code}");
     assert!(
         !fx.home.exists(),

@@ -78,6 +78,103 @@ impl World {
     fn files_in_channel(&self) -> Vec<std::path::PathBuf> {
         files(&self.channel_dir)
     }
+    /// The pair's channel folder (after arming).
+    fn pair_dir(&self) -> std::path::PathBuf {
+        let arming = files(&self.channel_dir)
+            .into_iter()
+            .find(|f| f.ends_with("arming"))
+            .expect("armed");
+        arming.parent().unwrap().to_path_buf()
+    }
+    fn reveals(&self) -> usize {
+        files(&self.channel_dir)
+            .iter()
+            .filter(|f| f.to_string_lossy().contains("reveal-"))
+            .count()
+    }
+    /// The friend's `send --wait`, running in the background.
+    fn send_waiting(&self, timeout: &str) -> std::process::Child {
+        use std::io::Write;
+        let mut cmd = command(Some(self.friend_home.path()), None);
+        cmd.args(["remote-wipe", "send", "--to", &id_of(ABANDON), "--store"])
+            .arg(&self.channel_url)
+            .args([
+                "--phrase-file",
+                "-",
+                "--wait",
+                "--timeout",
+                timeout,
+                "--json",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(LEGAL.as_bytes())
+            .unwrap();
+        child
+    }
+    fn status(&self) -> serde_json::Value {
+        let out = crossing(self.friend_home.path())
+            .args(["remote-wipe", "status", "--to", &id_of(ABANDON), "--store"])
+            .arg(&self.channel_url)
+            .args(["--phrase-file", "-", "--json"])
+            .write_stdin(LEGAL)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    }
+}
+
+/// The device's `remote-wipe check --json` with 768 MiB of address space.
+fn check_in_768_mib(w: &World) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    w.s.give_away();
+    let mut cmd = command(Some(&w.s.home), None);
+    // Few malloc arenas: their reservations count as address space.
+    cmd.args(["remote-wipe", "check", "--json"])
+        .env("MALLOC_ARENA_MAX", "2");
+    // SAFETY: only setrlimit between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 768 << 20,
+                rlim_max: 768 << 20,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd
+}
+
+/// Waits (bounded) until the channel holds `n` reveals.
+fn until_reveals(w: &World, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while w.reveals() < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no reveal {n} was written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn finished(child: std::process::Child) -> (i32, serde_json::Value, String) {
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {:?} / {stderr}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap_or(-1), v, stderr)
 }
 
 fn fired(a: assert_cmd::assert::Assert) -> bool {
@@ -98,8 +195,10 @@ fn the_friend_can_wipe_the_device() {
     w.send_as(LEGAL).success();
     assert!(fired(w.check()));
     assert!(!w.s.data.exists() && !w.s.home.join("state.db").exists());
-    // The channel is emptied too.
-    assert!(w.files_in_channel().is_empty());
+    // The channel is emptied too, but for the acknowledgment to the friend.
+    let left = w.files_in_channel();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].ends_with("ack"));
 }
 
 #[test]
@@ -260,6 +359,30 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
         .write_stdin(format!("{token}\n"))
         .assert()
         .success();
+    let token_status = |w: &World| -> serde_json::Value {
+        let out = crossing(w.friend_home.path())
+            .args([
+                "remote-wipe",
+                "status",
+                "--token",
+                "--json",
+                "--store",
+                &w.channel_url,
+            ])
+            .write_stdin(format!("{token}\n"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let s = token_status(&w);
+    assert_eq!(
+        (&s["armed"], &s["requested"]),
+        (&true.into(), &true.into()),
+        "{s}"
+    );
     w.s.cmd()
         .args(["backup"])
         .assert()
@@ -271,6 +394,8 @@ fn token_arming_and_the_check_at_the_start_of_every_backup() {
         snapshots_before,
         "no backup was made"
     );
+    let s = token_status(&w);
+    assert_eq!(s["acknowledged"], true, "{s}");
 }
 
 #[test]
@@ -290,4 +415,191 @@ fn disarm_forgets_the_arming() {
         .success()
         .stdout(predicate::str::contains("not armed"));
     assert!(w.intact());
+}
+
+#[test]
+fn a_huge_junk_object_and_other_junk_block_neither_the_check_nor_a_backup() {
+    let w = world();
+    w.arm();
+    let dir = w.pair_dir();
+    // 1 GiB, sparse: costs no disk, and would cost 1 GiB of memory if read.
+    std::fs::File::create(dir.join("reveal-huge"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    std::fs::write(dir.join("aaa-junk"), b"\xff\xfe not json").unwrap();
+    std::fs::write(dir.join("reveal-0000000000000000"), b"{}").unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::write(
+        dir.join("sub").join("reveal-x"),
+        br#"{"version":1,"secret":"zz"}"#,
+    )
+    .unwrap();
+    // In less address space than the object: it is never read into memory.
+    let out = assert_cmd::Command::from_std(check_in_768_mib(&w))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["fired"], false);
+    assert_eq!(v["ignored"].as_array().unwrap().len(), 4, "{v}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1073741824 bytes, more than 1024"));
+    // The backup's pre-check passes over them and the backup is made.
+    w.s.cmd().args(["backup"]).assert().success();
+    assert!(w.intact());
+    // The friend's request among them fires, at the start of a backup.
+    w.send_as(LEGAL).success();
+    w.s.cmd()
+        .args(["backup"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("remote wipe request was found"));
+    assert!(!w.s.data.exists() && !w.s.home.join("state.db").exists());
+}
+
+#[test]
+fn send_refuses_a_tampered_or_unauthenticated_arming() {
+    let w = world();
+    w.arm();
+    let arming = w.pair_dir().join("arming");
+    let genuine = std::fs::read_to_string(&arming).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&genuine).unwrap();
+    assert_eq!(v["version"], 2);
+    let nonce = v["nonce"].as_str().unwrap();
+    // Someone writes their own nonce in: the friend's reveal would be for it.
+    let flipped = format!(
+        "{}{}",
+        if &nonce[..1] == "0" { "1" } else { "0" },
+        &nonce[1..]
+    );
+    std::fs::write(&arming, genuine.replace(nonce, &flipped)).unwrap();
+    w.send_as(LEGAL)
+        .code(6)
+        .stderr(predicate::str::contains("fails its authentication"));
+    // The format of version 1 has no MAC to check: refused as well.
+    std::fs::write(&arming, format!(r#"{{"version":1,"nonce":"{flipped}"}}"#)).unwrap();
+    w.send_as(LEGAL)
+        .code(6)
+        .stderr(predicate::str::contains("version 1"));
+    assert_eq!(w.reveals(), 0, "nothing was written");
+    // The device's next check writes its own arming back; then send works.
+    w.s.cmd()
+        .args(["remote-wipe", "check"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "arming record was changed in the channel; written back",
+        ));
+    assert_eq!(std::fs::read_to_string(&arming).unwrap(), genuine);
+    w.send_as(LEGAL).success();
+    assert!(fired(w.check()));
+}
+
+#[test]
+fn a_replayed_older_arming_does_not_neuter_a_waiting_friend() {
+    let w = world();
+    w.arm();
+    let arming = w.pair_dir().join("arming");
+    let older = std::fs::read(&arming).unwrap();
+    w.arm();
+    // An authentic but older arming is put back: a request for it does not
+    // match the device's commitment.
+    std::fs::write(&arming, &older).unwrap();
+    let friend = w.send_waiting("2m");
+    until_reveals(&w, 1);
+    // The device does not fire, and writes its current arming back ...
+    assert!(!fired(w.check()));
+    assert_ne!(std::fs::read(&arming).unwrap(), older);
+    // ... which the waiting friend sees, and fires at too.
+    until_reveals(&w, 2);
+    assert!(fired(w.check()));
+    let (code, v, stderr) = finished(friend);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(v["acknowledged"], true);
+    assert!(
+        stderr.contains("a request for it was written too"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_friend_sees_the_acknowledgment() {
+    let w = world();
+    w.arm();
+    let s = w.status();
+    assert_eq!(
+        (&s["armed"], &s["requested"], &s["acknowledged"]),
+        (&true.into(), &false.into(), &false.into())
+    );
+    // Without the device checking, --wait gives up: exit 5, the request stays.
+    crossing(w.friend_home.path())
+        .args(["remote-wipe", "send", "--to", &id_of(ABANDON), "--store"])
+        .arg(&w.channel_url)
+        .args(["--phrase-file", "-", "--wait", "--timeout", "1s"])
+        .write_stdin(LEGAL)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("has not acknowledged"));
+    assert_eq!(w.status()["requested"], true);
+    // With a 1 GiB junk object in the channel too.
+    std::fs::File::create(w.pair_dir().join("junk"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let friend = w.send_waiting("2m");
+    until_reveals(&w, 2);
+    assert!(fired(w.check()));
+    let (code, v, stderr) = finished(friend);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(v["acknowledged"], true);
+    assert!(v["ack"]["files_destroyed"].as_u64().unwrap() > 0);
+    assert_eq!(v["ack"]["failed"], 0);
+    let s = w.status();
+    assert_eq!(
+        (&s["armed"], &s["acknowledged"]),
+        (&false.into(), &true.into()),
+        "{s}"
+    );
+    assert_eq!(s["ack"]["fired_at"], v["ack"]["fired_at"]);
+    // The store sees an object of fixed size, nothing readable in it.
+    let ack = files(&w.channel_dir)
+        .into_iter()
+        .find(|f| f.ends_with("ack"))
+        .unwrap();
+    let bytes = std::fs::read(&ack).unwrap();
+    assert_eq!(bytes.len(), 681);
+    let nonce = v["ack"]["arming"].as_str().unwrap();
+    assert!(!contains(&bytes, nonce.as_bytes()) && !contains(&bytes, b"files_destroyed"));
+    // Someone else's `ack` is not taken for the device's.
+    std::fs::write(&ack, vec![2u8; 681]).unwrap();
+    let s = w.status();
+    assert_eq!(s["acknowledged"], false);
+    assert!(s["ack_problem"].as_str().unwrap().contains("did not write"));
+}
+
+// Issue 11: with an unlock gate, disarming needs the PIN (tests/deadman.rs
+// checks the refusal without one for every such command).
+#[test]
+fn disarm_with_a_gate_needs_the_right_pin() {
+    let w = world();
+    w.arm();
+    w.s.cmd()
+        .args(["duress", "set", "--stdin", "--no-duress-code"])
+        .write_stdin("246810\n246810\n")
+        .assert()
+        .success();
+    w.s.cmd()
+        .args(["remote-wipe", "disarm", "--stdin"])
+        .write_stdin("999999\n")
+        .assert()
+        .code(10);
+    assert!(w.pair_dir().join("arming").exists(), "still armed");
+    w.s.cmd()
+        .args(["remote-wipe", "disarm", "--stdin"])
+        .write_stdin("246810\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("disarmed"));
+    assert!(w.files_in_channel().is_empty());
 }

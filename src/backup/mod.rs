@@ -123,6 +123,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         .writer(&req.keys.locator)?
         .ok_or_else(|| StateError::NoWriter(req.pseudonym.to_string()))?;
     let mut warnings = prepare(state, repo, &recipient, &cache_key)?;
+    let damaged_before = state.damaged_packs(&cache_key)?;
     let mut stored_bytes = store_certificate(state, repo, &recipient, &cache_key, &writer)?;
 
     let (found, mut skipped) = walk::walk(req.data_dir)?;
@@ -199,6 +200,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         req.profile,
         tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
     )?;
+    warnings.extend(healed(state, &cache_key, &damaged_before)?);
 
     Ok(BackupSummary {
         snapshot,
@@ -255,6 +257,33 @@ fn prepare(
         ));
     }
     Ok(warnings)
+}
+
+/// What this backup did for the packs found damaged (`check`, `depart`):
+/// their chunks were not reused, so those the data directory still holds
+/// were uploaded again.
+fn healed(
+    state: &State,
+    cache_key: &str,
+    before: &HashMap<String, u64>,
+) -> anyhow::Result<Option<String>> {
+    let lost_before: u64 = before.values().sum();
+    if lost_before == 0 {
+        return Ok(None);
+    }
+    let after = state.damaged_packs(cache_key)?;
+    let lost_after: u64 = before.keys().filter_map(|p| after.get(p)).sum();
+    let mut line = format!(
+        "{} pack(s) were found damaged in the store: {} chunk(s) of their data were uploaded again",
+        before.values().filter(|&&n| n > 0).count(),
+        lost_before - lost_after
+    );
+    if lost_after > 0 {
+        line.push_str(&format!(
+            "; {lost_after} chunk(s) no file holds any more have no intact copy (older snapshots that need them cannot be restored in full)"
+        ));
+    }
+    Ok(Some(line))
 }
 
 /// Puts this device's writer certificate into the repository once, so

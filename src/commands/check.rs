@@ -32,8 +32,13 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
             if let Some(s) = &secrets {
                 ensure_profile_phrase(&profile, &keys, s)?;
             }
-            let cached = state.cached_packs(&repo.cache_key())?;
-            (repo, Some(cached))
+            let cache_key = repo.cache_key();
+            let device = check::DevicePacks {
+                recorded: state.cached_packs(&cache_key)?,
+                damaged: state.damaged_packs(&cache_key)?,
+                newest: state.newest_snapshot_packs(&cache_key)?,
+            };
+            (repo, Some((state, device)))
         }
     };
     let keys = secrets.as_ref().map(ReadKeys::of);
@@ -41,12 +46,22 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
         repo.open_for_reading(&keys.identity)?;
     }
     let with_phrase = keys.is_some();
-    let report = check::check(&repo, keys.as_ref(), cached.as_ref(), args.read_data)?;
+    let device = cached.as_ref().map(|(_, d)| d);
+    let report = check::check(&repo, keys.as_ref(), device, args.read_data)?;
+    if let Some((state, _)) = &cached {
+        // So that the next backup uploads their data again.
+        for pack in &report.damaged {
+            state.mark_damaged(&repo.cache_key(), pack)?;
+        }
+    }
     if args.json {
         print_json(&report)?;
     } else {
         for p in &report.problems {
             eprintln!("problem: {p}");
+        }
+        for n in &report.notes {
+            eprintln!("note: {n}");
         }
         ctx.say(format!(
             "{} snapshots, {} packs, {} indexes, {} chunks; {} packs read and authenticated{}",

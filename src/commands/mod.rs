@@ -13,6 +13,7 @@ pub mod profile;
 pub mod prune;
 pub mod pseudonym;
 pub mod remote_wipe;
+pub mod repair;
 pub mod restore;
 pub mod snapshots;
 pub mod unlock;

@@ -1,14 +1,23 @@
-//! `crossing remote-wipe arm|send|check|disarm` (`protect::remote_wipe`).
+//! `crossing remote-wipe arm|send|status|check|disarm` (`protect::remote_wipe`).
 
 use std::path::Path;
+use std::time::Duration;
 
+use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::Context;
+use crate::bail_kind;
+use crate::cli::remote_wipe::FriendArgs;
 use crate::cli::RemoteWipeCommand;
+use crate::error::ExitKind;
 use crate::prompt;
-use crate::protect::remote_wipe::{self as rw, ArmWith, Checked, SendTo};
-use crate::ui::wipe;
+use crate::protect::remote_wipe::{self as rw, Ack, ArmWith, Checked, Event, FriendSide, SendTo};
+use crate::ui::{print_json, timestamp, wipe};
+
+/// How often `send --wait` looks for the acknowledgment: a few requests a
+/// minute, nothing a store bills or throttles.
+const POLL_INTERVAL: Duration = Duration::from_secs(5);
 
 pub fn run(ctx: &Context, cmd: RemoteWipeCommand) -> anyhow::Result<()> {
     match cmd {
@@ -24,17 +33,12 @@ pub fn run(ctx: &Context, cmd: RemoteWipeCommand) -> anyhow::Result<()> {
             phrase.phrase_file.as_deref(),
         ),
         RemoteWipeCommand::Send {
-            to,
-            token,
-            store,
-            phrase,
-        } => send(
-            ctx,
-            to.as_deref(),
-            token,
-            &store,
-            phrase.phrase_file.as_deref(),
-        ),
+            friend,
+            wait,
+            timeout,
+            json,
+        } => send(ctx, &friend, wait.then_some(timeout), json),
+        RemoteWipeCommand::Status { friend, json } => status(&friend, json),
         RemoteWipeCommand::Check { json } => {
             let checked = rw::check(&ctx.home, &ctx.state()?, &mut |i| {
                 wipe::warn_ignored(&ctx.out, i)
@@ -106,32 +110,121 @@ fn arm(
     Ok(())
 }
 
+/// The friend's side of the pair, from the ID and phrase or the token.
+fn friend_side(friend: &FriendArgs) -> anyhow::Result<FriendSide> {
+    Ok(match &friend.to {
+        Some(user_id) => {
+            rw::parse_id(user_id)?;
+            let keys = prompt::read_phrase(friend.phrase.phrase_file.as_deref())?.derive();
+            FriendSide::new(SendTo::User {
+                user_id,
+                keys: &keys,
+            })?
+        }
+        None => {
+            let t = prompt::read_code("Token: ", !prompt::stdin_is_tty())?;
+            FriendSide::new(SendTo::Token(rw::parse_token(&t)?))?
+        }
+    })
+}
+
 fn send(
     ctx: &Context,
-    to: Option<&str>,
-    token: bool,
-    store_url: &str,
-    phrase_file: Option<&Path>,
+    friend: &FriendArgs,
+    wait: Option<Duration>,
+    json: bool,
 ) -> anyhow::Result<()> {
-    let store = rw::channel_store(store_url, false)?;
-    match (to, token) {
-        (Some(user_id), _) => {
-            rw::parse_id(user_id)?;
-            let keys = prompt::read_phrase(phrase_file)?.derive();
-            rw::send(
-                &store,
-                SendTo::User {
-                    user_id,
-                    keys: &keys,
-                },
-            )?;
+    let store = rw::channel_store(&friend.store, false)?;
+    let side = friend_side(friend)?;
+    let sent = rw::send(&store, &side)?;
+    let armed_at = sent.arming.armed_at;
+    // With --json, stdout is the JSON alone.
+    let say = |line: String| {
+        if !json {
+            ctx.say(line)
         }
-        (None, true) => {
-            let t = prompt::read_code("Token: ", !prompt::stdin_is_tty())?;
-            rw::send(&store, SendTo::Token(rw::parse_token(&t)?))?
+    };
+    say(format!(
+        "Wipe request written for the arming of {}.",
+        timestamp(armed_at)
+    ));
+    let Some(timeout) = wait else {
+        if json {
+            print_json(&json!({ "sent": true, "armed_at": armed_at }))?;
         }
-        _ => unreachable!("clap requires --to or --token"),
+        say("The device wipes at its next `crossing remote-wipe check` or backup.".into());
+        return Ok(());
+    };
+    say(format!(
+        "Waiting up to {} for the device to acknowledge…",
+        humantime::format_duration(timeout)
+    ));
+    let ack = rw::wait(&store, &side, sent, timeout, POLL_INTERVAL, &mut |e| {
+        match e {
+        Event::SentAgain(a) => ctx.warn(format!(
+            "the arming in the channel changed to one of {} (the device restored its own): a request for it was written too",
+            timestamp(a.armed_at)
+        )),
+        Event::PollFailed(why) => ctx.warn(format!("could not look at the channel ({why}); trying again")),
     }
-    ctx.say("Wipe request written. The device wipes at its next `crossing remote-wipe check` or backup.");
+    })?;
+    if json {
+        print_json(
+            &json!({ "sent": true, "armed_at": armed_at, "acknowledged": ack.is_some(), "ack": ack }),
+        )?;
+    }
+    match ack {
+        Some(ack) => {
+            say(describe_ack(&ack));
+            Ok(())
+        }
+        None => bail_kind!(
+            ExitKind::NotReachable,
+            "the request is written, but the device has not acknowledged it within {}: it has not checked its channel since (off, offline, no cron, or in other hands). `crossing remote-wipe status` shows later whether it did",
+            humantime::format_duration(timeout)
+        ),
+    }
+}
+
+fn status(friend: &FriendArgs, json: bool) -> anyhow::Result<()> {
+    let store = rw::channel_store(&friend.store, false)?;
+    let side = friend_side(friend)?;
+    let s = rw::status(&store, &side)?;
+    if json {
+        return print_json(&s);
+    }
+    match (s.armed_at, &s.arming_problem) {
+        (Some(at), _) => println!("armed: yes, since {}", timestamp(at)),
+        (None, Some(why)) => println!("armed: not trustworthy: {why}"),
+        (None, None) if s.ack.is_some() => {
+            println!("armed: no (the device removed its arming when it fired)")
+        }
+        (None, None) => println!("armed: no"),
+    }
+    match s.requested_at {
+        Some(at) => println!("request: waiting for the device since {}", timestamp(at)),
+        None => println!("request: none waiting"),
+    }
+    match (&s.ack, &s.ack_problem) {
+        (Some(ack), _) => println!("acknowledged: yes: {}", describe_ack(ack)),
+        (None, Some(why)) => println!("acknowledged: no ({why})"),
+        (None, None) => println!("acknowledged: no"),
+    }
     Ok(())
+}
+
+fn describe_ack(ack: &Ack) -> String {
+    let mut line = format!(
+        "the device (armed {}) fired at {}: {} files destroyed",
+        timestamp(ack.armed_at),
+        timestamp(ack.fired_at),
+        ack.files_destroyed
+    );
+    if ack.failed > 0 {
+        line += &format!(", {} paths could not be destroyed", ack.failed);
+    }
+    if let Some(e) = &ack.error {
+        line += &format!("; the wipe stopped: {e}");
+    }
+    line
 }

@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::cli::RestoreArgs;
+use crate::clients;
 use crate::error::{ExitKind, Fail};
 use crate::prompt;
 use crate::restore::{check_target, restore_with_phrase, PhraseRestore};
@@ -39,7 +40,13 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
             "where to? pass --data-dir DIR (or --client, or --profile NAME)"
         ),
     };
-    check_target(&target, args.force)?;
+    if check_target(&target, args.force)? {
+        // Replacing a directory under an open database crashes the client
+        // or lets it write into the old tree; refuse, or stop it first.
+        for h in clients::refuse_or_stop(std::slice::from_ref(&target), args.stop_clients)? {
+            ctx.say(format!("stopped {} (pid {})", h.name, h.pid));
+        }
+    }
 
     let secrets = prompt::read_phrase(args.phrase.phrase_file.as_deref())?.derive();
     let profile_options = match (&args.store, &profile) {

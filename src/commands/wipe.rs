@@ -1,12 +1,13 @@
 //! `crossing wipe`: destroy data directories and crossing's home on request.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::Context;
 use crate::bail_kind;
 use crate::cli::WipeArgs;
+use crate::clients;
 use crate::error::ExitKind;
 use crate::home;
 use crate::protect::emergency;
@@ -24,7 +25,8 @@ struct Output<'a> {
 pub fn run(ctx: &Context, args: WipeArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.data_dir {
         let targets = by_path(ctx, dir, args.client, args.keep_state)?;
-        return wipe_planned(ctx, &args, &wipe::plan(&targets)?, &[]);
+        let data_dirs = vec![targets[0].path.clone()];
+        return wipe_planned(ctx, &args, &wipe::plan(&targets)?, &data_dirs, &[]);
     }
     if !ctx.has_state() {
         bail_kind!(
@@ -45,7 +47,8 @@ pub fn run(ctx: &Context, args: WipeArgs) -> anyhow::Result<()> {
     }; // the database is closed before anything is destroyed
     let planned = wipe::plan(&wipe::targets(&ctx.home, &profiles, args.keep_state))?;
     let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-    wipe_planned(ctx, &args, &planned, &names)
+    let data_dirs: Vec<PathBuf> = profiles.iter().map(|p| p.data_dir.clone()).collect();
+    wipe_planned(ctx, &args, &planned, &data_dirs, &names)
 }
 
 /// `--data-dir DIR`: that directory (with the key files of its client: the
@@ -73,12 +76,13 @@ fn by_path(
     Ok(targets)
 }
 
-/// Shows, confirms and destroys what was planned (the profiles in `locked`
-/// are locked against a backup meanwhile).
+/// Shows, confirms and destroys what was planned (no client may hold files
+/// in `data_dirs`; the profiles in `locked` are locked against a backup).
 fn wipe_planned(
     ctx: &Context,
     args: &WipeArgs,
     planned: &[Planned],
+    data_dirs: &[PathBuf],
     locked: &[&str],
 ) -> anyhow::Result<()> {
     let planned = planned.to_vec();
@@ -94,10 +98,16 @@ fn wipe_planned(
         ctx.say("(dry run: nothing was changed)");
         return Ok(());
     }
+    if !args.stop_clients {
+        clients::refuse_or_stop(data_dirs, false)?;
+    }
     if !args.json {
         show::describe(&ctx.out, &planned);
     }
     show::confirm(&planned, args.yes)?;
+    for h in clients::refuse_or_stop(data_dirs, args.stop_clients)? {
+        ctx.say(format!("stopped {} (pid {})", h.name, h.pid));
+    }
     let _locks = locked
         .iter()
         .map(|name| home::lock_profile(&ctx.home, name))

@@ -79,6 +79,7 @@ pub fn targets_for(home: &Path, profile: Option<&str>) -> Vec<Target> {
 pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
     let (allowed, refused) = split_by_guard(targets);
     let planned = wipe::plan(&allowed)?;
+    stop_clients(&allowed);
     let mut report = wipe::execute(&planned, false, &Silent);
     report.failed.extend(refused);
     Ok(report)
@@ -99,11 +100,25 @@ fn split_by_guard(targets: &[Target]) -> (Vec<Target>, Vec<Failure>) {
     (allowed, refused)
 }
 
+/// Nobody is asked: every process holding files under a target is killed
+/// first, so no client writes its data back into a renamed or wiped tree.
+/// Only targets the guard rails accept: an edited target list naming `/`
+/// must not stop every process either.
+fn stop_clients(targets: &[Target]) {
+    let dirs: Vec<PathBuf> = targets
+        .iter()
+        .filter(|t| guard::check(&t.path).is_ok())
+        .map(|t| t.path.clone())
+        .collect();
+    crate::clients::kill_now(&dirs);
+}
+
 /// Destroys each target's key material (milliseconds), renames every target
 /// aside, then starts a detached process to destroy them. Returns once the
 /// renames are on disk; the caller recreates what the gate needs in a
 /// fresh home. Stopping the detached process leaves no key behind.
 pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
+    stop_clients(targets);
     let mut aside: Vec<PathBuf> = Vec::new();
     let mut first_error = None;
     for t in targets {

@@ -8,7 +8,8 @@
 //! - `unlock`: checking a code at the gate, wiping on a duress code;
 //! - `deadman`: elapsed-time accounting and its check;
 //! - `remote_wipe`: a trusted friend's wipe request, through a store;
-//! - `depart`: backup, verify in the store, then wipe.
+//! - `depart`: backup, verify in the store, then wipe;
+//! - `vanish`: after a departure, remove what still names crossing.
 
 pub mod deadman;
 pub mod depart;
@@ -16,4 +17,5 @@ pub mod duress;
 pub mod emergency;
 pub mod remote_wipe;
 pub mod unlock;
+pub mod vanish;
 pub mod wipe;

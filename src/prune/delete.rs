@@ -65,11 +65,18 @@ pub fn plan(
     // Deleting needs a complete map from chunks to packs. An index that does
     // not open, or a snapshot naming chunks no index lists, means the map has
     // a hole: the packs behind it would look dead. Then nothing is deleted.
+    // Once readable indexes list every stored pack (`repair` wrote one), an
+    // unreadable index hides nothing, and it is deleted with the old ones.
+    let all_indexed = seen
+        .indexed
+        .as_ref()
+        .is_some_and(|i| stored.keys().all(|p| i.contains(p)));
     let map_has_hole = seen.unmapped_chunks > 0
-        || seen
-            .indexes
-            .iter()
-            .any(|l| seen.unreadable.contains(basename(&l.key)));
+        || (!all_indexed
+            && seen
+                .indexes
+                .iter()
+                .any(|l| seen.unreadable.contains(basename(&l.key))));
     if warm && map_has_hole {
         report.notes.push(
             "an index does not open, or a snapshot names chunks that no index lists: no data is deleted; \

@@ -21,6 +21,8 @@ pub struct Seen {
     pub unreadable: HashSet<String>,
     /// Manifests that open but are not to be trusted: left in place, never counted.
     pub untrusted: HashSet<String>,
+    /// The packs readable indexes list (known with the phrase only).
+    pub indexed: Option<HashSet<String>>,
     /// Chunk references of readable snapshots that no readable index maps.
     pub unmapped_chunks: usize,
 }
@@ -35,10 +37,12 @@ pub fn judge(
     let mut unreadable: HashSet<String> = HashSet::new();
     let mut untrusted: HashSet<String> = HashSet::new();
     let mut unmapped_chunks = 0;
+    let mut indexed = None;
     if let Some(keys) = req.keys {
         repo.open_for_reading(&keys.identity)?;
         let rebuilt = rebuild_cache(state, repo, keys, req.now)?;
         unmapped_chunks = rebuilt.unmapped_chunks;
+        indexed = Some(rebuilt.indexed);
         for key in rebuilt.unreadable {
             report.notes.push(format!("{key} does not open with the phrase (damaged, or not written by crossing); left in place"));
             unreadable.insert(basename(&key).to_string());
@@ -56,6 +60,7 @@ pub fn judge(
         packs: repo.list(ObjectKind::Pack)?,
         unreadable,
         untrusted,
+        indexed,
         unmapped_chunks,
     };
     let cached_snaps = state.cached_snapshots(&cache_key)?;

@@ -1,5 +1,6 @@
 //! Verifying a repository. Without the phrase: every pack this device
-//! recorded is present with the size it uploaded. With the phrase: every
+//! recorded is present with the size and the BLAKE3 of what it uploaded
+//! (the check `depart` makes of its snapshot). With the phrase: every
 //! index and snapshot decrypts, every chunk a snapshot names is indexed,
 //! every indexed pack exists with its indexed size; with `read_data`, every
 //! pack is downloaded, its name checked against its content, decrypted, and
@@ -20,7 +21,23 @@ pub struct Report {
     pub packs: usize,
     pub chunks: usize,
     pub packs_read: usize,
+    /// This device's packs whose stored bytes are not what it uploaded (for
+    /// the caller to mark in the cache, so the next backup uploads their data again).
+    pub damaged: Vec<String>,
     pub problems: Vec<String>,
+    /// Findings that need nothing done (damage already healed).
+    pub notes: Vec<String>,
+}
+
+/// What this device recorded of a repository (`state::State::cached_packs`
+/// and `damaged_packs`).
+pub struct DevicePacks {
+    /// pack → (size, BLAKE3 of the stored bytes) as uploaded.
+    pub recorded: HashMap<String, (u64, Vec<u8>)>,
+    /// Packs already marked damaged → how many of their chunks have no intact copy.
+    pub damaged: HashMap<String, u64>,
+    /// The packs the device's newest snapshot uses.
+    pub newest: HashSet<String>,
 }
 
 /// Packs read at once with `read_data`.
@@ -31,12 +48,14 @@ const READERS: usize = 4;
 struct Indexed {
     packs: HashMap<String, (u64, Vec<IndexEntry>)>,
     chunk_pack: HashMap<format::ChunkId, String>,
+    /// chunk → every indexed pack holding it.
+    copies: HashMap<format::ChunkId, Vec<String>>,
 }
 
 pub fn check(
     repo: &Repo,
     keys: Option<&ReadKeys>,
-    cached_packs: Option<&HashMap<String, (u64, Vec<u8>)>>,
+    device: Option<&DevicePacks>,
     read_data: bool,
 ) -> anyhow::Result<Report> {
     let mut report = Report::default();
@@ -53,10 +72,13 @@ pub fn check(
         .collect();
     report.packs = stored.len();
     report.snapshots = repo.list(ObjectKind::Snapshot)?.len();
-    if let Some(cached) = cached_packs {
-        device_packs(repo, cached, &stored, &mut report);
+    if let Some(device) = device {
+        device_packs(repo, device, &stored, &mut report)?;
     }
-    let Some(keys) = keys else { return Ok(report) };
+    let Some(keys) = keys else {
+        report.problems.sort();
+        return Ok(report);
+    };
     config(repo, keys, &mut report);
     let indexed = indexes(repo, keys, &stored, &mut report)?;
     snapshots(repo, keys, &indexed, &stored, &mut report)?;
@@ -64,27 +86,77 @@ pub fn check(
         read_packs(repo, keys, &indexed, &stored, &mut report)?;
     }
     report.problems.sort();
+    report.damaged.sort();
+    report.damaged.dedup();
     Ok(report)
 }
 
-/// Every pack this device uploaded is there, with the size it uploaded.
+/// Every pack this device uploaded is there, with the size and the
+/// checksum of the bytes it uploaded. A pack already marked damaged is not
+/// downloaded again: it is a problem while data of the newest snapshot is
+/// in it, and a note once a backup has stored that data again.
 fn device_packs(
     repo: &Repo,
-    cached: &HashMap<String, (u64, Vec<u8>)>,
+    device: &DevicePacks,
     stored: &HashMap<String, u64>,
     report: &mut Report,
-) {
-    for (pack, (size, _)) in cached {
+) -> anyhow::Result<()> {
+    let mut to_read = Vec::new();
+    for (pack, (size, _)) in &device.recorded {
+        if let Some(&lost) = device.damaged.get(pack) {
+            report.extend_damaged(repo, pack, lost, device.newest.contains(pack));
+            continue;
+        }
         let expected = format!("{size} were uploaded");
-        let problem = stored_as(
+        match stored_as(
             repo,
             stored,
             pack,
             *size,
             "written by this device",
             &expected,
-        );
-        report.problems.extend(problem);
+        ) {
+            Some(problem) => report.problems.push(problem),
+            None => to_read.push(pack.clone()),
+        }
+    }
+    let by_key: HashMap<String, String> = to_read
+        .iter()
+        .map(|p| (repo.pack_key(p), p.clone()))
+        .collect();
+    let max = ObjectKind::Pack.max_stored();
+    repo.store
+        .get_each(by_key.keys().cloned().collect(), READERS, max, |key, got| {
+            let pack = &by_key[&key];
+            let bytes = got.map_err(|e| super::missing_as(e, ObjectKind::Pack, &key))?;
+            if blake3::hash(&bytes).as_bytes()[..] != device.recorded[pack].1[..] {
+                report.damaged.push(pack.clone());
+                report.problems.push(format!(
+                    "pack {key} is damaged: its bytes are not the ones this device uploaded; run `crossing backup`: it uploads that data again"
+                ));
+            }
+            Ok(())
+        })
+}
+
+impl Report {
+    /// A pack found damaged earlier: `lost` of its chunks have no intact
+    /// copy; `in_newest`: the device's newest snapshot needs it.
+    fn extend_damaged(&mut self, repo: &Repo, pack: &str, lost: u64, in_newest: bool) {
+        let key = repo.pack_key(pack);
+        if in_newest {
+            self.problems.push(format!(
+                "pack {key} is damaged and the newest snapshot needs it; run `crossing backup`: it uploads that data again"
+            ));
+        } else if lost > 0 {
+            self.notes.push(format!(
+                "pack {key} is damaged; the newest snapshot does not need it, but {lost} chunk(s) in it have no other copy, so older snapshots that need them cannot be restored in full"
+            ));
+        } else {
+            self.notes.push(format!(
+                "pack {key} is damaged; its data is stored again in other packs (`prune` removes it once no snapshot uses it)"
+            ));
+        }
     }
 }
 
@@ -139,6 +211,7 @@ fn indexes(
     report: &mut Report,
 ) -> anyhow::Result<Indexed> {
     let mut indexed = Indexed::default();
+    let mut unreadable = Vec::new();
     for listed in repo.list(ObjectKind::Index)? {
         report.indexes += 1;
         match repo.index(basename(&listed.key), &keys.identity) {
@@ -146,12 +219,24 @@ fn indexes(
                 for p in index.packs {
                     for e in &p.chunks {
                         indexed.chunk_pack.insert(e.id, p.id.clone());
+                        indexed.copies.entry(e.id).or_default().push(p.id.clone());
                     }
                     indexed.packs.insert(p.id.clone(), (p.size, p.chunks));
                 }
             }
-            Err(e) => report.problems.push(format!("index {}: {e:#}", listed.key)),
+            Err(e) => unreadable.push(format!("index {}: {e:#}", listed.key)),
         }
+    }
+    // An index is only a map: once readable ones list every stored pack
+    // (`repair` wrote one), an unreadable one leaves no hole.
+    if stored.keys().all(|p| indexed.packs.contains_key(p)) {
+        report.notes.extend(unreadable.into_iter().map(|u| {
+            format!("{u}; every stored pack is in another index, so nothing depends on it")
+        }));
+    } else {
+        report.problems.extend(unreadable.into_iter().map(|u| {
+            format!("{u}; run `crossing repair --phrase-file FILE`: it indexes the packs again")
+        }));
     }
     report.chunks = indexed.chunk_pack.len();
     for (pack, (size, _)) in &indexed.packs {
@@ -255,6 +340,7 @@ fn read_packs(
         .collect();
     let keys_to_get: Vec<String> = by_key.keys().cloned().collect();
     let max = ObjectKind::Pack.max_stored();
+    let mut failed: HashMap<String, (String, String)> = HashMap::new();
     repo.store.get_each(keys_to_get, READERS, max, |key, got| {
         report.packs_read += 1;
         let (pack, chunks) = by_key[&key];
@@ -262,10 +348,31 @@ fn read_packs(
             .map_err(|e| super::missing_as(e, ObjectKind::Pack, &key))
             .and_then(|bytes| read_pack(&key, pack, &bytes, chunks, keys));
         if let Err(e) = result {
-            report.problems.push(format!("pack {key}: {e:#}"));
+            failed.insert(pack.clone(), (key, format!("{e:#}")));
         }
         Ok(())
-    })
+    })?;
+    // A chunk is authenticated by its ID, so restore takes any intact copy:
+    // a damaged pack whose every chunk has one loses nothing.
+    let intact = |p: &String| stored.contains_key(p) && !failed.contains_key(p);
+    for (pack, (key, why)) in &failed {
+        report.damaged.push(pack.clone());
+        let lost = indexed.packs[pack]
+            .1
+            .iter()
+            .filter(|e| !indexed.copies[&e.id].iter().any(intact))
+            .count();
+        if lost == 0 {
+            report.notes.push(format!(
+                "pack {key}: {why}; every chunk in it has an intact copy in another pack"
+            ));
+        } else {
+            report.problems.push(format!(
+                "pack {key}: {why}; {lost} chunk(s) in it have no intact copy (run `crossing repair --phrase-file FILE` to see which files)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn read_pack(

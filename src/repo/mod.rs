@@ -7,6 +7,7 @@
 //! - `pack`: grouping compressed chunks into packs;
 //! - `read`: snapshots, indexes and the chunk map, as a reader needs them;
 //! - `check`, `verify`: the whole repository, or one new snapshot;
+//! - `repair`: a new index from the packs' own headers;
 //! - `Repo`: names objects and moves them through a [`Store`].
 
 pub mod check;
@@ -14,6 +15,7 @@ pub mod format;
 pub mod history;
 pub mod pack;
 mod read;
+pub mod repair;
 pub mod seal;
 pub mod signed;
 pub mod verify;

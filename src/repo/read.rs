@@ -101,6 +101,29 @@ impl Repo {
         Ok(map)
     }
 
+    /// Every copy of every chunk the readable indexes list (the unreadable
+    /// are passed over): where restore looks when a pack fails to authenticate.
+    pub fn chunk_copies(
+        &self,
+        identity: &age::x25519::Identity,
+    ) -> anyhow::Result<HashMap<ChunkId, Vec<(String, IndexEntry)>>> {
+        let mut copies: HashMap<ChunkId, Vec<(String, IndexEntry)>> = HashMap::new();
+        for listed in self.list(ObjectKind::Index)? {
+            let Ok(index) = self.index(basename(&listed.key), identity) else {
+                continue;
+            };
+            for pack in index.packs {
+                for entry in pack.chunks {
+                    copies
+                        .entry(entry.id)
+                        .or_default()
+                        .push((pack.id.clone(), entry));
+                }
+            }
+        }
+        Ok(copies)
+    }
+
     /// Snapshot names, newest first by store time (to the store's precision:
     /// manifest times are whole seconds, so this orders a burst of backups).
     pub fn snapshot_listing(&self) -> anyhow::Result<Vec<Listed>> {

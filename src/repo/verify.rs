@@ -20,6 +20,9 @@ pub struct Verified {
     pub indexes: usize,
     pub bytes: u64,
     pub problems: Vec<String>,
+    /// Packs whose stored bytes are not the uploaded ones: the caller marks
+    /// them, so the next backup uploads their data again.
+    pub damaged: Vec<String>,
 }
 
 /// `packs`: the snapshot's packs; `recorded`: pack → (size, BLAKE3) as uploaded.
@@ -66,6 +69,7 @@ pub fn snapshot_is_stored(
             v.problems.push(format!(
                 "{key} does not have the checksum of the uploaded bytes"
             ));
+            v.damaged.push(by_key[&key].clone());
         }
         Ok(())
     })?;

@@ -70,7 +70,7 @@ impl State {
     ) -> anyhow::Result<HashMap<ChunkId, (String, IndexEntry)>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.chunk, c.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
-             WHERE c.repo = ?1 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
+             WHERE c.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
         )?;
         let rows = stmt.query_map(params![repo, expires_at], |r| {
             Ok((
@@ -107,7 +107,9 @@ impl State {
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "INSERT OR REPLACE INTO cache_packs (repo, pack, size, blake3, indexed, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            // An upsert, not a replace: a cache rebuild keeps the damage mark.
+            "INSERT INTO cache_packs (repo, pack, size, blake3, indexed, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (repo, pack) DO UPDATE SET size = ?3, blake3 = ?4, indexed = ?5, expires_at = ?6",
             params![repo, pack.id, pack.size as i64, blake3, indexed, pack.expires_at],
         )?;
         {
@@ -131,19 +133,18 @@ impl State {
         Ok(())
     }
 
-    /// Packs uploaded but not yet named by an index object.
+    /// Packs uploaded but not yet named by an index object (a damaged one
+    /// is never indexed: its data is uploaded again).
     pub fn pending_packs(&self, repo: &str) -> anyhow::Result<Vec<IndexPack>> {
-        self.packs_where(repo, 0)
+        self.packs_where(repo, "indexed = 0 AND damaged = 0")
     }
 
-    fn packs_where(&self, repo: &str, indexed: i64) -> anyhow::Result<Vec<IndexPack>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT pack, size, expires_at FROM cache_packs WHERE repo = ?1 AND indexed = ?2 ORDER BY pack",
-        )?;
+    fn packs_where(&self, repo: &str, condition: &str) -> anyhow::Result<Vec<IndexPack>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT pack, size, expires_at FROM cache_packs WHERE repo = ?1 AND {condition} ORDER BY pack"
+        ))?;
         let packs: Vec<(String, i64, Option<i64>)> = stmt
-            .query_map(params![repo, indexed], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
+            .query_map(params![repo], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         let mut chunk_stmt = self.conn.prepare(
             "SELECT chunk, offset, length, raw_length FROM cache_chunks WHERE repo = ?1 AND pack = ?2 ORDER BY offset",
@@ -218,6 +219,30 @@ impl State {
                 (r.get::<_, i64>(1)? as u64, r.get(2)?),
             ))
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks a pack found damaged in the store: its chunks are no longer
+    /// reused, so the next backup uploads them again. The record stays, so
+    /// that `check` can tell whether that has happened.
+    pub fn mark_damaged(&self, repo: &str, pack: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE cache_packs SET damaged = 1 WHERE repo = ?1 AND pack = ?2",
+            params![repo, pack],
+        )?;
+        Ok(())
+    }
+
+    /// The packs marked damaged, each with how many of its chunks have no
+    /// copy in an intact pack (0: its data is stored again).
+    pub fn damaged_packs(&self, repo: &str) -> anyhow::Result<HashMap<String, u64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.pack, (SELECT COUNT(*) FROM cache_chunks c WHERE c.repo = p.repo AND c.pack = p.pack
+                AND NOT EXISTS (SELECT 1 FROM cache_chunks o JOIN cache_packs op ON op.repo = o.repo AND op.pack = o.pack
+                    WHERE o.repo = c.repo AND o.chunk = c.chunk AND op.damaged = 0))
+             FROM cache_packs p WHERE p.repo = ?1 AND p.damaged = 1",
+        )?;
+        let rows = stmt.query_map([repo], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -350,9 +375,25 @@ impl State {
         })
     }
 
+    /// The packs the newest snapshot the cache knows uses (none: empty).
+    pub fn newest_snapshot_packs(&self, repo: &str) -> anyhow::Result<HashSet<String>> {
+        let packs: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT packs FROM cache_snapshots WHERE repo = ?1 ORDER BY time DESC, nanos DESC LIMIT 1",
+                [repo],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match packs {
+            Some(json) => serde_json::from_slice(&json)?,
+            None => HashSet::new(),
+        })
+    }
+
     /// Every indexed pack with its chunks, as the cache knows them.
     pub fn indexed_packs(&self, repo: &str) -> anyhow::Result<Vec<IndexPack>> {
-        self.packs_where(repo, 1)
+        self.packs_where(repo, "indexed = 1")
     }
 
     pub fn forget_snapshot(&self, repo: &str, snapshot: &str) -> anyhow::Result<()> {

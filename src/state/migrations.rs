@@ -110,6 +110,18 @@ const MIGRATIONS: &[&str] = &[
         seq INTEGER NOT NULL,
         head TEXT
     );",
+    // 7: remote-wipe protocol version 2 (docs/remote-wipe.md): the arming's
+    // version (1 for rows made before), its nonce, the arming record as
+    // published (the device writes it back when it finds it changed) and
+    // the key of the acknowledgment.
+    "ALTER TABLE remote_wipe ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE remote_wipe ADD COLUMN nonce BLOB;
+    ALTER TABLE remote_wipe ADD COLUMN published BLOB;
+    ALTER TABLE remote_wipe ADD COLUMN ack_key BLOB;",
+    // 8: a pack this device uploaded that the store no longer holds intact
+    // (`check`, `depart` or a backup found it damaged): its chunks are not
+    // reused, so the next backup uploads them again (docs/format.md §Damage).
+    "ALTER TABLE cache_packs ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn current() -> i64 {

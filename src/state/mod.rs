@@ -92,6 +92,10 @@ impl State {
         let conn = Connection::open(&path).map_err(corrupt)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(corrupt)?;
+        // Deleted rows (paths of a departed profile, of deleted files) are
+        // zeroed, not left in free pages for a forensic read of the file.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(corrupt)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(corrupt)?;

@@ -1,6 +1,7 @@
 //! The rows behind the dead-man switch and the remote-wipe arming.
 
 use rusqlite::{params, OptionalExtension};
+use zeroize::Zeroizing;
 
 use super::State;
 
@@ -13,6 +14,16 @@ pub struct Arming {
     #[serde(skip)]
     pub commitment: [u8; 32],
     pub armed_at: i64,
+    /// The protocol version of the arming (1: made before armings were
+    /// authenticated; `nonce`, `published` and `ack_key` are then `None`).
+    pub version: u32,
+    #[serde(skip)]
+    pub nonce: Option<[u8; 32]>,
+    /// The arming record as written into the channel.
+    #[serde(skip)]
+    pub published: Option<Vec<u8>>,
+    #[serde(skip)]
+    pub ack_key: Option<Zeroizing<[u8; 32]>>,
 }
 
 /// The dead-man switch as stored (its meaning is in `protect::deadman`).
@@ -61,15 +72,23 @@ impl State {
         Ok(self
             .conn
             .query_row(
-                "SELECT store_url, channel, commitment, armed_at FROM remote_wipe WHERE id = 1",
+                "SELECT store_url, channel, commitment, armed_at, version, nonce, published, ack_key FROM remote_wipe WHERE id = 1",
                 [],
                 |r| {
                     let c: Vec<u8> = r.get(2)?;
+                    let bytes32 = |b: Option<Vec<u8>>| b.and_then(|b| <[u8; 32]>::try_from(b).ok());
+                    let ack_key: Option<Zeroizing<Vec<u8>>> = r.get::<_, Option<Vec<u8>>>(7)?.map(Zeroizing::new);
                     Ok(Arming {
                         store_url: r.get(0)?,
                         channel: r.get(1)?,
                         commitment: c.as_slice().try_into().unwrap_or([0; 32]),
                         armed_at: r.get(3)?,
+                        version: r.get(4)?,
+                        nonce: bytes32(r.get(5)?),
+                        published: r.get(6)?,
+                        ack_key: ack_key
+                            .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
+                            .map(Zeroizing::new),
                     })
                 },
             )
@@ -78,8 +97,17 @@ impl State {
 
     pub fn set_arming(&self, a: &Arming) -> anyhow::Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO remote_wipe (id, store_url, channel, commitment, armed_at) VALUES (1, ?1, ?2, ?3, ?4)",
-            params![a.store_url, a.channel, &a.commitment[..], a.armed_at],
+            "INSERT OR REPLACE INTO remote_wipe (id, store_url, channel, commitment, armed_at, version, nonce, published, ack_key) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                a.store_url,
+                a.channel,
+                &a.commitment[..],
+                a.armed_at,
+                a.version,
+                a.nonce.as_ref().map(|n| &n[..]),
+                a.published,
+                a.ack_key.as_ref().map(|k| &k[..]),
+            ],
         )?;
         Ok(())
     }

@@ -23,6 +23,9 @@ pub struct Rebuilt {
     pub untrusted: Vec<(String, String)>,
     /// Chunk references of imported snapshots that no readable index maps.
     pub unmapped_chunks: usize,
+    /// The packs readable indexes list (prune: an unreadable index hides
+    /// no stored pack once these hold them all).
+    pub indexed: HashSet<String>,
 }
 
 /// Reads the history and the indexes with the phrase and records what can
@@ -126,6 +129,7 @@ fn read_indexes(repo: &Repo, keys: &ReadKeys, rebuilt: &mut Rebuilt) -> anyhow::
             for e in &p.chunks {
                 copies.entry(e.id).or_default().push(p.id.clone());
             }
+            rebuilt.indexed.insert(p.id.clone());
             packs.insert(p.id.clone(), p);
         }
         index_names.push(name);

@@ -72,6 +72,19 @@ impl State {
         Ok(())
     }
 
+    /// Forgets the writer of `locator` and its chains (after a departure
+    /// sealed them: nothing it signs later may look real).
+    pub fn forget_writer(&self, locator: &str) -> anyhow::Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM writers WHERE locator = ?1", [locator])?;
+        tx.execute(
+            "DELETE FROM writer_chains WHERE repo LIKE '%#' || ?1",
+            [locator],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn chain(&self, repo: &str) -> anyhow::Result<Chain> {
         Ok(self
             .conn

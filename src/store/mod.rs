@@ -142,6 +142,13 @@ impl Store {
         self.rt.block_on(self.core.list(prefix))
     }
 
+    /// At most `max` objects under `prefix` (in the store's listing order),
+    /// and whether more were left unlisted: bounds memory and time when
+    /// anyone may write under `prefix` (the remote-wipe channel).
+    pub fn list_at_most(&self, prefix: &str, max: usize) -> anyhow::Result<(Vec<Listed>, bool)> {
+        self.rt.block_on(self.core.list_at_most(prefix, max))
+    }
+
     /// The "directories" directly below the root: the repositories it holds.
     pub fn top_level(&self) -> anyhow::Result<Vec<String>> {
         self.rt.block_on(self.core.top_level())
@@ -362,15 +369,30 @@ impl Core {
             .try_collect()
             .await
             .map_err(|e| self.error(prefix, e))?;
-        Ok(metas
-            .into_iter()
-            .map(|m| Listed {
-                key: self.relative(&m.location),
-                size: m.size,
-                modified: m.last_modified.timestamp(),
-                modified_nanos: m.last_modified.timestamp_subsec_nanos(),
-            })
-            .collect())
+        Ok(metas.into_iter().map(|m| self.listed(m)).collect())
+    }
+
+    async fn list_at_most(&self, prefix: &str, max: usize) -> anyhow::Result<(Vec<Listed>, bool)> {
+        let path = self.path(prefix);
+        let mut metas: Vec<ObjectMeta> = self
+            .inner
+            .list(Some(&path))
+            .take(max.saturating_add(1))
+            .try_collect()
+            .await
+            .map_err(|e| self.error(prefix, e))?;
+        let more = metas.len() > max;
+        metas.truncate(max);
+        Ok((metas.into_iter().map(|m| self.listed(m)).collect(), more))
+    }
+
+    fn listed(&self, m: ObjectMeta) -> Listed {
+        Listed {
+            key: self.relative(&m.location),
+            size: m.size,
+            modified: m.last_modified.timestamp(),
+            modified_nanos: m.last_modified.timestamp_subsec_nanos(),
+        }
     }
 
     async fn top_level(&self) -> anyhow::Result<Vec<String>> {

@@ -97,16 +97,45 @@ pub fn show_remote_check(
     json: bool,
     announce: bool,
 ) -> anyhow::Result<()> {
+    let passed = match checked {
+        Checked::NotArmed => None,
+        Checked::NoRequest(p) | Checked::Fired { passed: p, .. } => Some(p),
+    };
+    for note in passed.iter().flat_map(|p| &p.notes) {
+        out.warn(format!("remote wipe: {note}"));
+    }
+    if let Some(p) = passed.filter(|p| p.more_ignored > 0) {
+        out.warn(format!(
+            "remote wipe: {} more objects ignored",
+            p.more_ignored
+        ));
+    }
+    if let Checked::Fired {
+        ack_error: Some(why),
+        ..
+    } = checked
+    {
+        out.warn(format!(
+            "remote wipe: no acknowledgment left for your friend: {why}"
+        ));
+    }
     match checked {
         Checked::NotArmed if json => print_json(&json!({ "armed": false }))?,
         Checked::NotArmed if announce => out.say("remote wipe is not armed"),
-        Checked::NoRequest { ignored } if json => {
-            print_json(&json!({ "armed": true, "fired": false, "ignored": ignored }))?
-        }
-        Checked::NoRequest { .. } if announce => out.say("remote wipe: no wipe request"),
-        Checked::Fired { ignored, report } if json => print_json(
-            &json!({ "armed": true, "fired": true, "ignored": ignored, "report": report }),
-        )?,
+        Checked::NoRequest(passed) if json => print_json(&json!({
+            "armed": true, "fired": false, "ignored": passed.ignored,
+            "more_ignored": passed.more_ignored, "not_read": passed.not_read,
+        }))?,
+        Checked::NoRequest(_) if announce => out.say("remote wipe: no wipe request"),
+        Checked::Fired {
+            passed,
+            report,
+            ack_error,
+        } if json => print_json(&json!({
+            "armed": true, "fired": true, "ignored": passed.ignored,
+            "more_ignored": passed.more_ignored, "not_read": passed.not_read,
+            "report": report, "acknowledged": ack_error.is_none(),
+        }))?,
         Checked::Fired { report, .. } => {
             out.say("remote wipe: a valid wipe request was found; data destroyed");
             say_report(out, report);

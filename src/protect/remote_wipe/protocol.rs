@@ -14,8 +14,11 @@
 //! - The device image holds a commitment (a one-way hash) and a channel
 //!   name: no secret to forge a reveal from.
 //! - A new arming has a new nonce, so an earlier reveal never matches.
-//! - The `--token` variant: the secret is 32 random bytes printed once, the
-//!   channel is derived from it; same commitment and reveal.
+//! - The `--token` variant: 32 random bytes printed once take the place of
+//!   `dh ‖ U ‖ F` (the [`Root`]); same derivations, commitment and reveal.
+//! - The arming record is authenticated (`objects`) with a key from the
+//!   root, which the device does not keep, so the friend detects one that
+//!   was changed or replaced.
 
 use serde::{Deserialize, Serialize};
 use x25519_dalek::{PublicKey, StaticSecret};
@@ -25,9 +28,11 @@ use crate::keys::{labels, SecretKeys};
 
 pub const PREFIX: &str = "remote-wipe";
 pub const ARMING_OBJECT: &str = "arming";
+pub const ACK_OBJECT: &str = "ack";
+/// The reveal's format (unchanged since version 1 of the protocol).
 const VERSION: u32 = 1;
-/// The most a channel object (an arming or a reveal, about 90 bytes of
-/// JSON) may have: a larger one is not read.
+/// The most a channel object (an arming or a reveal, about 90 to 200 bytes
+/// of JSON; an acknowledgment, 681 bytes) may have: a larger one is not read.
 pub const MAX_OBJECT_BYTES: u64 = 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -63,10 +68,52 @@ pub fn parse_token(token: &str) -> Result<Zeroizing<[u8; 32]>, ProtocolError> {
     Ok(Zeroizing::new(arr))
 }
 
+/// What every key of one arming pair derives from: `dh ‖ U ‖ F` for a
+/// friend arming, the token for a token arming. Both sides compute it.
+pub struct Root(Zeroizing<Vec<u8>>);
+
+impl Root {
+    pub fn token(token: &[u8; 32]) -> Root {
+        Root(Zeroizing::new(token.to_vec()))
+    }
+
+    fn derive(&self, label: &str, extra: &[u8]) -> Zeroizing<[u8; 32]> {
+        let mut m = Zeroizing::new(Vec::with_capacity(self.0.len() + extra.len()));
+        m.extend_from_slice(&self.0);
+        m.extend_from_slice(extra);
+        Zeroizing::new(blake3::derive_key(label, &m))
+    }
+
+    /// `hex(derive_key(CHANNEL, root)[..16])`.
+    pub fn channel(&self) -> String {
+        hex::encode(&self.derive(labels::REMOTE_WIPE_CHANNEL, &[])[..16])
+    }
+
+    /// `derive_key(AGREEMENT, root ‖ nonce)`: what a reveal discloses.
+    pub fn secret(&self, nonce: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        self.derive(labels::REMOTE_WIPE_AGREEMENT, nonce)
+    }
+
+    /// `derive_key(ARMING, root)`: the MAC key of the arming record. Only
+    /// the phrase (or the token) gives it: never kept on the device.
+    pub fn arming_key(&self) -> Zeroizing<[u8; 32]> {
+        self.derive(labels::REMOTE_WIPE_ARMING, &[])
+    }
+
+    /// `derive_key(ACK, root)`: the key of the acknowledgment, kept on the
+    /// device from arming on (a reveal does not disclose it).
+    pub fn ack_key(&self) -> Zeroizing<[u8; 32]> {
+        self.derive(labels::REMOTE_WIPE_ACK, &[])
+    }
+}
+
 /// The agreement between a device owner and a friend, either side computing it.
 pub struct Pair {
-    dh: Zeroizing<[u8; 32]>,
+    pub root: Root,
+    // The X25519 keys, in the material's order; the tests check them against the IDs.
+    #[cfg_attr(not(test), allow(dead_code))]
     device: [u8; 32],
+    #[cfg_attr(not(test), allow(dead_code))]
     friend: [u8; 32],
 }
 
@@ -75,44 +122,34 @@ impl Pair {
     pub fn as_device(keys: &SecretKeys, friend_id: &str) -> Result<Pair, ProtocolError> {
         let friend = parse_id(friend_id)?;
         let (dh, own) = agree(keys, &friend, friend_id)?;
-        Ok(Pair {
-            dh,
-            device: own,
-            friend,
-        })
+        Ok(Pair::new(&dh, own, friend))
     }
 
     /// Computed by the friend, with the user's ID.
     pub fn as_friend(keys: &SecretKeys, user_id: &str) -> Result<Pair, ProtocolError> {
         let device = parse_id(user_id)?;
         let (dh, own) = agree(keys, &device, user_id)?;
-        Ok(Pair {
-            dh,
+        Ok(Pair::new(&dh, device, own))
+    }
+
+    fn new(dh: &[u8; 32], device: [u8; 32], friend: [u8; 32]) -> Pair {
+        let mut m = Zeroizing::new(Vec::with_capacity(96));
+        m.extend_from_slice(dh);
+        m.extend_from_slice(&device);
+        m.extend_from_slice(&friend);
+        Pair {
+            root: Root(m),
             device,
-            friend: own,
-        })
+            friend,
+        }
     }
 
-    fn material(&self, extra: &[u8]) -> Zeroizing<Vec<u8>> {
-        let mut m = Zeroizing::new(Vec::with_capacity(96 + extra.len()));
-        m.extend_from_slice(&self.dh[..]);
-        m.extend_from_slice(&self.device);
-        m.extend_from_slice(&self.friend);
-        m.extend_from_slice(extra);
-        m
-    }
-
-    /// `hex(derive_key(CHANNEL, dh ‖ U ‖ F)[..16])`.
     pub fn channel(&self) -> String {
-        hex::encode(&blake3::derive_key(labels::REMOTE_WIPE_CHANNEL, &self.material(&[]))[..16])
+        self.root.channel()
     }
 
-    /// `derive_key(AGREEMENT, dh ‖ U ‖ F ‖ nonce)`.
     pub fn secret(&self, nonce: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(blake3::derive_key(
-            labels::REMOTE_WIPE_AGREEMENT,
-            &self.material(nonce),
-        ))
+        self.root.secret(nonce)
     }
 }
 
@@ -134,11 +171,6 @@ fn agree(
     Ok((Zeroizing::new(shared.to_bytes()), own))
 }
 
-/// The channel of a token arming: `hex(derive_key(CHANNEL, token)[..16])`.
-pub fn token_channel(token: &[u8; 32]) -> String {
-    hex::encode(&blake3::derive_key(labels::REMOTE_WIPE_CHANNEL, token)[..16])
-}
-
 /// `derive_key(COMMITMENT, secret)`: what the device keeps.
 pub fn commitment(secret: &[u8; 32]) -> [u8; 32] {
     blake3::derive_key(labels::REMOTE_WIPE_COMMITMENT, secret)
@@ -148,45 +180,24 @@ pub fn channel_dir(channel: &str) -> String {
     format!("{PREFIX}/{channel}")
 }
 
-pub fn arming_key(channel: &str) -> String {
+pub fn arming_path(channel: &str) -> String {
     format!("{PREFIX}/{channel}/{ARMING_OBJECT}")
 }
 
+pub fn ack_path(channel: &str) -> String {
+    format!("{PREFIX}/{channel}/{ACK_OBJECT}")
+}
+
+/// Whether a listed key is the channel object `name` (`arming`, `ack`).
+pub fn is_named(key: &str, name: &str) -> bool {
+    key.rsplit('/').next() == Some(name)
+}
+
 /// A new reveal's object key (random, so reveals never overwrite each other).
-pub fn reveal_key(channel: &str) -> String {
+pub fn reveal_path(channel: &str) -> String {
     let mut r = [0u8; 8];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut r);
     format!("{PREFIX}/{channel}/reveal-{}", hex::encode(r))
-}
-
-/// The arming object: the nonce, published for the friend.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ArmingObject {
-    pub version: u32,
-    pub nonce: String,
-}
-
-impl ArmingObject {
-    pub fn new(nonce: &[u8; 32]) -> ArmingObject {
-        ArmingObject {
-            version: VERSION,
-            nonce: hex::encode(nonce),
-        }
-    }
-
-    pub fn parse(bytes: &[u8]) -> anyhow::Result<[u8; 32]> {
-        anyhow::ensure!(
-            bytes.len() as u64 <= MAX_OBJECT_BYTES,
-            "{} bytes, more than an arming has",
-            bytes.len()
-        );
-        let a: ArmingObject = serde_json::from_slice(bytes)?;
-        anyhow::ensure!(a.version == VERSION, "unknown version {}", a.version);
-        let nonce = hex::decode(&a.nonce)?;
-        nonce
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("the nonce is not 32 bytes"))
-    }
 }
 
 /// The reveal: the secret itself.
@@ -313,7 +324,6 @@ mod tests {
             judge(&padded, &c),
             Verdict::Ignore(too_large(padded.len() as u64))
         );
-        assert!(ArmingObject::parse(&padded).is_err());
     }
 
     proptest::proptest! {
@@ -325,7 +335,6 @@ mod tests {
             let secret = [5u8; 32];
             let c = commitment(&secret);
             proptest::prop_assert!(matches!(judge(&bytes, &c), Verdict::Ignore(_)));
-            let _ = ArmingObject::parse(&bytes);
             let mut mutated = Reveal::encode(&secret).to_vec();
             for (at, value) in flips {
                 let i = at % mutated.len();
