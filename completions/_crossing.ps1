@@ -318,6 +318,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         }
         'crossing;wipe' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile whose data directory to destroy')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Destroy DIR (not a profile''s) and crossing''s home; needs no state (a corrupt state.db)')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'With --data-dir: whose database key goes first (default: DIR''s profile''s client)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every profile''s data directory')
             [CompletionResult]::new('--keep-state', '--keep-state', [CompletionResultType]::ParameterName, 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too')
@@ -328,8 +330,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'crossing;duress' {

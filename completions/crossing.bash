@@ -2374,7 +2374,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__wipe)
-            opts="-q -h --profile --all --keep-state --thorough --dry-run --stop-clients --yes --json --home --quiet --help"
+            opts="-q -h --profile --all --data-dir --client --keep-state --thorough --dry-run --stop-clients --yes --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2382,6 +2382,14 @@ _crossing() {
             case "${prev}" in
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client)
+                    COMPREPLY=($(compgen -W "session signal generic" -- "${cur}"))
                     return 0
                     ;;
                 --home)

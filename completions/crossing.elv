@@ -283,6 +283,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;wipe'= {
             cand --profile 'The profile whose data directory to destroy'
+            cand --data-dir 'Destroy DIR (not a profile''s) and crossing''s home; needs no state (a corrupt state.db)'
+            cand --client 'With --data-dir: whose database key goes first (default: DIR''s profile''s client)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --all 'Every profile''s data directory'
             cand --keep-state 'Keep crossing''s home (state database, caches, locks); by default it is destroyed too'
@@ -293,8 +295,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --json 'json'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'crossing;duress'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'

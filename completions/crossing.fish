@@ -190,6 +190,10 @@ complete -c crossing -n "__fish_crossing_using_subcommand prune" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l profile -d 'The profile whose data directory to destroy' -r
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l data-dir -d 'Destroy DIR (not a profile\'s) and crossing\'s home; needs no state (a corrupt state.db)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l client -d 'With --data-dir: whose database key goes first (default: DIR\'s profile\'s client)' -r -f -a "session\t'Session Desktop'
+signal\t'Signal Desktop'
+generic\t'Any folder (--data-dir required)'"
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l all -d 'Every profile\'s data directory'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l keep-state -d 'Keep crossing\'s home (state database, caches, locks); by default it is destroyed too'
@@ -199,7 +203,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l stop-clients 
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s q -l quiet -d 'Print nothing but errors'
-complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -s h -l help -d 'Print help'

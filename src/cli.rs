@@ -91,8 +91,7 @@ pub enum Command {
     #[command(subcommand)]
     Deadman(DeadmanCommand),
 
-    /// Check in: resets the dead-man switch (every correct `unlock` does too;
-    /// with an unlock gate set, this asks for the PIN).
+    /// Check in: resets the dead-man switch (every correct `unlock` does too; with an unlock gate set, this asks for the PIN).
     Checkin(PinArgs),
 
     /// Before a crossing: back up every profile, verify each snapshot is complete
@@ -158,8 +157,7 @@ pub enum PseudonymCommand {
     /// Forget a pseudonym on this device (its backups stay in the store).
     Remove { name: String },
     /// Make this device a certified writer of the pseudonym's backups (needs
-    /// the phrase once): every snapshot it writes is then signed, and a
-    /// restore trusts only what chains to the phrase.
+    /// the phrase once): every snapshot it writes is then signed, and a restore trusts only what chains to the phrase.
     Certify {
         /// The pseudonym (default: the only one, or "default").
         name: Option<String>,
@@ -179,8 +177,7 @@ pub struct PhraseArgs {
 #[derive(Debug, Clone, Args)]
 pub struct StoreOptionArgs {
     /// A non-secret store setting, KEY=VALUE (repeatable), over the profile's:
-    /// endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md).
-    /// A first backup keeps them in its new profile. Secrets stay in the environment.
+    /// endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment.
     #[arg(long = "store-option", value_name = "KEY=VALUE")]
     pub store_options: Vec<String>,
 }
@@ -213,13 +210,11 @@ pub struct InitArgs {
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX],
-    /// az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX].
-    /// Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*).
+    /// az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]. Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: String,
     /// A non-secret store setting kept in the profile, KEY=VALUE (repeatable):
-    /// endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md).
-    /// Secrets are refused: they stay in the environment.
+    /// endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment.
     #[arg(long = "store-option", value_name = "KEY=VALUE")]
     pub store_options: Vec<String>,
     /// The pseudonym whose key encrypts the backups (default: the only one, or "default").
@@ -377,6 +372,12 @@ pub struct WipeArgs {
     /// Every profile's data directory.
     #[arg(long)]
     pub all: bool,
+    /// Destroy DIR (not a profile's) and crossing's home; needs no state (a corrupt state.db).
+    #[arg(long, value_name = "DIR", conflicts_with = "all")]
+    pub data_dir: Option<PathBuf>,
+    /// With --data-dir: whose database key goes first (default: DIR's profile's client).
+    #[arg(long, value_enum, requires = "data_dir")]
+    pub client: Option<Client>,
     /// Keep crossing's home (state database, caches, locks); by default it is destroyed too.
     #[arg(long)]
     pub keep_state: bool,

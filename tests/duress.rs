@@ -322,3 +322,59 @@ fn a_directory_a_duress_code_could_not_wipe_is_reported_when_setting_it() {
         );
     assert!(!s.home.join("gate").exists());
 }
+
+/// The first format's failure-limit check, run over a copy of a file: a
+/// 32-byte key and a 32-byte tag anywhere in it, and counts 1..=100.
+fn blake3_loop_finds_a_limit(file: &[u8]) -> Option<u32> {
+    let windows: Vec<[u8; 32]> = file.windows(32).map(|w| w.try_into().unwrap()).collect();
+    for key in &windows {
+        for n in 1..=100u32 {
+            let mut msg = b"crossing gate failure limit v1 ".to_vec();
+            msg.extend_from_slice(&n.to_le_bytes());
+            let tag = blake3::keyed_hash(key, &msg);
+            if windows.iter().any(|w| w == tag.as_bytes()) {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn a_copy_of_the_gate_reveals_no_failure_limit() {
+    let limited = Fixture::with_corpus();
+    set_gate(&limited, &["--max-failures", "4"]);
+    let open = Fixture::with_corpus();
+    set_gate(&open, &[]);
+    let a = std::fs::read(limited.home.join("gate")).unwrap();
+    let b = std::fs::read(open.home.join("gate")).unwrap();
+    // The same layout: size, magic, and the counter (in clear, both zero).
+    assert_eq!((a.len(), b.len()), (188, 188));
+    assert_eq!(a[..8], *b"crgate\x00\x02");
+    assert_eq!(a[..8], b[..8]);
+    assert_eq!(a[136..140], [0; 4]);
+    assert_eq!(b[136..140], [0; 4]);
+    let same = a.iter().zip(&b).skip(8).filter(|(x, y)| x == y).count();
+    assert!(same < 20, "{same} bytes in common");
+    assert_eq!(blake3_loop_finds_a_limit(&a), None);
+
+    // The loop did find it in a file of the first format (a limit of 4).
+    let mut old = b"crgate\x00\x01".to_vec();
+    old.extend_from_slice(&[1; 16 + 32 + 32]);
+    let key = [9u8; 32];
+    let mut msg = b"crossing gate failure limit v1 ".to_vec();
+    msg.extend_from_slice(&4u32.to_le_bytes());
+    old.extend_from_slice(&key);
+    old.extend_from_slice(blake3::keyed_hash(&key, &msg).as_bytes());
+    old.extend_from_slice(&[0; 4 + 16 + 32]);
+    assert_eq!(old.len(), 204);
+    assert_eq!(blake3_loop_finds_a_limit(&old), Some(4));
+
+    // Such a file is refused, with what to do.
+    std::fs::write(open.home.join("gate"), &old).unwrap();
+    unlock(&open, PIN).code(8).stderr(
+        predicate::str::contains("older crossing")
+            .and(predicate::str::contains("crossing duress set")),
+    );
+    assert!(open.data.join("notes.txt").exists());
+}

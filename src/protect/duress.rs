@@ -12,10 +12,15 @@
 //! (is a duress code set, the failure limit) that `duress status` shows.
 //!
 //! The failure limit must be checked after a *wrong* code, when no key is
-//! available, so it is a keyed hash of the limit under a random key: the
-//! bytes look the same whether or not a limit is set, but someone who runs
-//! this logic on a copy of the file can learn the limit by trying counts
-//! (as they could by entering wrong codes into a copy). See docs/wipe.md.
+//! available, and any rule that needs no key can be run on a copy of the
+//! file. So the rule costs what a wrong code costs: the limit slot holds
+//! `Argon2id("crossing gate failure limit v2" ‖ n, limit salt)` for the
+//! limit `n` (random bytes without a limit), and every attempt computes that
+//! hash for the count it would reach, on a second thread beside the code's
+//! hash (same parameters, so the same time on two cores). Learning the limit
+//! from a copy takes one Argon2id per count tried, as entering wrong codes
+//! into a copy does; nothing cheaper tells "limit n" from "no limit". What a
+//! copy reveals is listed in docs/duress.md.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -39,11 +44,16 @@ pub const ARGON2_M_KIB: u32 = 64 * 1024;
 pub const ARGON2_T: u32 = 3;
 pub const ARGON2_P: u32 = 1;
 
-const MAGIC: &[u8; 8] = b"crgate\x00\x01";
+const MAGIC: &[u8; 8] = b"crgate\x00\x02";
+/// The first format: its failure limit was a cheap keyed hash whose key was
+/// in the file, so a BLAKE3 loop over a copy found the limit.
+const MAGIC_V1: &[u8; 8] = b"crgate\x00\x01";
 const SETTINGS_LEN: usize = 16;
 const MAC_LEN: usize = 32;
-/// magic, salt, PIN slot, duress slot, limit key, limit tag, failures, settings, MAC.
-pub const FILE_SIZE: usize = 8 + 16 + 32 + 32 + 32 + 32 + 4 + SETTINGS_LEN + MAC_LEN;
+/// magic, salt, PIN slot, duress slot, limit salt, limit slot, failures, settings, MAC.
+pub const FILE_SIZE: usize = 8 + 16 + 32 + 32 + 16 + 32 + 4 + SETTINGS_LEN + MAC_LEN;
+/// Where the failure counter is (the one field in the clear besides the magic).
+pub const FAILURES_AT: usize = 8 + 16 + 32 + 32 + 16 + 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GateError {
@@ -53,6 +63,8 @@ pub enum GateError {
     WrongPin,
     #[error("the unlock gate file {path} is damaged ({why}); if you know your PIN, remove the file and run `crossing duress set` again")]
     Damaged { path: PathBuf, why: String },
+    #[error("the unlock gate file {path} was written by an older crossing, whose file let a copy reveal the failure limit; remove it and run `crossing duress set` again")]
+    Old { path: PathBuf },
 }
 
 impl GateError {
@@ -60,7 +72,7 @@ impl GateError {
         match self {
             GateError::NotSet => ExitKind::Refused,
             GateError::WrongPin => ExitKind::WrongPin,
-            GateError::Damaged { .. } => ExitKind::State,
+            GateError::Damaged { .. } | GateError::Old { .. } => ExitKind::State,
         }
     }
 }
@@ -78,7 +90,7 @@ pub struct Gate {
     salt: [u8; 16],
     pin: [u8; 32],
     duress: [u8; 32],
-    limit_key: [u8; 32],
+    limit_salt: [u8; 16],
     limit_tag: [u8; 32],
     /// Wrong codes since the last right one.
     pub failures: u32,
@@ -90,7 +102,7 @@ impl Drop for Gate {
     fn drop(&mut self) {
         self.pin.zeroize();
         self.duress.zeroize();
-        self.limit_key.zeroize();
+        self.limit_tag.zeroize();
     }
 }
 
@@ -98,6 +110,8 @@ impl Drop for Gate {
 pub struct Check {
     pub pin: bool,
     pub duress: bool,
+    /// Whether one more wrong code reaches the failure limit.
+    limit_reached: bool,
     hash: Zeroizing<[u8; 64]>,
 }
 
@@ -107,6 +121,7 @@ impl Check {
         Check {
             pin: true,
             duress: false,
+            limit_reached: false,
             hash: self.hash,
         }
     }
@@ -114,14 +129,25 @@ impl Check {
 
 /// Argon2id(code, salt), 64 bytes.
 pub fn hash(code: &str, salt: &[u8; 16]) -> Zeroizing<[u8; 64]> {
-    let params = argon2::Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, Some(64))
+    argon2id::<64>(code.as_bytes(), salt)
+}
+
+fn argon2id<const N: usize>(input: &[u8], salt: &[u8; 16]) -> Zeroizing<[u8; N]> {
+    let params = argon2::Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, Some(N))
         .expect("valid Argon2 parameters");
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
-    let mut out = Zeroizing::new([0u8; 64]);
+    let mut out = Zeroizing::new([0u8; N]);
     argon
-        .hash_password_into(code.as_bytes(), salt, &mut out[..])
+        .hash_password_into(input, salt, &mut out[..])
         .expect("Argon2 with valid parameters and a 16-byte salt");
     out
+}
+
+/// The limit slot's value for limit `n`: as costly as checking a code.
+pub fn limit_tag(salt: &[u8; 16], n: u32) -> Zeroizing<[u8; 32]> {
+    let mut input = b"crossing gate failure limit v2 ".to_vec();
+    input.extend_from_slice(&n.to_le_bytes());
+    argon2id::<32>(&input, salt)
 }
 
 fn random<const N: usize>() -> [u8; N] {
@@ -132,12 +158,6 @@ fn random<const N: usize>() -> [u8; N] {
 
 fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn limit_tag(key: &[u8; 32], limit: u32) -> [u8; 32] {
-    let mut msg = b"crossing gate failure limit v1 ".to_vec();
-    msg.extend_from_slice(&limit.to_le_bytes());
-    *blake3::keyed_hash(key, &msg).as_bytes()
 }
 
 /// Checks that a new PIN and duress code may be used.
@@ -184,9 +204,9 @@ impl Gate {
         max_failures: Option<u32>,
         duress_set: bool,
     ) -> Gate {
-        let limit_key = random::<32>();
+        let limit_salt = random::<16>();
         let limit_tag = match max_failures {
-            Some(n) => limit_tag(&limit_key, n),
+            Some(n) => *limit_tag(&limit_salt, n),
             None => random::<32>(),
         };
         let mut plain = [0u8; SETTINGS_LEN];
@@ -198,7 +218,7 @@ impl Gate {
             salt,
             pin: pin_hash[..32].try_into().expect("32 bytes"),
             duress,
-            limit_key,
+            limit_salt,
             limit_tag,
             failures: 0,
             settings,
@@ -206,12 +226,25 @@ impl Gate {
         }
     }
 
-    /// One attempt: one Argon2id computation, compared with both slots.
+    /// One attempt, the same work whatever the code: the code's Argon2id,
+    /// compared with both slots, and beside it (a second thread) the limit
+    /// slot's Argon2id for the count a wrong code would reach.
     pub fn check(&self, code: &str) -> Check {
-        let hash = hash(code, &self.salt);
+        let next = self.failures.saturating_add(1);
+        let (hash, tag) = std::thread::scope(|s| {
+            let limit = s.spawn(|| limit_tag(&self.limit_salt, next));
+            let hash = hash(code, &self.salt);
+            (hash, limit.join().expect("the limit hash does not panic"))
+        });
         let pin = ct_eq(&hash[..32], &self.pin);
         let duress = ct_eq(&hash[..32], &self.duress);
-        Check { pin, duress, hash }
+        let limit_reached = ct_eq(&tag[..], &self.limit_tag);
+        Check {
+            pin,
+            duress,
+            limit_reached,
+            hash,
+        }
     }
 
     /// The settings, for a check that matched the PIN.
@@ -228,10 +261,11 @@ impl Gate {
         })
     }
 
-    /// Counts a wrong code; true when that reaches the failure limit.
-    pub fn record_failure(&mut self) -> bool {
+    /// Counts the wrong code `check` was; true when that reaches the
+    /// failure limit (which `check` already computed: no extra time).
+    pub fn record_failure(&mut self, check: &Check) -> bool {
         self.failures = self.failures.saturating_add(1);
-        ct_eq(&limit_tag(&self.limit_key, self.failures), &self.limit_tag)
+        check.limit_reached
     }
 
     pub fn path(home: &Path) -> PathBuf {
@@ -251,6 +285,9 @@ impl Gate {
                 })
             }
         };
+        if bytes.starts_with(MAGIC_V1) {
+            return Err(GateError::Old { path });
+        }
         Gate::decode(&bytes).map(Some).ok_or(GateError::Damaged {
             path,
             why: "wrong size or format".into(),
@@ -271,7 +308,7 @@ impl Gate {
             salt: take(16).try_into().ok()?,
             pin: take(32).try_into().ok()?,
             duress: take(32).try_into().ok()?,
-            limit_key: take(32).try_into().ok()?,
+            limit_salt: take(16).try_into().ok()?,
             limit_tag: take(32).try_into().ok()?,
             failures: u32::from_le_bytes(take(4).try_into().ok()?),
             settings: take(SETTINGS_LEN).try_into().ok()?,
@@ -285,7 +322,7 @@ impl Gate {
         out.extend_from_slice(&self.salt);
         out.extend_from_slice(&self.pin);
         out.extend_from_slice(&self.duress);
-        out.extend_from_slice(&self.limit_key);
+        out.extend_from_slice(&self.limit_salt);
         out.extend_from_slice(&self.limit_tag);
         out.extend_from_slice(&self.failures.to_le_bytes());
         out.extend_from_slice(&self.settings);
@@ -408,11 +445,16 @@ mod tests {
     #[test]
     fn failure_limit_fires_at_the_limit_only() {
         let mut g = Gate::new("123456", None, Some(3));
-        assert!(!g.record_failure());
-        assert!(!g.record_failure());
-        assert!(g.record_failure());
+        let wrong = |g: &mut Gate| {
+            let c = g.check("000000");
+            g.record_failure(&c)
+        };
+        assert!(!wrong(&mut g));
+        assert!(!wrong(&mut g));
+        assert!(wrong(&mut g));
         let mut unlimited = Gate::new("123456", None, None);
-        assert!((0..50).all(|_| !unlimited.record_failure()));
+        assert!((0..4).all(|_| !wrong(&mut unlimited)));
+        assert!(!unlimited.check("123456").limit_reached);
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //!   filesystem, milliseconds whatever the data size) and a detached
 //!   `crossing destroy-aside` process does the slow destruction, so the
 //!   unlock gate returns as fast as after a normal unlock.
+//!
+//! Both first destroy the clients' database keys (`wipe::keys`). The targets
+//! come from the state database and from the target list (`state::targets`),
+//! so a corrupt or deleted `state.db` still leaves the data dirs known.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -13,20 +17,46 @@ use std::process::Stdio;
 
 use crate::progress::Silent;
 use crate::protect::duress::Gate;
-use crate::protect::wipe::{self, Report, Target};
+use crate::protect::wipe::{self, guard, Failure, Report, Target};
+use crate::state::targets::{self as list, Listed};
 use crate::state::{State, DB_FILE};
 
-/// Every profile's data directory and crossing's home; best effort when the
-/// state cannot be read (the home alone is still destroyed).
+/// The profiles as the state database records them, or `None` when it is
+/// missing or cannot be read.
+fn from_db(home: &Path) -> Option<Vec<Listed>> {
+    if !home.join(DB_FILE).exists() {
+        return None;
+    }
+    let profiles = State::open(home).and_then(|s| s.profiles()).ok()?;
+    Some(profiles.iter().map(Listed::of).collect())
+}
+
+/// The profiles of both sources (docs/wipe.md): the state database and the
+/// target list, whichever can be read; the union when both can, so that
+/// neither a damaged database nor a stale list leaves a data dir behind.
+pub fn known_profiles(home: &Path) -> Vec<Listed> {
+    let mut all = from_db(home).unwrap_or_default();
+    for l in list::read(home).unwrap_or_default() {
+        if !all.iter().any(|a| a.data_dir == l.data_dir) {
+            all.push(l);
+        }
+    }
+    all
+}
+
+fn targets_of(home: &Path, profiles: &[Listed]) -> Vec<Target> {
+    let mut out: Vec<Target> = profiles
+        .iter()
+        .map(|l| Target::data_dir(&l.profile, &l.data_dir, l.client))
+        .collect();
+    out.push(wipe::home_target(home));
+    out
+}
+
+/// Every profile's data directory and crossing's home. With neither the
+/// database nor the list readable, the home alone is still destroyed.
 pub fn all_targets(home: &Path) -> Vec<Target> {
-    let profiles = if home.join(DB_FILE).exists() {
-        State::open(home)
-            .and_then(|s| s.profiles())
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    wipe::targets(home, &profiles, false)
+    targets_of(home, &known_profiles(home))
 }
 
 /// One profile's data directory (if it is known: after a duress wipe no
@@ -35,35 +65,66 @@ pub fn targets_for(home: &Path, profile: Option<&str>) -> Vec<Target> {
     let Some(name) = profile else {
         return all_targets(home);
     };
-    let known = State::open(home)
-        .and_then(|s| s.profile(name))
-        .ok()
-        .flatten();
-    wipe::targets(home, known.as_slice(), false)
+    let known: Vec<Listed> = known_profiles(home)
+        .into_iter()
+        .filter(|l| l.profile == name)
+        .take(1)
+        .collect();
+    targets_of(home, &known)
 }
 
-/// Destroys everything in this process and reports what was left.
+/// Destroys everything in this process and reports what was left. A target
+/// the guard rails refuse is reported and skipped, never a reason to spare
+/// the others (an edited target list must not block the wipe).
 pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
-    let planned = wipe::plan(targets)?;
-    stop_clients(targets);
-    Ok(wipe::execute(&planned, false, &Silent))
+    let (allowed, refused) = split_by_guard(targets);
+    let planned = wipe::plan(&allowed)?;
+    stop_clients(&allowed);
+    let mut report = wipe::execute(&planned, false, &Silent);
+    report.failed.extend(refused);
+    Ok(report)
+}
+
+fn split_by_guard(targets: &[Target]) -> (Vec<Target>, Vec<Failure>) {
+    let mut allowed = Vec::new();
+    let mut refused = Vec::new();
+    for t in targets {
+        match guard::check(&t.path) {
+            Ok(()) => allowed.push(t.clone()),
+            Err(why) => refused.push(Failure {
+                path: t.path.clone(),
+                error: format!("not wiped: it {why}"),
+            }),
+        }
+    }
+    (allowed, refused)
 }
 
 /// Nobody is asked: every process holding files under a target is killed
 /// first, so no client writes its data back into a renamed or wiped tree.
+/// Only targets the guard rails accept: an edited target list naming `/`
+/// must not stop every process either.
 fn stop_clients(targets: &[Target]) {
-    let dirs: Vec<PathBuf> = targets.iter().map(|t| t.path.clone()).collect();
+    let dirs: Vec<PathBuf> = targets
+        .iter()
+        .filter(|t| guard::check(&t.path).is_ok())
+        .map(|t| t.path.clone())
+        .collect();
     crate::clients::kill_now(&dirs);
 }
 
-/// Renames every target aside, then starts a detached process to destroy
-/// them. Returns once the renames are on disk; the caller recreates what
-/// the gate needs in a fresh home.
+/// Destroys each target's key material (milliseconds), renames every target
+/// aside, then starts a detached process to destroy them. Returns once the
+/// renames are on disk; the caller recreates what the gate needs in a
+/// fresh home. Stopping the detached process leaves no key behind.
 pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
     stop_clients(targets);
     let mut aside: Vec<PathBuf> = Vec::new();
     let mut first_error = None;
     for t in targets {
+        if guard::check(&t.path).is_ok() {
+            wipe::keys::destroy(&t.path, &t.keys);
+        }
         match wipe::aside::rename_aside(&t.path) {
             Ok(Some(p)) => aside.push(p),
             Ok(None) => {}

@@ -73,11 +73,13 @@ pub fn authenticate(
             checkin_failed: None,
         });
     }
-    if gate.record_failure() {
+    if gate.record_failure(&check) {
         let _ = emergency::aside_and_detach(targets);
         gate.failures = 0;
     }
     gate.save(home)?;
+    // A wrong code that reached the limit ends at the same moment as one that did not.
+    settle(checked);
     Err(GateError::WrongPin.into())
 }
 

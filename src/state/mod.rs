@@ -14,6 +14,7 @@ pub mod protection;
 pub mod pseudonyms;
 pub mod rebuild;
 pub mod setup;
+pub mod targets;
 pub mod writers;
 
 use std::fs;
@@ -109,10 +110,14 @@ impl State {
             .map_err(|e| with_path(e, &path))?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(corrupt)?;
-        Ok(State {
+        let state = State {
             conn,
             home: home.to_path_buf(),
-        })
+        };
+        // Best effort: a list that cannot be written now is written by the
+        // next profile change, and the database is still the first source.
+        let _ = state.sync_targets();
+        Ok(state)
     }
 
     pub fn home(&self) -> &Path {

@@ -33,6 +33,27 @@ impl Client {
         }
     }
 
+    /// The client named `name` (as stored in a profile); `None` for a name
+    /// this crossing does not know.
+    pub fn from_name(name: &str) -> Option<Client> {
+        Client::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Where the client keeps the key of its SQLCipher database and the
+    /// database itself, relative to its data directory (docs/wipe.md cites
+    /// the clients' sources). Both Electron clients write the key to
+    /// `config.json` (`"key"`, or Signal's `"encryptedKey"` sealed by the OS
+    /// keyring) and the database to `sql/db.sqlite`.
+    pub fn key_material(self) -> KeyMaterial {
+        match self {
+            Client::Session | Client::Signal => KeyMaterial {
+                key_files: &["config.json"],
+                databases: &["sql/db.sqlite"],
+            },
+            Client::Generic => KeyMaterial::default(),
+        }
+    }
+
     /// The client's usual data directory on this OS (Session Desktop, Signal Desktop).
     pub fn usual_data_dir(self) -> anyhow::Result<PathBuf> {
         let name = match self {
@@ -48,6 +69,17 @@ impl Client {
         })?;
         Ok(base.join(name))
     }
+}
+
+/// What a wipe destroys first, in milliseconds, so that an interrupted wipe
+/// still leaves the client's database unreadable: paths relative to the
+/// data directory, fixed by the client kind (never read from a file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyMaterial {
+    /// Files holding the database key: overwritten, synced and removed.
+    pub key_files: &'static [&'static str],
+    /// SQLCipher databases: their first pages (salt, schema) are overwritten.
+    pub databases: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,7 +130,7 @@ impl State {
                 serde_json::to_string(&p.store_options)?
             ],
         )?;
-        Ok(())
+        self.sync_targets()
     }
 
     pub fn profile(&self, name: &str) -> anyhow::Result<Option<Profile>> {
@@ -131,6 +163,6 @@ impl State {
         tx.execute("DELETE FROM cache_files WHERE profile = ?1", [name])?;
         tx.execute("DELETE FROM profiles WHERE name = ?1", [name])?;
         tx.commit()?;
-        Ok(())
+        self.sync_targets()
     }
 }

@@ -69,6 +69,12 @@ pub fn say_report(out: &Out, r: &Report) {
         r.files_destroyed,
         human_bytes(r.bytes_overwritten)
     );
+    if r.keys_destroyed > 0 {
+        line += &format!(
+            ", the client's database key first ({} files)",
+            r.keys_destroyed
+        );
+    }
     if r.free_space_filled > 0 {
         line += &format!("; free space filled: {}", human_bytes(r.free_space_filled));
     }

@@ -5,12 +5,14 @@
 //! - `guard`: which directories may be wiped at all;
 //! - `shred`: destroying one tree, file by file;
 //! - `freespace`: `--thorough` free-space fill and journal churn;
+//! - `keys`: the client's database key and database head, destroyed first;
 //! - `aside`: the instant part of an emergency wipe (rename aside on the
 //!   same filesystem), so the slow part can run in the background.
 
 pub mod aside;
 pub mod freespace;
 pub mod guard;
+pub mod keys;
 mod shred;
 
 use std::collections::BTreeSet;
@@ -21,7 +23,7 @@ use serde::Serialize;
 
 use crate::error::ExitKind;
 use crate::progress::{Progress, Silent};
-use crate::state::profiles::Profile;
+use crate::state::profiles::{Client, KeyMaterial, Profile};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WipeError {
@@ -45,6 +47,20 @@ impl WipeError {
 pub struct Target {
     pub path: PathBuf,
     pub what: String,
+    /// The client's key files and databases, destroyed before anything else.
+    #[serde(skip)]
+    pub keys: KeyMaterial,
+}
+
+impl Target {
+    /// A profile's data directory, with its client's key material.
+    pub fn data_dir(profile: &str, path: &Path, client: Client) -> Target {
+        Target {
+            path: path.to_path_buf(),
+            what: format!("data directory of profile \"{profile}\""),
+            keys: client.key_material(),
+        }
+    }
 }
 
 /// A target after the guard rails, with what it holds.
@@ -59,6 +75,8 @@ pub struct Planned {
     pub others: u64,
     /// Paths below it on another filesystem: listed, never entered.
     pub other_filesystems: Vec<PathBuf>,
+    #[serde(skip)]
+    keys: KeyMaterial,
     #[serde(skip)]
     dev: u64,
 }
@@ -91,6 +109,7 @@ pub fn plan(targets: &[Target]) -> Result<Vec<Planned>, WipeError> {
             dirs: 0,
             others: 0,
             other_filesystems: Vec::new(),
+            keys: t.keys,
             dev: 0,
         };
         if let Ok(meta) = std::fs::symlink_metadata(&t.path) {
@@ -134,6 +153,8 @@ pub struct Failure {
 
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
+    /// Key files and database heads destroyed first (`keys`).
+    pub keys_destroyed: u64,
     pub files_destroyed: u64,
     pub bytes_overwritten: u64,
     /// `--thorough`: free space overwritten, and journal metadata churned.
@@ -159,18 +180,33 @@ impl Report {
 pub fn targets(home: &Path, profiles: &[Profile], keep_state: bool) -> Vec<Target> {
     let mut out: Vec<Target> = profiles
         .iter()
-        .map(|p| Target {
-            path: p.data_dir.clone(),
-            what: format!("data directory of profile \"{}\"", p.name),
+        .map(|p| {
+            let client = Client::from_name(&p.client).unwrap_or(Client::Generic);
+            Target::data_dir(&p.name, &p.data_dir, client)
         })
         .collect();
     if !keep_state {
-        out.push(Target {
-            path: std::path::absolute(home).unwrap_or_else(|_| home.to_path_buf()),
-            what: "crossing's home: state database, caches, locks".into(),
-        });
+        out.push(home_target(home));
     }
     out
+}
+
+/// crossing's home, as a target.
+pub fn home_target(home: &Path) -> Target {
+    Target {
+        path: std::path::absolute(home).unwrap_or_else(|_| home.to_path_buf()),
+        what: "crossing's home: state database, caches, locks".into(),
+        keys: KeyMaterial::default(),
+    }
+}
+
+/// The key step of every target, before any walk (see `keys`).
+fn destroy_keys_first(planned: &[Planned], report: &mut Report) {
+    for p in planned.iter().filter(|p| p.exists) {
+        let done = keys::destroy(&p.path, &p.keys);
+        report.keys_destroyed += done.files;
+        report.failed.extend(done.failed);
+    }
 }
 
 /// Counts what is destroyed, collects what is not, and reports progress.
@@ -203,6 +239,7 @@ impl Tally<'_> {
 /// bytes overwritten (files, then free space).
 pub fn execute(planned: &[Planned], thorough: bool, progress: &dyn Progress) -> Report {
     let mut report = Report::default();
+    destroy_keys_first(planned, &mut report);
     progress.set_total(planned.iter().map(|p| p.bytes).sum());
     let mut filesystems: Vec<PathBuf> = Vec::new();
     let mut devs: BTreeSet<u64> = BTreeSet::new();
@@ -264,6 +301,7 @@ pub fn destroy_aside(paths: &[PathBuf]) -> Result<Report, WipeError> {
         targets.push(Target {
             path: p.clone(),
             what: "renamed aside".into(),
+            keys: KeyMaterial::default(), // destroyed before the rename
         });
     }
     let planned = plan(&targets)?;
