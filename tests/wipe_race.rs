@@ -182,6 +182,7 @@ fn a_wipe_cannot_be_steered_outside_the_data_directory() {
     let mut mounts_tried = true;
     let started = Instant::now();
     let mut rounds = 0u64;
+    let mut replaced = 0u64;
     while started.elapsed() < ATTACK {
         swapper.pause();
         reset(&s.data, &link, &swapped_victim);
@@ -210,6 +211,14 @@ fn a_wipe_cannot_be_steered_outside_the_data_directory() {
             out.code,
             out.stderr
         );
+        if bind.is_some() {
+            assert!(
+                out.stdout.contains("is another mount; not crossed"),
+                "{}",
+                out.stdout
+            );
+        }
+        replaced += u64::from(out.stdout.contains("was replaced while being wiped"));
         drop(bind);
         let after = [
             files_with_contents(&swapped_victim),
@@ -228,6 +237,6 @@ fn a_wipe_cannot_be_steered_outside_the_data_directory() {
     }
     let swaps = swapper.swaps.load(Ordering::Relaxed);
     drop(swapper);
-    eprintln!("{rounds} wipes under attack, {swaps} swaps");
+    eprintln!("{rounds} wipes under attack, {swaps} swaps, {replaced} wipes met a replaced entry");
     assert!(rounds >= 3 && swaps > 0, "{rounds} rounds, {swaps} swaps");
 }
