@@ -97,9 +97,10 @@ pub enum Command {
     #[command(subcommand)]
     Writer(WriterCommand),
 
-    /// The detached half of an emergency wipe: destroys directories renamed aside.
+    /// The detached half of an emergency wipe (its work comes on standard
+    /// input, never in argv; a neutral name, see `protect::pending`).
     #[command(hide = true)]
-    DestroyAside(DestroyAsideArgs),
+    Tidy,
 
     /// Write man pages and shell completions (for packagers and the repository itself).
     #[command(hide = true)]
@@ -574,13 +575,6 @@ pub struct DepartArgs {
     pub allow_same_disk: bool,
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DestroyAsideArgs {
-    /// Directories renamed aside by an emergency wipe.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

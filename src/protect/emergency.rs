@@ -4,15 +4,15 @@
 //! - `now`: in this process, for cron-driven triggers that can take their time;
 //! - `aside_and_detach`: the directories are renamed aside at once (same
 //!   filesystem, milliseconds whatever the data size) and a detached
-//!   `crossing destroy-aside` process does the slow destruction, so the
-//!   unlock gate returns as fast as after a normal unlock.
+//!   process does the slow destruction (`protect::pending`: recorded first,
+//!   resumed by every later crossing run until done), so the unlock gate
+//!   returns as fast as after a normal unlock.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use crate::progress::Silent;
 use crate::protect::duress::Gate;
+use crate::protect::pending;
 use crate::protect::wipe::{self, Report, Target};
 use crate::state::{State, DB_FILE};
 
@@ -49,10 +49,13 @@ pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
 }
 
 /// Renames every target aside, then starts a detached process to destroy
-/// them. Returns once the renames are on disk; the caller recreates what
-/// the gate needs in a fresh home.
-pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
-    let mut aside: Vec<PathBuf> = Vec::new();
+/// them. Returns once the renames and the record of pending destruction
+/// (in a fresh `home`) are on disk; the caller recreates what the gate
+/// needs in that home.
+pub fn aside_and_detach(home: &Path, targets: &[Target]) -> anyhow::Result<()> {
+    // What an earlier, unfinished destruction left: the record lives in the
+    // home, which is about to be renamed aside too.
+    let mut aside: Vec<PathBuf> = pending::paths(home).unwrap_or_default();
     let mut first_error = None;
     for t in targets {
         match wipe::aside::rename_aside(&t.path) {
@@ -64,7 +67,7 @@ pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
         }
     }
     if !aside.is_empty() {
-        spawn_destroyer(&aside)?;
+        spawn_destroyer(home, &aside)?;
     }
     match first_error {
         Some(e) => Err(e.into()),
@@ -72,27 +75,11 @@ pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
     }
 }
 
-/// `crossing destroy-aside PATHS…` in its own session, detached from the
-/// terminal, so that it outlives the gate (which execs the client).
-fn spawn_destroyer(paths: &[PathBuf]) -> anyhow::Result<()> {
-    let exe = std::env::current_exe()
-        .map_err(|e| anyhow::anyhow!("cannot find crossing's own binary to destroy data: {e}"))?;
-    let mut cmd = std::process::Command::new(exe);
-    cmd.arg("destroy-aside")
-        .args(paths)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: setsid is async-signal-safe; called in the child before exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    cmd.spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start the background destruction: {e}"))?;
-    Ok(())
+/// Records `paths` as pending destruction in `home`, then starts the
+/// detached destroyer, which reads them from there (never from argv).
+fn spawn_destroyer(home: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
+    pending::record(home, paths)?;
+    pending::spawn(home)
 }
 
 /// Destroys everything now, but keeps the unlock gate (PIN, duress code,

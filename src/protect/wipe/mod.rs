@@ -16,6 +16,8 @@ pub mod guard;
 mod shred;
 mod walk;
 
+pub(crate) use shred::sync_dir;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
