@@ -62,10 +62,8 @@ fn marked_files(root: &Path) -> usize {
     }
     let mut n = 0;
     for e in std::fs::read_dir(root).unwrap().flatten() {
-        if e.file_name() != "store" {
-            if e.path().is_dir() {
-                walk(&e.path(), &mut n);
-            }
+        if e.file_name() != "store" && e.path().is_dir() {
+            walk(&e.path(), &mut n);
         }
     }
     n
@@ -263,12 +261,12 @@ fn an_edited_or_damaged_record_destroys_nothing_else() {
     let record = s.home.join("pending");
     let tag = new_tag();
 
-    std::fs::write(&record, forged_record(&[victim.clone()])).unwrap();
+    std::fs::write(&record, forged_record(std::slice::from_ref(&victim))).unwrap();
     let out = run_tagged(&s, &tag, &["profile", "list"], "");
     assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
     wait_until("no destroyer", || tagged(&tag).is_empty());
 
-    let mut damaged = forged_record(&[lookalike.clone()]).into_bytes();
+    let mut damaged = forged_record(std::slice::from_ref(&lookalike)).into_bytes();
     damaged[20] ^= 1;
     std::fs::write(&record, damaged).unwrap();
     let out = run_tagged(&s, &tag, &["profile", "list"], "");

@@ -108,6 +108,9 @@ pub struct Entry {
     id: Id,
 }
 
+/// A directory's entries, and the paths that could not be inspected.
+pub type Listing = (Vec<Entry>, Vec<(PathBuf, Skip)>);
+
 /// An open directory of the walk.
 pub struct Dir {
     fd: OwnedFd,
@@ -163,7 +166,7 @@ impl Root {
 impl Dir {
     /// The entries (without `.` and `..`), and what could not be listed.
     /// An entry that vanished between readdir and statx is left out.
-    pub fn list(&self) -> Result<(Vec<Entry>, Vec<(PathBuf, Skip)>), Skip> {
+    pub fn list(&self) -> Result<Listing, Skip> {
         let mut entries = Vec::new();
         let mut errors = Vec::new();
         for item in rfs::Dir::read_from(&self.fd)? {
