@@ -1,11 +1,11 @@
 //! Downloading packs and writing every chunk where it belongs.
 
-use std::fs::{self, OpenOptions};
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
-use std::path::Path;
+use std::fs;
+use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use super::beneath::Beneath;
 use super::plan::Plan;
 use super::tree::rel_path;
 use super::RestoreRequest;
@@ -20,7 +20,7 @@ const RESTORE_WORKERS: usize = 4;
 pub(super) fn fill_files(
     req: &RestoreRequest<'_>,
     plan: &Plan,
-    root: &Path,
+    root: &Beneath,
 ) -> anyhow::Result<u64> {
     let next = AtomicUsize::new(0);
     let downloaded = AtomicU64::new(0);
@@ -54,13 +54,11 @@ pub(super) fn fill_files(
                             .map_err(corrupt)?;
                         let zero = raw.iter().all(|&b| b == 0);
                         for &(idx, offset) in &plan.placements[&entry.id] {
-                            let path = rel_path(root, &req.snapshot.entries[idx]);
-                            let f = OpenOptions::new()
-                                .write(true)
-                                .create(true)
-                                .truncate(false)
-                                .custom_flags(libc::O_NOFOLLOW)
-                                .open(&path)?;
+                            let e = &req.snapshot.entries[idx];
+                            let path = || rel_path(&root.path, e);
+                            let f = root.open_write(&e.path).map_err(|err| {
+                                anyhow::anyhow!("cannot open {}: {err}", path().display())
+                            })?;
                             // Sparse from the start: all-zero chunks are never written.
                             let size = req.snapshot.entries[idx].size;
                             if f.metadata()?.len() != size {
@@ -68,7 +66,7 @@ pub(super) fn fill_files(
                             }
                             if !zero {
                                 f.write_all_at(&raw, offset).map_err(|e| {
-                                    anyhow::anyhow!("cannot write {}: {e}", path.display())
+                                    anyhow::anyhow!("cannot write {}: {e}", path().display())
                                 })?;
                             }
                             if plan.chunks_left[idx].fetch_sub(1, Ordering::AcqRel) == 1 {
