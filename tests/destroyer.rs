@@ -160,6 +160,7 @@ fn a_destroyer_killed_at_once_is_finished_by_the_next_crossing_run() {
         left > 0,
         "the destroyer finished before the kill: nothing to resume"
     );
+    eprintln!("{left} of 400 marked files left by the killed destroyer");
     let record = s.home.join("pending");
     let mode = std::fs::metadata(&record).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);

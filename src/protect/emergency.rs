@@ -76,10 +76,13 @@ pub fn aside_and_detach(home: &Path, targets: &[Target]) -> anyhow::Result<()> {
 }
 
 /// Records `paths` as pending destruction in `home`, then starts the
-/// detached destroyer, which reads them from there (never from argv).
+/// detached destroyer, which reads them from there (never from argv). If
+/// the record cannot be written, the paths go to it on its pipe: this
+/// destruction still runs, it just cannot be resumed.
 fn spawn_destroyer(home: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
-    pending::record(home, paths)?;
-    pending::spawn(home)
+    let recorded = pending::record(home, paths);
+    pending::spawn(home, if recorded.is_ok() { &[] } else { paths })?;
+    recorded
 }
 
 /// Destroys everything now, but keeps the unlock gate (PIN, duress code,

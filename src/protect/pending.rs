@@ -170,7 +170,7 @@ pub fn resume(home: &Path) -> Resumed {
     match paths(home) {
         Err(d) => Resumed::Damaged(d),
         Ok(p) if p.is_empty() => Resumed::Nothing,
-        Ok(_) => match spawn(home) {
+        Ok(_) => match spawn(home, &[]) {
             Ok(()) => Resumed::Started,
             Err(e) => Resumed::Failed(e),
         },
@@ -179,8 +179,9 @@ pub fn resume(home: &Path) -> Resumed {
 
 /// Starts `crossing tidy` detached (its own session, orphaned at once so it
 /// is nobody's child, not even the client's the gate execs), and gives it
-/// the home on standard input. It reads the record from there.
-pub fn spawn(home: &Path) -> anyhow::Result<()> {
+/// the home on standard input. It reads the record from there; `unrecorded`
+/// (when the record could not be written) follows the home on the pipe.
+pub fn spawn(home: &Path, unrecorded: &[PathBuf]) -> anyhow::Result<()> {
     let exe = std::env::current_exe()
         .map_err(|e| anyhow::anyhow!("cannot find crossing's own binary to destroy data: {e}"))?;
     let home = std::path::absolute(home).unwrap_or_else(|_| home.to_path_buf());
@@ -206,6 +207,9 @@ pub fn spawn(home: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot start the background destruction: {e}"))?;
     let mut input = hex::encode(home.as_os_str().as_bytes()).into_bytes();
     input.push(b'\n');
+    if !unrecorded.is_empty() {
+        input.extend(encode(unrecorded).into_bytes());
+    }
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(&input)?;
     }
@@ -221,12 +225,24 @@ pub fn destroy(input: impl Read) -> anyhow::Result<wipe::Report> {
     // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes.
     unsafe { libc::prctl(libc::PR_SET_NAME, c"crossing".as_ptr()) };
     let input = read_bounded(input)?;
-    let line = input.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (line, unrecorded) = input.split_at(
+        input
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(input.len(), |n| n + 1),
+    );
     let home = PathBuf::from(std::ffi::OsString::from_vec(
-        hex::decode(line).map_err(|_| anyhow::anyhow!("unreadable input"))?,
+        hex::decode(line.trim_ascii_end()).map_err(|_| anyhow::anyhow!("unreadable input"))?,
     ));
     let path = record_path(&home);
-    let lock = open_nofollow(&path, true)?;
+    let lock = match open_nofollow(&path, false) {
+        Ok(f) => f,
+        Err(_) if !unrecorded.is_empty() => {
+            let todo = admissible(decode(unrecorded).map_err(|why| Damaged { path, why })?);
+            return Ok(wipe::destroy_aside(&todo)?);
+        }
+        Err(e) => return Err(e.into()),
+    };
     if flock(lock.as_fd(), FlockOperation::NonBlockingLockExclusive).is_err() {
         return Ok(wipe::Report::default());
     }
