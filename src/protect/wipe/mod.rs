@@ -97,10 +97,13 @@ pub fn plan(targets: &[Target]) -> Result<Vec<Planned>, WipeError> {
             other_filesystems: Vec::new(),
             dev: 0,
         };
-        if let Ok(root) = walk::Root::open(&t.path) {
+        if let Ok(meta) = std::fs::symlink_metadata(&t.path) {
+            // One that cannot be opened is still planned: the wipe reports it.
             p.exists = true;
-            p.dev = root.dev();
-            count(&root.dir, &mut p);
+            p.dev = std::os::unix::fs::MetadataExt::dev(&meta);
+            if let Ok(root) = walk::Root::open(&t.path) {
+                count(&root.dir, &mut p);
+            }
         }
         planned.push(p);
     }
