@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home')
             [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('writer', 'writer', [CompletionResultType]::ParameterValue, 'The devices that write a repository: list them, or revoke one that was taken')
-            [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
+            [CompletionResult]::new('tidy', 'tidy', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe (its work comes on standard input, never in argv; a neutral name, see `protect::pending`)')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -650,7 +650,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;writer;help;help' {
             break
         }
-        'crossing;destroy-aside' {
+        'crossing;tidy' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -685,7 +685,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('depart', 'depart', [CompletionResultType]::ParameterValue, 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home')
             [CompletionResult]::new('remote-wipe', 'remote-wipe', [CompletionResultType]::ParameterValue, 'Let a trusted friend wipe this device remotely, through an object store')
             [CompletionResult]::new('writer', 'writer', [CompletionResultType]::ParameterValue, 'The devices that write a repository: list them, or revoke one that was taken')
-            [CompletionResult]::new('destroy-aside', 'destroy-aside', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe: destroys directories renamed aside')
+            [CompletionResult]::new('tidy', 'tidy', [CompletionResultType]::ParameterValue, 'The detached half of an emergency wipe (its work comes on standard input, never in argv; a neutral name, see `protect::pending`)')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Write man pages and shell completions (for packagers and the repository itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -833,7 +833,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;help;writer;revoke' {
             break
         }
-        'crossing;help;destroy-aside' {
+        'crossing;help;tidy' {
             break
         }
         'crossing;help;generate-assets' {

@@ -31,9 +31,6 @@ _crossing() {
             crossing,depart)
                 cmd="crossing__subcmd__depart"
                 ;;
-            crossing,destroy-aside)
-                cmd="crossing__subcmd__destroy__subcmd__aside"
-                ;;
             crossing,duress)
                 cmd="crossing__subcmd__duress"
                 ;;
@@ -66,6 +63,9 @@ _crossing() {
                 ;;
             crossing,snapshots)
                 cmd="crossing__subcmd__snapshots"
+                ;;
+            crossing,tidy)
+                cmd="crossing__subcmd__tidy"
                 ;;
             crossing,unlock)
                 cmd="crossing__subcmd__unlock"
@@ -145,9 +145,6 @@ _crossing() {
             crossing__subcmd__help,depart)
                 cmd="crossing__subcmd__help__subcmd__depart"
                 ;;
-            crossing__subcmd__help,destroy-aside)
-                cmd="crossing__subcmd__help__subcmd__destroy__subcmd__aside"
-                ;;
             crossing__subcmd__help,duress)
                 cmd="crossing__subcmd__help__subcmd__duress"
                 ;;
@@ -180,6 +177,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,snapshots)
                 cmd="crossing__subcmd__help__subcmd__snapshots"
+                ;;
+            crossing__subcmd__help,tidy)
+                cmd="crossing__subcmd__help__subcmd__tidy"
                 ;;
             crossing__subcmd__help,unlock)
                 cmd="crossing__subcmd__help__subcmd__unlock"
@@ -386,7 +386,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,24 +701,6 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__destroy__subcmd__aside)
-            opts="-q -h --home --quiet --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --home)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__duress)
             opts="-q -h --home --quiet --help set status clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -888,7 +870,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer destroy-aside generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,20 +996,6 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__depart)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        crossing__subcmd__help__subcmd__destroy__subcmd__aside)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1420,6 +1388,20 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__snapshots)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__tidy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2340,6 +2322,24 @@ _crossing() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__tidy)
+            opts="-q -h --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

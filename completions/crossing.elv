@@ -42,7 +42,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand depart 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
-            cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
+            cand tidy 'The detached half of an emergency wipe (its work comes on standard input, never in argv; a neutral name, see `protect::pending`)'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -571,7 +571,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;writer;help;help'= {
         }
-        &'crossing;destroy-aside'= {
+        &'crossing;tidy'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -604,7 +604,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand depart 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
-            cand destroy-aside 'The detached half of an emergency wipe: destroys directories renamed aside'
+            cand tidy 'The detached half of an emergency wipe (its work comes on standard input, never in argv; a neutral name, see `protect::pending`)'
             cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -711,7 +711,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;help;writer;revoke'= {
         }
-        &'crossing;help;destroy-aside'= {
+        &'crossing;help;tidy'= {
         }
         &'crossing;help;generate-assets'= {
         }

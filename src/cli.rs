@@ -110,9 +110,10 @@ pub enum Command {
     #[command(subcommand)]
     Writer(WriterCommand),
 
-    /// The detached half of an emergency wipe: destroys directories renamed aside.
+    /// The detached half of an emergency wipe (its work comes on standard
+    /// input, never in argv; a neutral name, see `protect::pending`).
     #[command(hide = true)]
-    DestroyAside(DestroyAsideArgs),
+    Tidy,
 
     /// Write man pages and shell completions (for packagers and the repository itself).
     #[command(hide = true)]
@@ -561,13 +562,6 @@ pub struct DepartArgs {
     pub crontab: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DestroyAsideArgs {
-    /// Directories renamed aside by an emergency wipe.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

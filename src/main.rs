@@ -15,7 +15,14 @@ fn main() {
     // free and keeps every freed pack buffer in the heap: +60 MB of RSS.
     unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20) };
     let cli = Cli::parse();
-    let result = Context::new(cli.home, cli.quiet).and_then(|ctx| dispatch(&ctx, cli.command));
+    let result = Context::new(cli.home, cli.quiet).and_then(|ctx| {
+        // Every command first resumes a destruction left unfinished (one
+        // stat when there is none); not the destroyer itself.
+        if !matches!(cli.command, Command::Tidy | Command::GenerateAssets(_)) {
+            ctx.resume_pending_destruction();
+        }
+        dispatch(&ctx, cli.command)
+    });
     match result {
         Ok(code) => std::process::exit(code),
         Err(err) => {
@@ -45,7 +52,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Depart(args) => commands::depart::run(ctx, args)?,
         Command::RemoteWipe(cmd) => commands::remote_wipe::run(ctx, cmd)?,
         Command::Writer(cmd) => commands::writer::run(ctx, cmd)?,
-        Command::DestroyAside(args) => commands::destroy_aside::run(&args.paths)?,
+        Command::Tidy => commands::tidy::run()?,
         Command::GenerateAssets(args) => commands::assets::run(&args.out)?,
     }
     Ok(0)
@@ -84,6 +91,7 @@ fn typed_exit_kind(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind
         protect::wipe::WipeError,
         clients::ClientsError,
         protect::duress::GateError,
+        protect::pending::Damaged,
         protect::remote_wipe::ProtocolError,
         protect::remote_wipe::ArmingError,
     );

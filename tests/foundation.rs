@@ -312,7 +312,7 @@ fn every_visible_command_has_help() {
     let help = String::from_utf8(help).unwrap();
     assert!(help.contains("EXIT CODES"));
     assert!(!help.contains("generate-assets"));
-    assert!(!help.contains("destroy-aside"));
+    assert!(!help.contains("tidy"));
     for cmd in [
         "pseudonym",
         "init",

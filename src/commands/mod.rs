@@ -7,7 +7,6 @@ pub mod backup;
 pub mod check;
 pub mod deadman;
 pub mod depart;
-pub mod destroy_aside;
 pub mod duress;
 pub mod profile;
 pub mod prune;
@@ -16,6 +15,7 @@ pub mod remote_wipe;
 pub mod repair;
 pub mod restore;
 pub mod snapshots;
+pub mod tidy;
 pub mod unlock;
 pub mod wipe;
 pub mod writer;
@@ -58,6 +58,24 @@ impl Context {
     /// Whether crossing's state exists here (without creating it).
     pub fn has_state(&self) -> bool {
         self.home.join(crate::state::DB_FILE).exists()
+    }
+
+    /// Starts the detached destroyer again if an emergency wipe left a
+    /// destruction unfinished in this home. Detached rather than inline:
+    /// the command the user (or whoever holds the device) runs is neither
+    /// delayed nor changed in its output. A damaged record is mentioned
+    /// only on a terminal (quiet under cron).
+    pub fn resume_pending_destruction(&self) {
+        use crate::protect::pending::{resume, Resumed};
+        use std::io::IsTerminal;
+        let why = match resume(&self.home) {
+            Resumed::Damaged(d) => d.to_string(),
+            Resumed::Failed(e) => format!("cannot resume the pending destruction: {e:#}"),
+            Resumed::Nothing | Resumed::Busy | Resumed::Started => return,
+        };
+        if std::io::stderr().is_terminal() {
+            eprintln!("crossing: {why}");
+        }
     }
 
     pub fn say(&self, line: impl AsRef<str>) {

@@ -4,19 +4,19 @@
 //! - `now`: in this process, for cron-driven triggers that can take their time;
 //! - `aside_and_detach`: the directories are renamed aside at once (same
 //!   filesystem, milliseconds whatever the data size) and a detached
-//!   `crossing destroy-aside` process does the slow destruction, so the
-//!   unlock gate returns as fast as after a normal unlock.
+//!   process does the slow destruction (`protect::pending`: recorded first,
+//!   resumed by every later crossing run until done), so the unlock gate
+//!   returns as fast as after a normal unlock.
 //!
 //! Both first destroy the clients' database keys (`wipe::keys`). The targets
 //! come from the state database and from the target list (`state::targets`),
 //! so a corrupt or deleted `state.db` still leaves the data dirs known.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use crate::progress::Silent;
 use crate::protect::duress::Gate;
+use crate::protect::pending;
 use crate::protect::wipe::{self, guard, Failure, Report, Target};
 use crate::state::targets::{self as list, Listed};
 use crate::state::{State, DB_FILE};
@@ -115,11 +115,15 @@ fn stop_clients(targets: &[Target]) {
 
 /// Destroys each target's key material (milliseconds), renames every target
 /// aside, then starts a detached process to destroy them. Returns once the
-/// renames are on disk; the caller recreates what the gate needs in a
-/// fresh home. Stopping the detached process leaves no key behind.
-pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
+/// renames and the record of pending destruction (in a fresh `home`) are on
+/// disk; the caller recreates what the gate needs in that home. Stopping
+/// the detached process leaves no key behind, and the next crossing run
+/// resumes it.
+pub fn aside_and_detach(home: &Path, targets: &[Target]) -> anyhow::Result<()> {
     stop_clients(targets);
-    let mut aside: Vec<PathBuf> = Vec::new();
+    // What an earlier, unfinished destruction left: the record lives in the
+    // home, which is about to be renamed aside too.
+    let mut aside: Vec<PathBuf> = pending::paths(home).unwrap_or_default();
     let mut first_error = None;
     for t in targets {
         if guard::check(&t.path).is_ok() {
@@ -134,7 +138,7 @@ pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
         }
     }
     if !aside.is_empty() {
-        spawn_destroyer(&aside)?;
+        spawn_destroyer(home, &aside)?;
     }
     match first_error {
         Some(e) => Err(e.into()),
@@ -142,27 +146,14 @@ pub fn aside_and_detach(targets: &[Target]) -> anyhow::Result<()> {
     }
 }
 
-/// `crossing destroy-aside PATHS…` in its own session, detached from the
-/// terminal, so that it outlives the gate (which execs the client).
-fn spawn_destroyer(paths: &[PathBuf]) -> anyhow::Result<()> {
-    let exe = std::env::current_exe()
-        .map_err(|e| anyhow::anyhow!("cannot find crossing's own binary to destroy data: {e}"))?;
-    let mut cmd = std::process::Command::new(exe);
-    cmd.arg("destroy-aside")
-        .args(paths)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: setsid is async-signal-safe; called in the child before exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    cmd.spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start the background destruction: {e}"))?;
-    Ok(())
+/// Records `paths` as pending destruction in `home`, then starts the
+/// detached destroyer, which reads them from there (never from argv). If
+/// the record cannot be written, the paths go to it on its pipe: this
+/// destruction still runs, it just cannot be resumed.
+fn spawn_destroyer(home: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let recorded = pending::record(home, paths);
+    pending::spawn(home, if recorded.is_ok() { &[] } else { paths })?;
+    recorded
 }
 
 /// Destroys everything now, but keeps the unlock gate (PIN, duress code,

@@ -64,7 +64,7 @@ pub fn authenticate(
     if check.duress {
         let fresh = gate.after_duress(&check);
         // Whatever fails here must not show: the adversary is watching.
-        let _ = emergency::aside_and_detach(targets);
+        let _ = emergency::aside_and_detach(home, targets);
         fresh.save(home)?;
         settle(checked);
         return Ok(Passed {
@@ -74,7 +74,7 @@ pub fn authenticate(
         });
     }
     if gate.record_failure(&check) {
-        let _ = emergency::aside_and_detach(targets);
+        let _ = emergency::aside_and_detach(home, targets);
         gate.failures = 0;
     }
     gate.save(home)?;

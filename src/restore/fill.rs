@@ -1,12 +1,12 @@
 //! Downloading packs and writing every chunk where it belongs.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, OpenOptions};
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
-use std::path::Path;
+use std::fs;
+use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use super::beneath::Beneath;
 use super::plan::Plan;
 use super::tree::rel_path;
 use super::RestoreRequest;
@@ -23,7 +23,7 @@ type Copies = HashMap<ChunkId, Vec<(String, IndexEntry)>>;
 struct Filling<'r, 'a> {
     req: &'r RestoreRequest<'a>,
     plan: &'r Plan,
-    root: &'r Path,
+    root: &'r Beneath,
     downloaded: AtomicU64,
     written: AtomicU64,
     copies: OnceLock<Result<Copies, String>>,
@@ -37,7 +37,7 @@ struct Filling<'r, 'a> {
 pub(super) fn fill_files(
     req: &RestoreRequest<'_>,
     plan: &Plan,
-    root: &Path,
+    root: &Beneath,
 ) -> anyhow::Result<u64> {
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -152,13 +152,14 @@ impl Filling<'_, '_> {
         let (req, plan) = (self.req, self.plan);
         let zero = raw.iter().all(|&b| b == 0);
         for &(idx, offset) in &plan.placements[id] {
-            let path = rel_path(self.root, &req.snapshot.entries[idx]);
-            let f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&path)?;
+            let entry = &req.snapshot.entries[idx];
+            let path = rel_path(&self.root.path, entry);
+            // Through the staging root's descriptor: a symlink swapped in
+            // below it cannot redirect the write.
+            let f = self
+                .root
+                .open_write(&entry.path)
+                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
             // Sparse from the start: all-zero chunks are never written.
             let size = req.snapshot.entries[idx].size;
             if f.metadata()?.len() != size {

@@ -4,6 +4,7 @@
 //! On any failure the staging directory is removed and the target is exactly
 //! as it was.
 
+mod beneath;
 mod fill;
 mod place;
 mod plan;
@@ -101,12 +102,18 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
         )
     })?;
 
+    let tree = beneath::Beneath::open(&staging.path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open staging directory {}: {e}",
+            staging.path.display()
+        )
+    })?;
     let entries = &req.snapshot.entries;
-    create_tree(&staging.path, entries)?;
+    create_tree(&tree, entries)?;
     req.progress.set_total(req.snapshot.bytes);
-    let downloaded = fill::fill_files(&req, &plan, &staging.path)?;
-    verify_lengths(&staging.path, entries)?;
-    apply_metadata(&staging.path, entries, req.keep_special_modes)?;
+    let downloaded = fill::fill_files(&req, &plan, &tree)?;
+    verify_lengths(&tree, entries)?;
+    apply_metadata(&tree, entries, req.keep_special_modes)?;
     sync_tree(&staging.path)?;
     swap_into_place(&staging.path, req.target, target_exists)?;
     staging.done = true;

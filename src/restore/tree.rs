@@ -2,12 +2,11 @@
 //! created, their lengths verified, their modes and times applied.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::{CString, OsStr};
-use std::fs::{self, OpenOptions};
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use super::beneath::Beneath;
 use super::OutsideSymlink;
 use crate::repo::format::{self, Entry, Kind};
 use crate::repo::RepoError;
@@ -35,7 +34,7 @@ fn safe(e: &Entry) -> anyhow::Result<()> {
 /// Creates every entry. An entry's parent must be a directory this restore
 /// created: a manifest (forged by someone holding the device's public key)
 /// cannot route a write through one of its own symlinks to outside the target.
-pub(super) fn create_tree(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
+pub(super) fn create_tree(root: &Beneath, entries: &[Entry]) -> anyhow::Result<()> {
     let mut seen: HashSet<&[u8]> = HashSet::new();
     let mut dirs: HashSet<&[u8]> = HashSet::from([&b""[..]]);
     for e in entries {
@@ -66,33 +65,28 @@ pub(super) fn create_tree(root: &Path, entries: &[Entry]) -> anyhow::Result<()> 
                 dirs.insert(&e.path);
             }
         }
-        let path = rel_path(root, e);
-        let io = |err: std::io::Error| anyhow::anyhow!("cannot create {}: {err}", path.display());
+        let io = |err: std::io::Error| {
+            anyhow::anyhow!("cannot create {}: {err}", rel_path(&root.path, e).display())
+        };
         match e.kind {
             Kind::Dir if e.path.is_empty() => {}
-            Kind::Dir => fs::create_dir(&path).map_err(io)?,
+            Kind::Dir => root.mkdir(&e.path).map_err(io)?,
             // A file with content is created by its first chunk's writer
             // (one open per chunk instead of one more per file).
             Kind::File if e.size > 0 => {}
-            Kind::File => {
-                OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .map_err(io)?;
-            }
-            Kind::Symlink => {
-                std::os::unix::fs::symlink(OsStr::from_bytes(&e.target), &path).map_err(io)?
-            }
+            Kind::File => drop(root.create_new(&e.path).map_err(io)?),
+            Kind::Symlink => root.symlink(&e.path, &e.target).map_err(io)?,
         }
     }
     Ok(())
 }
 
-pub(super) fn verify_lengths(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
+pub(super) fn verify_lengths(root: &Beneath, entries: &[Entry]) -> anyhow::Result<()> {
     for e in entries.iter().filter(|e| e.kind == Kind::File) {
-        let path = rel_path(root, e);
-        let len = fs::metadata(&path)?.len();
+        let path = rel_path(&root.path, e);
+        let len = root
+            .file_len(&e.path)
+            .map_err(|err| anyhow::anyhow!("cannot inspect {}: {err}", path.display()))?;
         anyhow::ensure!(
             len == e.size,
             "restored {} has {len} bytes, expected {}",
@@ -112,20 +106,27 @@ const SPECIAL_MODES: u32 = 0o7002;
 /// `keep_special_modes`, [`SPECIAL_MODES`] are dropped (a restore run as
 /// root owns every file it writes: a setuid bit would be root's).
 pub(super) fn apply_metadata(
-    root: &Path,
+    root: &Beneath,
     entries: &[Entry],
     keep_special_modes: bool,
 ) -> anyhow::Result<()> {
     let mode = |e: &Entry| {
         let dropped = if keep_special_modes { 0 } else { SPECIAL_MODES };
-        fs::Permissions::from_mode(e.mode & 0o7777 & !dropped)
+        e.mode & 0o7777 & !dropped
+    };
+    let failed = |what: &str, e: &Entry, err: std::io::Error| {
+        anyhow::anyhow!(
+            "cannot set the {what} of {}: {err}",
+            rel_path(&root.path, e).display()
+        )
     };
     for e in entries.iter().filter(|e| e.kind != Kind::Dir) {
-        let path = rel_path(root, e);
         if e.kind == Kind::File {
-            fs::set_permissions(&path, mode(e))?;
+            root.chmod(&e.path, false, mode(e))
+                .map_err(|err| failed("mode", e, err))?;
         }
-        set_mtime(&path, e.mtime_ns)?;
+        root.set_mtime(&e.path, e.mtime_ns)
+            .map_err(|err| failed("time", e, err))?;
     }
     let mut dirs: Vec<&Entry> = entries.iter().filter(|e| e.kind == Kind::Dir).collect();
     dirs.sort_by_key(|e| {
@@ -134,9 +135,10 @@ pub(super) fn apply_metadata(
         )
     });
     for e in dirs {
-        let path = rel_path(root, e);
-        fs::set_permissions(&path, mode(e))?;
-        set_mtime(&path, e.mtime_ns)?;
+        root.chmod(&e.path, true, mode(e))
+            .map_err(|err| failed("mode", e, err))?;
+        root.set_mtime(&e.path, e.mtime_ns)
+            .map_err(|err| failed("time", e, err))?;
     }
     Ok(())
 }
@@ -202,33 +204,6 @@ fn leads_outside(links: &HashMap<&[u8], &[u8]>, link: &[u8], target: &[u8]) -> b
         }
     }
     false
-}
-
-/// Sets a path's mtime (and atime) without following a symlink.
-fn set_mtime(path: &Path, mtime_ns: i64) -> anyhow::Result<()> {
-    let c = CString::new(path.as_os_str().as_bytes())?;
-    let ts = libc::timespec {
-        tv_sec: mtime_ns.div_euclid(1_000_000_000),
-        tv_nsec: mtime_ns.rem_euclid(1_000_000_000),
-    };
-    let times = [ts, ts];
-    // SAFETY: valid C string and two timespecs.
-    let rc = unsafe {
-        libc::utimensat(
-            libc::AT_FDCWD,
-            c.as_ptr(),
-            times.as_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    };
-    if rc != 0 {
-        anyhow::bail!(
-            "cannot set the time of {}: {}",
-            path.display(),
-            std::io::Error::last_os_error()
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub fn describe(out: &Out, planned: &[Planned]) {
         }
         for o in &p.other_filesystems {
             out.warn(format!(
-                "{} is on another filesystem and will not be touched",
+                "{} is on another filesystem or mount and will not be touched",
                 o.display()
             ));
         }

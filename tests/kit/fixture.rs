@@ -367,7 +367,8 @@ impl Fixture {
     }
 
     /// Waits (bounded) until `root()` holds only `home` (if it exists) and
-    /// `store`: the detached destruction has finished.
+    /// `store`, and the home no record of pending destruction: the detached
+    /// destruction has finished.
     pub fn wait_for_detached_destruction(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -375,6 +376,12 @@ impl Fixture {
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .filter(|n| n != "home" && n != "store")
+                .chain(
+                    self.home
+                        .join("pending")
+                        .exists()
+                        .then(|| "home/pending".to_string()),
+                )
                 .collect();
             if left.is_empty() {
                 return;

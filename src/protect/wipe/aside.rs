@@ -9,7 +9,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::guard;
-use super::shred::{random_name, sync_dir};
+use super::shred::sync_dir;
+use super::walk::random_name;
 
 const NAME_LEN: usize = 16;
 

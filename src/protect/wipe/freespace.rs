@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use rand::{RngCore, SeedableRng};
 
-use super::shred::{random_name, sync_dir};
+use super::shred::sync_dir;
+use super::walk::random_name;
 
 const BLOCK: usize = 1 << 20;
 const EXT4_MAGIC: i64 = 0xEF53;

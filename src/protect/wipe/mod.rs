@@ -4,6 +4,8 @@
 //!
 //! - `guard`: which directories may be wiped at all;
 //! - `shred`: destroying one tree, file by file;
+//! - `walk`: directory descriptors, so that no walk can be redirected by a
+//!   swapped-in symlink or cross into another mount;
 //! - `freespace`: `--thorough` free-space fill and journal churn;
 //! - `keys`: the client's database key and database head, destroyed first;
 //! - `aside`: the instant part of an emergency wipe (rename aside on the
@@ -14,9 +16,11 @@ pub mod freespace;
 pub mod guard;
 pub mod keys;
 mod shred;
+mod walk;
+
+pub(crate) use shred::sync_dir;
 
 use std::collections::BTreeSet;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -73,7 +77,7 @@ pub struct Planned {
     pub bytes: u64,
     pub dirs: u64,
     pub others: u64,
-    /// Paths below it on another filesystem: listed, never entered.
+    /// Paths below it on another filesystem or mount: listed, never entered.
     pub other_filesystems: Vec<PathBuf>,
     #[serde(skip)]
     keys: KeyMaterial,
@@ -113,33 +117,40 @@ pub fn plan(targets: &[Target]) -> Result<Vec<Planned>, WipeError> {
             dev: 0,
         };
         if let Ok(meta) = std::fs::symlink_metadata(&t.path) {
+            // One that cannot be opened is still planned: the wipe reports it.
             p.exists = true;
-            p.dev = meta.dev();
-            count(&t.path, &mut p);
+            p.dev = std::os::unix::fs::MetadataExt::dev(&meta);
+            if let Ok(root) = walk::Root::open(&t.path) {
+                count(&root.dir, &mut p);
+            }
         }
         planned.push(p);
     }
     Ok(planned)
 }
 
-fn count(dir: &Path, p: &mut Planned) {
+/// Counts what `dir` holds, through the same descriptors a wipe uses.
+fn count(dir: &walk::Dir, p: &mut Planned) {
     p.dirs += 1;
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok((entries, _)) = dir.list() else {
         return;
     };
-    for e in entries.flatten() {
-        let Ok(meta) = e.path().symlink_metadata() else {
+    for e in entries {
+        if dir.foreign(&e).is_some() {
+            p.other_filesystems.push(e.path);
             continue;
-        };
-        if meta.dev() != p.dev {
-            p.other_filesystems.push(e.path());
-        } else if meta.is_dir() {
-            count(&e.path(), p);
-        } else if meta.is_file() {
-            p.files += 1;
-            p.bytes += meta.len();
-        } else {
-            p.others += 1;
+        }
+        match e.kind {
+            walk::Kind::Dir => {
+                if let Ok(child) = dir.open_dir(&e) {
+                    count(&child, p);
+                }
+            }
+            walk::Kind::File => {
+                p.files += 1;
+                p.bytes += e.size;
+            }
+            walk::Kind::Other => p.others += 1,
         }
     }
 }
@@ -244,12 +255,8 @@ pub fn execute(planned: &[Planned], thorough: bool, progress: &dyn Progress) -> 
     let mut filesystems: Vec<PathBuf> = Vec::new();
     let mut devs: BTreeSet<u64> = BTreeSet::new();
     for p in planned.iter().filter(|p| p.exists) {
-        for o in &p.other_filesystems {
-            report.failed.push(Failure {
-                path: o.clone(),
-                error: "is on another filesystem; not crossed (unmount it and wipe again)".into(),
-            });
-        }
+        // What lies on another filesystem or mount is reported by the walk
+        // itself, when it meets it.
         let mut tally = Tally {
             report: &mut report,
             progress,

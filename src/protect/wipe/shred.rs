@@ -5,90 +5,103 @@
 //! same length (so the directory entry's old name bytes are replaced), the
 //! directory synced, then unlinked. Symlinks and special files are renamed
 //! and unlinked, never followed or opened. Directories are emptied, renamed,
-//! then removed. Nothing on another filesystem is entered.
+//! then removed. Every step goes through directory descriptors (`walk`), so
+//! a swapped-in symlink cannot redirect it, and nothing on another
+//! filesystem or mount is entered.
 
-use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::ffi::OsStringExt;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{RngCore, SeedableRng};
+use rustix::fs as rfs;
 
+use super::walk::{Dir, Kind, Root};
 use super::Tally;
 
 const BLOCK: usize = 1 << 20;
 
-/// Destroys `root` and everything below it that lives on device `dev`.
-/// A directory that keeps something (reported) keeps its name too, so that
-/// the report's paths lead to what is left.
+/// Destroys `root` and everything below it on its own filesystem and
+/// mount, which must be device `dev` (the one planned). A directory that
+/// keeps something (reported) keeps its name too, so that the report's
+/// paths lead to what is left.
 pub fn destroy_tree(root: &Path, dev: u64, progress: &mut Tally<'_>) {
-    if destroy_dir_contents(root, dev, progress) {
-        remove_entry(root, progress, |p| fs::remove_dir(p));
+    let root = match Root::open(root) {
+        Ok(r) => r,
+        Err(e) => {
+            progress.fail(root, format!("cannot open: {e}"));
+            return;
+        }
+    };
+    if root.dev() != dev {
+        progress.fail(
+            &root.entry.path,
+            "changed since it was planned; not wiped".into(),
+        );
+        return;
+    }
+    if destroy_dir_contents(&root.dir, progress) {
+        let Root { parent, entry, dir } = root;
+        drop(dir);
+        remove(&parent, &entry, progress);
     }
 }
 
 /// Returns whether everything below `dir` is gone.
-fn destroy_dir_contents(dir: &Path, dev: u64, progress: &mut Tally<'_>) -> bool {
+fn destroy_dir_contents(dir: &Dir, progress: &mut Tally<'_>) -> bool {
     let failures_before = progress.failures();
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
+    let (entries, errors) = match dir.list() {
+        Ok(listed) => listed,
         Err(e) => {
-            progress.fail(dir, format!("cannot list: {e}"));
+            progress.fail(&dir.path, format!("cannot list: {e}"));
             return false;
         }
     };
-    let mut names: Vec<OsString> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(e) => names.push(e.file_name()),
-            Err(e) => progress.fail(dir, format!("cannot list: {e}")),
-        }
+    for (path, e) in errors {
+        progress.fail(&path, format!("cannot inspect: {e}"));
     }
-    for name in names {
-        let path = dir.join(&name);
-        let meta = match fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                progress.fail(&path, format!("cannot inspect: {e}"));
-                continue;
-            }
-        };
-        if meta.dev() != dev {
-            progress.fail(&path, "is on another filesystem; not crossed".to_string());
+    for e in entries {
+        if let Some(skip) = dir.foreign(&e) {
+            progress.fail(&e.path, skip.to_string());
             continue;
         }
-        let ft = meta.file_type();
-        if ft.is_dir() {
-            if destroy_dir_contents(&path, dev, progress) {
-                remove_entry(&path, progress, |p| fs::remove_dir(p));
-            }
-        } else if ft.is_file() {
-            match overwrite(&path, dev, progress) {
-                Ok(()) => remove_entry(&path, progress, |p| fs::remove_file(p)),
-                Err(e) => progress.fail(&path, format!("cannot overwrite: {e}")),
-            }
-        } else {
-            remove_entry(&path, progress, |p| fs::remove_file(p));
+        match e.kind {
+            Kind::Dir => match dir.open_dir(&e) {
+                Ok(child) => {
+                    if destroy_dir_contents(&child, progress) {
+                        drop(child);
+                        remove(dir, &e, progress);
+                    }
+                }
+                Err(skip) => progress.fail(&e.path, format!("cannot enter: {skip}")),
+            },
+            Kind::File => match dir.open_file(&e) {
+                Ok((file, st)) => match overwrite(file, &st, progress) {
+                    Ok(()) => remove(dir, &e, progress),
+                    Err(err) => progress.fail(&e.path, format!("cannot overwrite: {err}")),
+                },
+                Err(skip) => progress.fail(&e.path, format!("cannot overwrite: {skip}")),
+            },
+            // Symlinks, sockets, FIFOs: renamed and unlinked, never opened.
+            Kind::Other => remove(dir, &e, progress),
         }
     }
-    sync_dir(dir);
+    dir.sync();
     progress.failures() == failures_before
+}
+
+fn remove(dir: &Dir, e: &super::walk::Entry, progress: &mut Tally<'_>) {
+    if let Err(why) = dir.remove(e) {
+        progress.fail(&e.path, why);
+    }
 }
 
 /// Overwrites every allocated byte of a regular file with random bytes,
 /// syncs, and truncates it to zero.
-fn overwrite(path: &Path, dev: u64, progress: &mut Tally<'_>) -> std::io::Result<()> {
-    let mut file = open_for_overwrite(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() || meta.dev() != dev {
-        return Err(std::io::Error::other("changed while being wiped"));
-    }
-    let len = meta.len();
+fn overwrite(mut file: File, st: &rfs::Statx, progress: &mut Tally<'_>) -> std::io::Result<()> {
+    let len = st.stx_size;
     // The last block's slack (past the end of the file) may hold older data.
-    let block = meta.blksize().max(512);
+    let block = u64::from(st.stx_blksize).max(512);
     let end = len.div_ceil(block) * block;
     let mut rng = rand::rngs::StdRng::from_rng(rand::rngs::OsRng).map_err(std::io::Error::other)?;
     let mut buf = vec![0u8; BLOCK];
@@ -111,105 +124,29 @@ fn overwrite(path: &Path, dev: u64, progress: &mut Tally<'_>) -> std::io::Result
     Ok(())
 }
 
-/// Opens without following a symlink; a read-only file is made writable
-/// first (we own it, and it is about to be destroyed).
-fn open_for_overwrite(path: &Path) -> std::io::Result<File> {
-    let open = || {
-        OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(path)
-    };
-    match open() {
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
-            open()
-        }
-        other => other,
-    }
-}
-
 /// The byte ranges that hold data (holes of sparse files are skipped, so a
 /// wipe never needs more disk space than the file already uses).
 fn data_extents(file: &File, len: u64) -> Vec<(u64, u64)> {
-    let fd = file.as_raw_fd();
     let mut out = Vec::new();
-    let mut pos: i64 = 0;
-    while (pos as u64) < len {
-        // SAFETY: lseek on a descriptor we own.
-        let data = unsafe { libc::lseek(fd, pos, libc::SEEK_DATA) };
-        if data < 0 {
-            if std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) {
-                break; // only a hole is left
-            }
-            return vec![(0, len)]; // SEEK_DATA unsupported: overwrite everything
-        }
-        let hole = unsafe { libc::lseek(fd, data, libc::SEEK_HOLE) };
-        let end = if hole < 0 {
-            len as i64
-        } else {
-            hole.min(len as i64)
+    let mut pos = 0u64;
+    while pos < len {
+        let data = match rfs::seek(file, rfs::SeekFrom::Data(pos)) {
+            Ok(d) => d,
+            Err(rustix::io::Errno::NXIO) => break, // only a hole is left
+            Err(_) => return vec![(0, len)],       // SEEK_DATA unsupported: overwrite everything
         };
+        let end = rfs::seek(file, rfs::SeekFrom::Hole(data)).map_or(len, |h| h.min(len));
         if end <= data {
             break;
         }
-        out.push((data as u64, end as u64));
+        out.push((data, end));
         pos = end;
     }
     out
 }
 
-/// Renames `path` to a random name of the same length in the same
-/// directory, syncs the directory, then removes it with `remove`.
-fn remove_entry(
-    path: &Path,
-    progress: &mut Tally<'_>,
-    remove: impl Fn(&Path) -> std::io::Result<()>,
-) {
-    let target = match rename_random(path) {
-        Ok(p) => p,
-        Err(e) => {
-            progress.fail(path, format!("cannot rename before removing: {e}"));
-            return;
-        }
-    };
-    if let Some(dir) = target.parent() {
-        sync_dir(dir);
-    }
-    if let Err(e) = remove(&target) {
-        progress.fail(
-            path,
-            format!("cannot remove (now named {}): {e}", target.display()),
-        );
-    }
-}
-
-fn rename_random(path: &Path) -> std::io::Result<PathBuf> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Err(std::io::Error::other("has no parent directory"));
-    };
-    for _ in 0..64 {
-        let candidate = dir.join(random_name(name.len()));
-        if fs::symlink_metadata(&candidate).is_err() {
-            fs::rename(path, &candidate)?;
-            return Ok(candidate);
-        }
-    }
-    Err(std::io::Error::other(
-        "no free random name of the same length",
-    ))
-}
-
-/// Lower-case letters and digits, never "." or "..".
-pub(crate) fn random_name(len: usize) -> OsString {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::thread_rng();
-    let bytes: Vec<u8> = (0..len.max(1))
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())])
-        .collect();
-    OsString::from_vec(bytes)
-}
-
+/// Syncs a directory by path (for the rename aside, whose parent is the
+/// user's own layout).
 pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
