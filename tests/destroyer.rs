@@ -278,3 +278,51 @@ fn an_edited_or_damaged_record_destroys_nothing_else() {
     assert_eq!(marked_files(s.root()), 10);
     assert!(s.data.join("notes.txt").exists());
 }
+
+// The dead-man switch wipes in its own process (cron); cut short, its
+// destruction is recorded like a duress wipe's and the next run finishes it.
+#[test]
+fn a_dead_man_wipe_cut_short_is_finished_by_the_next_crossing_run() {
+    let s = Fixture::with_corpus();
+    marked_data(&s.data.join("big"), 400, 128 << 10);
+    s.cmd()
+        .args(["deadman", "set", "--after", "1s", "--force"])
+        .assert()
+        .success();
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut child = command(Some(&s.home), None)
+        .args(["deadman", "check"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The record is written once the data is renamed aside, before the slow
+    // part: freeze the wipe there, then kill it (a power cut).
+    let record = s.home.join("pending");
+    wait_until("the dead-man wipe to record its destruction", || {
+        record.exists() || child.try_wait().unwrap().is_some()
+    });
+    signal(child.id() as i32, libc::SIGSTOP);
+    signal(child.id() as i32, libc::SIGKILL);
+    child.wait().unwrap();
+    let left = marked_files(s.root());
+    assert!(
+        left > 0,
+        "the wipe finished before the kill: nothing to resume"
+    );
+    assert!(!s.data.exists(), "the data directory is still at its path");
+
+    let tag = new_tag();
+    let out = run_tagged(&s, &tag, &["deadman", "status"], "");
+    assert!(out.status.success(), "{out:?}");
+    wait_until("the resumed destruction to finish", || {
+        tagged(&tag).is_empty() && !record.exists()
+    });
+    assert_eq!(
+        marked_files(s.root()),
+        0,
+        "{left} marked files before resuming"
+    );
+    assert!(aside_dirs(s.root()).is_empty());
+}

@@ -1,12 +1,14 @@
 //! The wipes nobody confirms: a duress code, the failure limit, the dead-man
 //! switch, a remote wipe. Each destroys every profile's data directory and
 //! crossing's home; how fast the data disappears differs:
-//! - `now`: in this process, for cron-driven triggers that can take their time;
-//! - `aside_and_detach`: the directories are renamed aside at once (same
-//!   filesystem, milliseconds whatever the data size) and a detached
-//!   process does the slow destruction (`protect::pending`: recorded first,
-//!   resumed by every later crossing run until done), so the unlock gate
-//!   returns as fast as after a normal unlock.
+//! - `now_keeping_gate`: in this process, for cron-driven triggers that can
+//!   take their time (dead-man switch, remote wipe);
+//! - `aside_and_detach`: a detached process does the slow destruction, so
+//!   the unlock gate returns as fast as after a normal unlock.
+//!
+//! Either way the directories are first renamed aside (same filesystem,
+//! milliseconds whatever the data size) and recorded (`protect::pending`),
+//! so a destruction cut short is resumed by every later crossing run.
 //!
 //! Both first destroy the clients' database keys (`wipe::keys`). The targets
 //! come from the state database and from the target list (`state::targets`),
@@ -14,7 +16,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::progress::Silent;
 use crate::protect::duress::Gate;
 use crate::protect::pending;
 use crate::protect::wipe::{self, guard, Failure, Report, Target};
@@ -73,18 +74,8 @@ pub fn targets_for(home: &Path, profile: Option<&str>) -> Vec<Target> {
     targets_of(home, &known)
 }
 
-/// Destroys everything in this process and reports what was left. A target
-/// the guard rails refuse is reported and skipped, never a reason to spare
-/// the others (an edited target list must not block the wipe).
-pub fn now(targets: &[Target]) -> anyhow::Result<Report> {
-    let (allowed, refused) = split_by_guard(targets);
-    let planned = wipe::plan(&allowed)?;
-    stop_clients(&allowed);
-    let mut report = wipe::execute(&planned, false, &Silent);
-    report.failed.extend(refused);
-    Ok(report)
-}
-
+/// A target the guard rails refuse is reported and skipped, never a reason
+/// to spare the others (an edited target list must not block the wipe).
 fn split_by_guard(targets: &[Target]) -> (Vec<Target>, Vec<Failure>) {
     let mut allowed = Vec::new();
     let mut refused = Vec::new();
@@ -120,11 +111,28 @@ fn stop_clients(targets: &[Target]) {
 /// the detached process leaves no key behind, and the next crossing run
 /// resumes it.
 pub fn aside_and_detach(home: &Path, targets: &[Target]) -> anyhow::Result<()> {
+    let (aside, failed) = put_aside(home, targets);
+    if !aside.is_empty() {
+        spawn_destroyer(home, &aside)?;
+    }
+    match failed.into_iter().next() {
+        Some(f) => Err(anyhow::anyhow!(
+            "cannot wipe {}: {}",
+            f.path.display(),
+            f.error
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Stops the clients, destroys the key material and renames each target
+/// aside. Returns the renamed paths (with those an earlier, unfinished
+/// destruction recorded: the record lives in the home, which is renamed
+/// too) and the targets that could not be renamed.
+fn put_aside(home: &Path, targets: &[Target]) -> (Vec<PathBuf>, Vec<Failure>) {
     stop_clients(targets);
-    // What an earlier, unfinished destruction left: the record lives in the
-    // home, which is about to be renamed aside too.
     let mut aside: Vec<PathBuf> = pending::paths(home).unwrap_or_default();
-    let mut first_error = None;
+    let mut failed = Vec::new();
     for t in targets {
         if guard::check(&t.path).is_ok() {
             wipe::keys::destroy(&t.path, &t.keys);
@@ -132,18 +140,13 @@ pub fn aside_and_detach(home: &Path, targets: &[Target]) -> anyhow::Result<()> {
         match wipe::aside::rename_aside(&t.path) {
             Ok(Some(p)) => aside.push(p),
             Ok(None) => {}
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
+            Err(e) => failed.push(Failure {
+                path: t.path.clone(),
+                error: e.to_string(),
+            }),
         }
     }
-    if !aside.is_empty() {
-        spawn_destroyer(home, &aside)?;
-    }
-    match first_error {
-        Some(e) => Err(e.into()),
-        None => Ok(()),
-    }
+    (aside, failed)
 }
 
 /// Records `paths` as pending destruction in `home`, then starts the
@@ -156,15 +159,34 @@ fn spawn_destroyer(home: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
     recorded
 }
 
-/// Destroys everything now, but keeps the unlock gate (PIN, duress code,
-/// failure limit; failures reset): the user can still open the (now empty)
-/// client, and whoever holds the device sees the gate unchanged.
+/// Destroys everything now, in this process, but keeps the unlock gate
+/// (PIN, duress code, failure limit; failures reset): the user can still
+/// open the (now empty) client, and whoever holds the device sees the gate
+/// unchanged. The targets are renamed aside and recorded first, like a
+/// duress wipe's, so a destruction cut short (power, a kill) is resumed by
+/// the next crossing run.
 pub fn now_keeping_gate(home: &Path) -> anyhow::Result<Report> {
     let gate = Gate::load(home).ok().flatten();
-    let report = now(&all_targets(home))?;
-    if let Some(mut gate) = gate {
-        gate.failures = 0;
-        gate.save(home)?;
+    let (allowed, refused) = split_by_guard(&all_targets(home));
+    let (aside, failed) = put_aside(home, &allowed);
+    let mut report = if aside.is_empty() {
+        Report::default()
+    } else if pending::record(home, &aside).is_ok() {
+        pending::finish(home)?
+    } else {
+        wipe::destroy_aside(&aside)?
+    };
+    report.failed.extend(failed);
+    report.failed.extend(refused);
+    match gate {
+        Some(mut gate) => {
+            gate.failures = 0;
+            gate.save(home)?;
+        }
+        // The record's fresh home, now empty, goes too.
+        None => {
+            let _ = std::fs::remove_dir(home);
+        }
     }
     Ok(report)
 }

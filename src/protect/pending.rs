@@ -234,15 +234,22 @@ pub fn destroy(input: impl Read) -> anyhow::Result<wipe::Report> {
     let home = PathBuf::from(std::ffi::OsString::from_vec(
         hex::decode(line.trim_ascii_end()).map_err(|_| anyhow::anyhow!("unreadable input"))?,
     ));
-    let path = record_path(&home);
-    let lock = match open_nofollow(&path, false) {
-        Ok(f) => f,
-        Err(_) if !unrecorded.is_empty() => {
-            let todo = admissible(decode(unrecorded).map_err(|why| Damaged { path, why })?);
-            return Ok(wipe::destroy_aside(&todo)?);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    if !unrecorded.is_empty() && open_nofollow(&record_path(&home), false).is_err() {
+        let todo = admissible(decode(unrecorded).map_err(|why| Damaged {
+            path: record_path(&home),
+            why,
+        })?);
+        return Ok(wipe::destroy_aside(&todo)?);
+    }
+    finish(&home)
+}
+
+/// Destroys what `home`'s record lists, in this process, then removes the
+/// record (or keeps what is left). Another process holding the record's
+/// lock is at work on it: then nothing is done here.
+pub fn finish(home: &Path) -> anyhow::Result<wipe::Report> {
+    let path = record_path(home);
+    let lock = open_nofollow(&path, false)?;
     if flock(lock.as_fd(), FlockOperation::NonBlockingLockExclusive).is_err() {
         return Ok(wipe::Report::default());
     }
@@ -259,13 +266,13 @@ pub fn destroy(input: impl Read) -> anyhow::Result<wipe::Report> {
         .collect();
     // Only the record this lock is on: a later emergency wipe may have
     // written a new one (which its own destroyer handles).
-    let current = fs::symlink_metadata(record_path(&home));
+    let current = fs::symlink_metadata(record_path(home));
     if matches!(current, Ok(m) if m.ino() == held.ino() && m.dev() == held.dev()) {
         if left.is_empty() {
-            fs::remove_file(record_path(&home))?;
-            wipe::sync_dir(&home);
+            fs::remove_file(record_path(home))?;
+            wipe::sync_dir(home);
         } else {
-            record(&home, &left)?;
+            record(home, &left)?;
         }
     }
     Ok(report)
