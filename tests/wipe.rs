@@ -153,3 +153,23 @@ fn what_cannot_be_destroyed_is_reported_and_the_exit_code_says_so() {
     );
     assert!(stuck.exists());
 }
+
+// A hard link in the data directory to a file outside it (planted to steer
+// the wipe) is unlinked, never overwritten: the file outside keeps its
+// data. Two links inside the tree: the data goes through the last one.
+#[test]
+fn a_hard_link_to_a_file_outside_is_unlinked_not_overwritten() {
+    let s = Fixture::with_corpus();
+    let outside = s.root().join("outside.txt");
+    std::fs::write(&outside, "keep me, I am not the client's").unwrap();
+    std::fs::hard_link(&outside, s.data.join("sub/planted")).unwrap();
+    std::fs::write(s.data.join("twice"), "the client's, twice").unwrap();
+    std::fs::hard_link(s.data.join("twice"), s.data.join("sub/twice-again")).unwrap();
+    let out = json(s.cmd().args(["wipe", "--yes", "--json"]));
+    assert_eq!(out["report"]["failed"], serde_json::json!([]), "{out}");
+    assert!(!s.data.exists());
+    assert_eq!(
+        std::fs::read_to_string(&outside).unwrap(),
+        "keep me, I am not the client's"
+    );
+}

@@ -76,6 +76,13 @@ fn destroy_dir_contents(dir: &Dir, progress: &mut Tally<'_>) -> bool {
                 Err(skip) => progress.fail(&e.path, format!("cannot enter: {skip}")),
             },
             Kind::File => match dir.open_file(&e) {
+                // Another name links the same data, maybe outside the tree
+                // (a hard link planted to steer the wipe): this name goes,
+                // the data is overwritten only through its last link here.
+                Ok((file, st)) if st.stx_nlink > 1 => {
+                    drop(file);
+                    remove(dir, &e, progress);
+                }
                 Ok((file, st)) => match overwrite(file, &st, progress) {
                     Ok(()) => remove(dir, &e, progress),
                     Err(err) => progress.fail(&e.path, format!("cannot overwrite: {err}")),
