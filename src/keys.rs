@@ -39,7 +39,9 @@ pub mod labels {
 /// Why a phrase was rejected. Positions are 1-based, as a user counts words.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PhraseError {
-    #[error("word {position} (\"{word}\") is not in the BIP-39 English word list; check its spelling on your written copy")]
+    // The word itself is never shown: a typo is close to a word of the
+    // phrase, and this message may go to a log or a JSON consumer.
+    #[error("word {position} is not in the BIP-39 English word list; check its spelling on your written copy")]
     UnknownWord { position: usize, word: String },
     #[error("the phrase has {0} words; crossing phrases have 12 or 24 words")]
     WordCount(usize),
