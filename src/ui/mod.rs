@@ -8,6 +8,8 @@ pub mod wipe;
 
 use serde::Serialize;
 
+use crate::error::ExitKind;
+
 /// Where human-readable output goes.
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
@@ -33,6 +35,15 @@ impl Out {
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+/// The error object of docs/json.md, on stdout: under `--json` stdout
+/// carries exactly one object, the command's or this one.
+pub fn print_json_error(kind: ExitKind, message: &str) {
+    let error = serde_json::json!({
+        "error": { "kind": kind.name(), "exit_code": kind.code(), "message": message }
+    });
+    println!("{error:#}");
 }
 
 pub fn human_bytes(n: u64) -> String {
