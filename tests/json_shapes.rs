@@ -375,3 +375,35 @@ fn failures_print_the_documented_error_object() {
         .expect(0, "help");
     assert!(help.stdout.starts_with("Write"), "{}", help.stdout);
 }
+
+/// The commands with a `--json` flag (by the id main.rs looks for), as
+/// docs/json.md names their blocks ("remote-wipe check").
+fn json_commands(cmd: &clap::Command, path: &str, found: &mut BTreeSet<String>) {
+    if cmd.get_arguments().any(|a| a.get_id() == "json") {
+        found.insert(path.to_string());
+    }
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        let path = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path} {name}")
+        };
+        json_commands(sub, &path, found);
+    }
+}
+
+#[test]
+fn every_command_with_json_is_documented() {
+    use clap::CommandFactory;
+    let mut found = BTreeSet::new();
+    json_commands(&crossing::cli::Cli::command(), "", &mut found);
+    let documented: BTreeSet<String> = shapes::documented()
+        .into_keys()
+        .filter(|b| b != "error")
+        .collect();
+    assert_eq!(
+        found, documented,
+        "commands with --json vs docs/json.md's blocks"
+    );
+}
