@@ -1,5 +1,6 @@
 //! The `crossing` binary: parse, dispatch, and the one mapping from error
-//! types to exit codes.
+//! types to exit codes (and, under `--json`, to the error object of
+//! docs/json.md).
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
