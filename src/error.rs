@@ -38,6 +38,23 @@ impl ExitKind {
         self as i32
     }
 
+    /// The stable snake_case name of the `kind` field of a JSON error
+    /// (docs/json.md).
+    pub fn name(self) -> &'static str {
+        match self {
+            ExitKind::Failure => "failure",
+            ExitKind::Usage => "usage",
+            ExitKind::Partial => "partial",
+            ExitKind::WrongPhrase => "wrong_phrase",
+            ExitKind::NotReachable => "not_reachable",
+            ExitKind::Integrity => "integrity",
+            ExitKind::Locked => "locked",
+            ExitKind::State => "state",
+            ExitKind::Refused => "refused",
+            ExitKind::WrongPin => "wrong_pin",
+        }
+    }
+
     /// The table printed in `--help` and the README.
     pub const TABLE: &'static str = "\
 EXIT CODES:

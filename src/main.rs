@@ -1,11 +1,13 @@
 //! The `crossing` binary: parse, dispatch, and the one mapping from error
-//! types to exit codes.
+//! types to exit codes (and, under `--json`, to the error object of
+//! docs/json.md).
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use crossing::cli::{Cli, Command};
 use crossing::commands::{self, Context};
 use crossing::error::{ExitKind, Fail};
+use crossing::ui::print_json_error;
 
 fn main() {
     // Everything crossing creates (state, staging, caches) is private to the user.
@@ -14,7 +16,11 @@ fn main() {
     // freed. Without this, glibc raises its mmap threshold after the first
     // free and keeps every freed pack buffer in the heap: +60 MB of RSS.
     unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20) };
-    let cli = Cli::parse();
+    let matches = Cli::command()
+        .try_get_matches()
+        .unwrap_or_else(|e| usage_error(e));
+    let json = json_given(&matches);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
     let result = Context::new(cli.home, cli.quiet).and_then(|ctx| {
         // Every command first resumes a destruction left unfinished (one
         // stat when there is none); not the destroyer itself.
@@ -26,10 +32,51 @@ fn main() {
     match result {
         Ok(code) => std::process::exit(code),
         Err(err) => {
-            eprintln!("crossing: {err:#}");
-            std::process::exit(exit_kind_of(&err).code());
+            let kind = exit_kind_of(&err);
+            let message = format!("{err:#}");
+            // The human line goes to stderr in any case (cron mail, logs);
+            // under --json, stdout carries the error object instead of the
+            // command's (docs/json.md).
+            eprintln!("crossing: {message}");
+            if json {
+                print_json_error(kind, &message);
+            }
+            std::process::exit(kind.code());
         }
     }
+}
+
+/// Whether the command that runs was given `--json`: every command's flag
+/// has the id "json", at whichever subcommand level it sits.
+fn json_given(matches: &ArgMatches) -> bool {
+    let mut level = Some(matches);
+    while let Some(m) = level {
+        if let Ok(Some(true)) = m.try_get_one::<bool>("json") {
+            return true;
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
+    }
+    false
+}
+
+/// A command line clap refused (exit 2). Help and version go out as clap
+/// prints them; a refusal with `--json` among the arguments (before a `--`)
+/// becomes the error object too, since clap cannot say which command's flag
+/// it would have been.
+fn usage_error(e: clap::Error) -> ! {
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    if !e.use_stderr() || !json {
+        e.exit();
+    }
+    let _ = e.print();
+    let rendered = e.render().to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    print_json_error(ExitKind::Usage, message);
+    std::process::exit(ExitKind::Usage.code());
 }
 
 /// Runs one command; `Ok` carries the exit code (0, or 3 for a partial backup).

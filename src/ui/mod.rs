@@ -6,7 +6,11 @@ pub mod phrase;
 pub mod progress;
 pub mod wipe;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
+
+use crate::error::ExitKind;
 
 /// Where human-readable output goes.
 #[derive(Debug, Clone, Copy)]
@@ -30,9 +34,27 @@ impl Out {
     }
 }
 
+/// Set once a command printed its JSON object: a failure after it (a wipe
+/// that left files, exit 3) adds no error object, so that stdout under
+/// `--json` stays exactly one object.
+static JSON_PRINTED: AtomicBool = AtomicBool::new(false);
+
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
+    JSON_PRINTED.store(true, Ordering::Relaxed);
     Ok(())
+}
+
+/// The error object of docs/json.md, on stdout, unless the command already
+/// printed its own object (which then stands, with the exit code).
+pub fn print_json_error(kind: ExitKind, message: &str) {
+    if JSON_PRINTED.load(Ordering::Relaxed) {
+        return;
+    }
+    let error = serde_json::json!({
+        "error": { "kind": kind.name(), "exit_code": kind.code(), "message": message }
+    });
+    println!("{error:#}");
 }
 
 pub fn human_bytes(n: u64) -> String {

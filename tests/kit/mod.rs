@@ -19,6 +19,7 @@ pub mod proxy;
 pub mod run;
 pub mod scenarios;
 pub mod servers;
+pub mod shapes;
 pub mod tree;
 
 #[allow(unused_imports)]

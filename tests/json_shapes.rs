@@ -1,0 +1,409 @@
+//! docs/json.md is the contract of `--json`: every command is run through
+//! the binary and its output checked against the document's `fields` block
+//! (each documented field there, with its type; nothing undocumented), and
+//! failures print the documented error object.
+
+mod kit;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::fs;
+use std::path::Path;
+
+use kit::shapes::{self, Field};
+use kit::{init_args, restore_args, run, Fixture, Out};
+use serde_json::Value;
+
+/// Documented blocks this test does not run, and which test reads them.
+const NOT_RUN: &[&str] = &[
+    "error", // `failures_print_the_documented_error_object`
+];
+
+/// Documented fields only a damaged store, an unreadable file or a
+/// `--vanish` (that would remove the test's binary) shows, each with the
+/// fields below it; all the others must appear in some run below.
+const NOT_SEEN: &[(&str, &str)] = &[
+    ("backup", "skipped[]"),
+    ("snapshots", "[].error"),
+    ("snapshots", "[].untrusted_because"),
+    ("repair", "unrecoverable[]"),
+    ("wipe", "report.failed[]"),
+    ("deadman check", "report.failed[]"),
+    ("remote-wipe check", "ignored[]"),
+    ("remote-wipe check", "report.failed[]"),
+    ("remote-wipe send", "acknowledged"),
+    ("remote-wipe send", "ack"),
+    ("depart", "profiles[].snapshot.skipped[]"),
+    ("depart", "wipe.failed[]"),
+    ("depart", "vanished"),
+];
+
+/// Whether `field` is `exempt` or below it.
+fn not_seen(block: &str, field: &str) -> bool {
+    NOT_SEEN.iter().any(|&(b, exempt)| {
+        b == block
+            && field.strip_prefix(exempt).is_some_and(|rest| {
+                rest.is_empty() || rest == "?" || rest.starts_with(['.', '[', '?'])
+            })
+    })
+}
+
+/// The document, and what the runs so far exercised of it.
+struct Contract {
+    blocks: BTreeMap<String, Vec<Field>>,
+    seen: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Contract {
+    fn new() -> Contract {
+        Contract {
+            blocks: shapes::documented(),
+            seen: BTreeMap::new(),
+        }
+    }
+
+    /// Checks a successful run's stdout (one JSON value) against `block`.
+    #[track_caller]
+    fn check(&mut self, block: &str, out: Out) -> Value {
+        let out = out.expect(0, block);
+        let json = out.json();
+        let fields = self
+            .blocks
+            .get(block)
+            .unwrap_or_else(|| panic!("docs/json.md has no `fields {block}` block"));
+        let seen = shapes::check(block, fields, &json);
+        self.seen.entry(block.to_string()).or_default().extend(seen);
+        json
+    }
+
+    /// Every documented block was run, and every field in it seen (but
+    /// those [`NOT_RUN`] and [`NOT_SEEN`]).
+    fn assert_covered(&self) {
+        let run: BTreeSet<&str> = self.seen.keys().map(String::as_str).collect();
+        let documented: BTreeSet<&str> = self
+            .blocks
+            .keys()
+            .map(String::as_str)
+            .filter(|b| !NOT_RUN.contains(b))
+            .collect();
+        assert_eq!(
+            run, documented,
+            "blocks run vs documented (and not in NOT_RUN)"
+        );
+        let mut unseen = Vec::new();
+        for (block, fields) in &self.blocks {
+            let Some(seen) = self.seen.get(block) else {
+                continue;
+            };
+            for f in fields {
+                if !seen.contains(&f.name) && !not_seen(block, &f.name) {
+                    unseen.push(format!("{block}: {}", f.name));
+                }
+            }
+        }
+        assert!(unseen.is_empty(), "documented but never seen: {unseen:#?}");
+    }
+}
+
+fn args<'a>(words: &[&'a str], path: &'a Path) -> Vec<&'a OsStr> {
+    words
+        .iter()
+        .map(|w| OsStr::new(*w))
+        .chain([path.as_os_str()])
+        .collect()
+}
+
+/// `crossing --home <home> args…` with `input` on standard input.
+fn with_stdin(home: &Path, args: &[&str], input: &str) -> Out {
+    let out = kit::crossing(home)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn every_command_prints_what_docs_json_md_says() {
+    let mut c = Contract::new();
+    let fx = Fixture::new();
+    fs::write(fx.data.join("notes.txt"), b"a note").unwrap();
+    fs::create_dir(fx.data.join("sub")).unwrap();
+    fs::write(fx.data.join("sub/more.txt"), b"more").unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", fx.data.join("outside")).unwrap();
+    let phrase = fx.phrase_file.as_path();
+    let url = fx.store_url();
+
+    // Pseudonyms and profiles, in homes of their own.
+    let fresh = fx.root().join("fresh-home");
+    c.check(
+        "pseudonym new",
+        run(Some(&fresh), ["pseudonym", "new", "--json"]),
+    );
+    let other = fx.root().join("other-home");
+    c.check(
+        "pseudonym import",
+        run(
+            Some(&other),
+            args(&["pseudonym", "import", "--json", "--phrase-file"], phrase),
+        ),
+    );
+    c.check(
+        "init",
+        run(Some(&other), init_args(&fx.data, &url, &["--json"])),
+    );
+    c.check(
+        "pseudonym list",
+        fx.crossing(["pseudonym", "list", "--json"]),
+    );
+    c.check(
+        "pseudonym show",
+        fx.crossing(["pseudonym", "show", "default", "--json"]),
+    );
+    c.check("profile list", fx.crossing(["profile", "list", "--json"]));
+    c.check(
+        "profile show",
+        fx.crossing(["profile", "show", "default", "--json"]),
+    );
+
+    // The repository.
+    c.check("backup", fx.crossing(["backup", "--json"]));
+    c.check(
+        "backup",
+        fx.crossing(["backup", "--json", "--tag", "t", "--expire-after", "7d"]),
+    );
+    let rows = c.check("snapshots", fx.crossing(["snapshots", "--json"]));
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows:#}");
+    c.check(
+        "snapshots",
+        fx.crossing(args(&["snapshots", "--json", "--phrase-file"], phrase)),
+    );
+    c.check("check", fx.crossing(["check", "--json"]));
+    c.check(
+        "check",
+        fx.crossing(args(
+            &["check", "--json", "--read-data", "--phrase-file"],
+            phrase,
+        )),
+    );
+    c.check(
+        "repair",
+        fx.crossing(args(&["repair", "--json", "--phrase-file"], phrase)),
+    );
+    c.check(
+        "writer list",
+        fx.crossing(args(&["writer", "list", "--json", "--phrase-file"], phrase)),
+    );
+    let mut restore = restore_args(&url, &fx.root().join("restored"), phrase);
+    restore.push("--json".into());
+    let restored = c.check("restore", fx.crossing(restore));
+    assert_eq!(
+        restored["outside_symlinks"][0]["path"], "outside",
+        "{restored:#}"
+    );
+    c.check(
+        "prune",
+        fx.crossing(["prune", "--dry-run", "--keep-last", "1", "--json"]),
+    );
+
+    // Protections.
+    c.check(
+        "deadman status",
+        fx.crossing(["deadman", "status", "--json"]),
+    );
+    fx.crossing(["deadman", "set", "--after", "3d"])
+        .expect(0, "deadman set");
+    c.check(
+        "deadman status",
+        fx.crossing(["deadman", "status", "--json"]),
+    );
+    c.check("deadman check", fx.crossing(["deadman", "check", "--json"]));
+    with_stdin(
+        &fx.home,
+        &["duress", "set", "--stdin"],
+        "135790\n135790\n864202\n864202\n",
+    )
+    .expect(0, "duress set");
+    let status = c.check(
+        "duress status",
+        with_stdin(
+            &fx.home,
+            &["duress", "status", "--stdin", "--json"],
+            "135790\n",
+        ),
+    );
+    assert_eq!(status["duress_code"], true, "{status:#}");
+    let channel = format!("file://{}", fx.root().join("channel").display());
+    let token = arm_by_token(&fx, &channel);
+    c.check(
+        "remote-wipe check",
+        fx.crossing(["remote-wipe", "check", "--json"]),
+    );
+    let friend = ["--token", "--store", channel.as_str(), "--json"];
+    let status = [&["remote-wipe", "status"][..], &friend].concat();
+    c.check("remote-wipe status", with_stdin(&fresh, &status, &token));
+    let send = [&["remote-wipe", "send"][..], &friend].concat();
+    c.check("remote-wipe send", with_stdin(&fresh, &send, &token));
+    let after = c.check("remote-wipe status", with_stdin(&fresh, &status, &token));
+    assert_eq!(after["requested"], true, "{after:#}");
+
+    // Last, as it destroys the data directory and the home.
+    c.check("wipe", fx.crossing(["wipe", "--dry-run", "--json"]));
+    let wiped = c.check("wipe", fx.crossing(["wipe", "--yes", "--json"]));
+    assert!(!wiped["report"].is_null(), "{wiped:#}");
+
+    // A departure, on a device of its own (the store on the same disk).
+    let leaving = Fixture::new();
+    fs::write(leaving.data.join("notes.txt"), b"a note").unwrap();
+    let gone = c.check(
+        "depart",
+        leaving.crossing(["depart", "--yes", "--allow-same-disk", "--json"]),
+    );
+    assert_eq!(gone["home_wiped"], true, "{gone:#}");
+    fire_the_switches(&mut c);
+    c.assert_covered();
+}
+
+/// `remote-wipe arm --token`: the token it shows once.
+fn arm_by_token(fx: &Fixture, channel: &str) -> String {
+    let armed = fx
+        .crossing(["remote-wipe", "arm", "--token", "--store", channel])
+        .expect(0, "remote-wipe arm");
+    armed
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .expect("the token")
+        .to_string()
+}
+
+/// A remote wipe and a dead-man switch that fire, each on a device of its
+/// own: their reports, and the friend's view of the acknowledgment.
+fn fire_the_switches(c: &mut Contract) {
+    let fx = Fixture::new();
+    let channel = format!("file://{}", fx.root().join("channel").display());
+    let token = arm_by_token(&fx, &channel);
+    let friend = fx.root().join("friend-home");
+    let send = ["remote-wipe", "send", "--token", "--store", &channel];
+    with_stdin(&friend, &send, &token).expect(0, "remote-wipe send");
+    let fired = c.check(
+        "remote-wipe check",
+        fx.crossing(["remote-wipe", "check", "--json"]),
+    );
+    assert_eq!(fired["fired"], true, "{fired:#}");
+    let status = [
+        "remote-wipe",
+        "status",
+        "--token",
+        "--store",
+        &channel,
+        "--json",
+    ];
+    let seen = c.check("remote-wipe status", with_stdin(&friend, &status, &token));
+    assert!(seen["ack"].is_object(), "{seen:#}");
+
+    let fx = Fixture::new();
+    fx.crossing(["deadman", "set", "--after", "1s", "--force"])
+        .expect(0, "deadman set");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let fired = c.check("deadman check", fx.crossing(["deadman", "check", "--json"]));
+    assert_eq!(fired["fired"], true, "{fired:#}");
+}
+
+/// A failure under `--json`: the error object, alone, on stdout, its
+/// message the human line on stderr, its kind and code the exit's.
+#[track_caller]
+fn assert_error(c: &Contract, out: Out, kind: &str, code: i32) -> String {
+    let out = out.expect(code, kind);
+    let json = out.json();
+    shapes::check("error", &c.blocks["error"], &json);
+    assert_eq!(json["error"]["kind"], kind, "{json:#}");
+    assert_eq!(json["error"]["exit_code"], code, "{json:#}");
+    let message = json["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        out.stderr.contains(&message),
+        "message {message:?} not on stderr:\n{}",
+        out.stderr
+    );
+    message
+}
+
+#[test]
+fn failures_print_the_documented_error_object() {
+    let c = Contract::new();
+    let fx = Fixture::new();
+    let message = assert_error(&c, fx.crossing(["backup", "--json", "--bogus"]), "usage", 2);
+    assert!(message.contains("--bogus"), "{message}");
+    assert_error(
+        &c,
+        fx.crossing(["pseudonym", "new", "--json", "--words", "7"]),
+        "usage",
+        2,
+    );
+
+    let bad = fx.root().join("bad-phrase");
+    fs::write(&bad, "abandon ".repeat(12)).unwrap();
+    let url = fx.store_url();
+    let wrong = ["snapshots", "--store", url.as_str(), "--phrase-file"];
+    let json = fx.crossing(args(
+        &[&wrong[..1], &["--json"], &wrong[1..]].concat(),
+        &bad,
+    ));
+    let message = assert_error(&c, json, "wrong_phrase", 4);
+    // Without --json: the same line on stderr, nothing on stdout.
+    let human = fx.crossing(args(&wrong, &bad)).expect(4, "wrong phrase");
+    assert_eq!(human.stdout, "");
+    assert_eq!(human.stderr.trim_end(), format!("crossing: {message}"));
+
+    let missing = format!("file://{}", fx.root().join("no-such-store").display());
+    assert_error(
+        &c,
+        fx.crossing(args(
+            &["snapshots", "--json", "--store", &missing, "--phrase-file"],
+            &fx.phrase_file,
+        )),
+        "not_reachable",
+        5,
+    );
+    // Help is text, even with --json.
+    let help = fx
+        .crossing(["backup", "--json", "--help"])
+        .expect(0, "help");
+    assert!(help.stdout.starts_with("Write"), "{}", help.stdout);
+}
+
+/// The commands with a `--json` flag (by the id main.rs looks for), as
+/// docs/json.md names their blocks ("remote-wipe check").
+fn json_commands(cmd: &clap::Command, path: &str, found: &mut BTreeSet<String>) {
+    if cmd.get_arguments().any(|a| a.get_id() == "json") {
+        found.insert(path.to_string());
+    }
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        let path = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path} {name}")
+        };
+        json_commands(sub, &path, found);
+    }
+}
+
+#[test]
+fn every_command_with_json_is_documented() {
+    use clap::CommandFactory;
+    let mut found = BTreeSet::new();
+    json_commands(&crossing::cli::Cli::command(), "", &mut found);
+    let documented: BTreeSet<String> = shapes::documented()
+        .into_keys()
+        .filter(|b| b != "error")
+        .collect();
+    assert_eq!(
+        found, documented,
+        "commands with --json vs docs/json.md's blocks"
+    );
+}
