@@ -92,6 +92,16 @@ fn with_both_the_db_and_the_list_damaged_the_home_is_still_wiped() {
     unlock(&s, DURESS).code(42);
     // Documented (docs/wipe.md): nothing says where the data is any more.
     assert!(s.data.join("notes.txt").exists());
+    // The old home, renamed aside, is destroyed in the background; its
+    // record goes when that is done.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while s.home.join("pending").exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the destruction never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert_eq!(names_in(&s.home), ["gate"]);
 }
 
