@@ -95,11 +95,10 @@ pub fn server_stops_mid_backup(server: &mut Server, cloud: &Cloud, stop: Stop) {
     );
     assert!(line.contains(&format!("\"{}\"", cloud.bucket)), "{line}");
     assert_no_secret(cloud, &out.stderr);
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    // Under --json, stdout is the one error object (docs/json.md).
+    let error: Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    assert_eq!(error["error"]["exit_code"], 5, "{error}");
+    assert_eq!(error["error"]["kind"], "not_reachable", "{error}");
 
     server.start();
     let stored = packs();
