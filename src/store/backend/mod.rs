@@ -242,9 +242,32 @@ pub fn open_cloud<B: CloudBuilder>(
             B::client_key(ClientConfigKey::ConnectTimeout),
             CONNECT_TIMEOUT.into(),
         );
+    let mut plain_http = None;
     for (k, v) in env_settings(env_prefix).chain(owned(options)) {
         if let Ok(key) = B::Key::from_str(&k) {
+            if k.ends_with("endpoint") {
+                // An environment variable is named as it is set: AWS_ENDPOINT.
+                let named = match k.starts_with(&env_prefix.to_ascii_lowercase()) {
+                    true => k.to_ascii_uppercase(),
+                    false => k.clone(),
+                };
+                plain_http = v
+                    .to_ascii_lowercase()
+                    .starts_with("http://")
+                    .then(|| (named, v.clone()));
+            }
             b = b.set(key, v);
+        }
+    }
+    // Refused here rather than by the HTTP client at the first request,
+    // whose "URL scheme is not allowed" reads like a network failure.
+    if let Some((key, value)) = plain_http {
+        if !truthy(&b, B::client_key(ClientConfigKey::AllowHttp)) {
+            return Err(StoreError::InvalidOption {
+                key,
+                why: format!("{value} is plain HTTP (not TLS), which crossing uses only when told: add --store-option allow_http=true, or use https://"),
+            }
+            .into());
         }
     }
     let inner = with_url(url, b)?
