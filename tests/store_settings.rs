@@ -246,6 +246,20 @@ fn a_plain_http_endpoint_needs_allow_http() {
         predicate::str::contains("http://127.0.0.1:9 is plain HTTP")
             .and(predicate::str::contains("--store-option allow_http=true")),
     );
+    // init refuses it too, before recording a profile every backup would fail with.
+    let fx = Fixture::unconfigured(|data| std::fs::create_dir(data).unwrap());
+    crossing(&fx.home)
+        .args(["init", "--data-dir"])
+        .arg(&fx.data)
+        .args([
+            "--store",
+            "s3://my-bucket/p",
+            "--store-option",
+            "endpoint=http://10.0.0.1:9000",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--store-option allow_http=true"));
     // Allowed, the request is made (and finds nothing listening).
     snapshots(&["allow_http=true"])
         .code(5)

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use object_store::{ClientConfigKey, ObjectStore, RetryConfig};
 
 use super::errors::misconfigured;
-use super::options::StoreOptions;
+use super::options::{is_plain_http, plain_http, StoreOptions};
 use super::url::StoreUrl;
 use super::StoreError;
 
@@ -242,7 +242,7 @@ pub fn open_cloud<B: CloudBuilder>(
             B::client_key(ClientConfigKey::ConnectTimeout),
             CONNECT_TIMEOUT.into(),
         );
-    let mut plain_http = None;
+    let mut http_endpoint = None;
     for (k, v) in env_settings(env_prefix).chain(owned(options)) {
         if let Ok(key) = B::Key::from_str(&k) {
             if k.ends_with("endpoint") {
@@ -251,23 +251,16 @@ pub fn open_cloud<B: CloudBuilder>(
                     true => k.to_ascii_uppercase(),
                     false => k.clone(),
                 };
-                plain_http = v
-                    .to_ascii_lowercase()
-                    .starts_with("http://")
-                    .then(|| (named, v.clone()));
+                http_endpoint = is_plain_http(&v).then(|| (named, v.clone()));
             }
             b = b.set(key, v);
         }
     }
-    // Refused here rather than by the HTTP client at the first request,
-    // whose "URL scheme is not allowed" reads like a network failure.
-    if let Some((key, value)) = plain_http {
+    // The endpoint may come from the environment (AWS_ENDPOINT): checked
+    // again here, with everything the client will use.
+    if let Some((key, value)) = http_endpoint {
         if !truthy(&b, B::client_key(ClientConfigKey::AllowHttp)) {
-            return Err(StoreError::InvalidOption {
-                key,
-                why: format!("{value} is plain HTTP (not TLS), which crossing uses only when told: add --store-option allow_http=true, or use https://"),
-            }
-            .into());
+            return Err(plain_http(&key, &value).into());
         }
     }
     let inner = with_url(url, b)?
