@@ -161,4 +161,19 @@ fn init_names_a_client_profile_after_its_client() {
         ])
         .expect(0, "init --client signal next to \"default\"");
     assert_eq!(made.json()["name"], "signal");
+
+    // Conflicts over a profile's name are usage errors, as in every command.
+    let (_, elsewhere) = store(&fx, "elsewhere");
+    let out = fx
+        .crossing(["backup", "--data-dir", data, "--store", &elsewhere])
+        .expect(2, "a first-use backup naming another store for \"default\"");
+    assert!(
+        error(&out).contains("add --profile NEW_NAME"),
+        "{}",
+        out.stderr
+    );
+    let out = fx
+        .crossing(init_args(&signal, &elsewhere, &["--client", "signal"]))
+        .expect(2, "a second profile \"signal\"");
+    assert!(error(&out).contains("exists already"), "{}", out.stderr);
 }

@@ -59,11 +59,10 @@ impl StateError {
     pub fn exit_kind(&self) -> ExitKind {
         match self {
             StateError::Newer { .. } | StateError::Corrupt { .. } => ExitKind::State,
-            StateError::PseudonymExists(_)
-            | StateError::ProfileExists(_)
-            | StateError::NoWriter(_) => ExitKind::Refused,
-            // Which profile to use is the caller's to say.
+            StateError::PseudonymExists(_) | StateError::NoWriter(_) => ExitKind::Refused,
+            // Which profile to use, or make, is the caller's to say.
             StateError::UnknownProfile(_)
+            | StateError::ProfileExists(_)
             | StateError::NoProfile
             | StateError::SeveralProfiles(_) => ExitKind::Usage,
             _ => ExitKind::Failure,

@@ -184,7 +184,8 @@ pub fn profile_or_first_use(
                 new_pseudonym: None,
             });
         }
-        anyhow::bail!(
+        crate::bail_kind!(
+            ExitKind::Usage,
             "profile \"{}\" exists with data directory {} and store {}; to back up something else, add --profile NEW_NAME",
             p.name,
             p.data_dir.display(),
