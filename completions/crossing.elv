@@ -139,7 +139,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --store 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]. Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*)'
             cand --store-option 'A non-secret store setting kept in the profile, KEY=VALUE (repeatable): endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment'
             cand --pseudonym 'The pseudonym whose key encrypts the backups (default: the only one, or "default")'
-            cand --name 'The profile''s name'
+            cand --name 'The profile''s name (default: the client''s, "signal" or "session"; "default" for --client generic)'
             cand --client 'Which client''s data this is'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --json 'json'
@@ -197,7 +197,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;profile;help;help'= {
         }
         &'crossing;backup'= {
-            cand --profile 'The profile to back up'
+            cand --profile 'The profile to back up (default: the only one, or among several the one named "default"; with --data-dir and --store: "default")'
             cand --data-dir 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)'
             cand --store 'First use without a profile: the store URL (see `crossing init --help`)'
             cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
@@ -211,7 +211,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;restore'= {
-            cand --profile 'The profile whose store and data directory to use by default'
+            cand --profile 'The profile whose store and data directory to use by default (without it: the only profile, or among several the one named "default")'
             cand --snapshot 'Snapshot ID (or a unique prefix of it), or "latest"'
             cand --store 'The store URL (default: the profile''s)'
             cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
@@ -230,7 +230,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'crossing;snapshots'= {
-            cand --profile 'profile'
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --store 'The store URL, when there is no profile (needs --phrase-file or a prompt)'
             cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --phrase-file 'With the phrase, the snapshots'' contents are read too (files, bytes, tags)'
@@ -242,7 +242,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;check'= {
-            cand --profile 'profile'
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --store 'The store URL, when there is no profile (needs the phrase)'
             cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --phrase-file 'With the phrase, snapshots and indexes are checked too'
@@ -255,7 +255,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;repair'= {
-            cand --profile 'profile'
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --store 'The store URL, when there is no profile'
             cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
@@ -267,7 +267,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;prune'= {
-            cand --profile 'profile'
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --keep-last 'Keep the N newest snapshots'
             cand --keep-within 'Keep every snapshot younger than DURATION (e.g. 7d, 36h)'
             cand --keep-daily 'Keep the newest snapshot of each of the last N days (UTC) that have one'
@@ -282,7 +282,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;wipe'= {
-            cand --profile 'The profile whose data directory to destroy'
+            cand --profile 'The profile whose data directory to destroy (default: the only one, or among several the one named "default")'
             cand --data-dir 'Destroy DIR (not a profile''s) and crossing''s home; needs no state (a corrupt state.db)'
             cand --client 'With --data-dir: whose database key goes first (default: DIR''s profile''s client)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
@@ -541,7 +541,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;writer;list'= {
-            cand --profile 'profile'
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --json 'json'
@@ -552,7 +552,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;writer;revoke'= {
             cand --as-of 'From when on its snapshots are untrusted: an RFC 3339 time (2026-12-01T12:00:00Z) or "now"'
-            cand --profile 'profile'
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand -q 'Print nothing but errors'

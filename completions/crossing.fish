@@ -96,7 +96,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand init" -l data-dir -d '
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l store -d 'Where snapshots go: file:///PATH, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX], az://CONTAINER[/PREFIX] or https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]. Credentials come from the environment (AWS_*, GOOGLE_*, AZURE_*)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l store-option -d 'A non-secret store setting kept in the profile, KEY=VALUE (repeatable): endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l pseudonym -d 'The pseudonym whose key encrypts the backups (default: the only one, or "default")' -r
-complete -c crossing -n "__fish_crossing_using_subcommand init" -l name -d 'The profile\'s name' -r
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l name -d 'The profile\'s name (default: the client\'s, "signal" or "session"; "default" for --client generic)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l client -d 'Which client\'s data this is' -r -f -a "session\t'Session Desktop'
 signal\t'Signal Desktop'
 generic\t'Any folder (--data-dir required)'"
@@ -126,7 +126,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Forget a profile and its backup cache (data directory and store untouched)'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crossing -n "__fish_crossing_using_subcommand backup" -l profile -d 'The profile to back up' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l profile -d 'The profile to back up (default: the only one, or among several the one named "default"; with --data-dir and --store: "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l data-dir -d 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store -d 'First use without a profile: the store URL (see `crossing init --help`)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
@@ -136,7 +136,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand backup" -l home -d 'Wh
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l json -d 'Print one JSON summary object'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default (without it: the only profile, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l snapshot -d 'Snapshot ID (or a unique prefix of it), or "latest"' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store -d 'The store URL (default: the profile\'s)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
@@ -153,7 +153,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand restore" -l keep-speci
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store -d 'The store URL, when there is no profile (needs --phrase-file or a prompt)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l phrase-file -d 'With the phrase, the snapshots\' contents are read too (files, bytes, tags)' -r -F
@@ -161,7 +161,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l home -d 
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand check" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l store -d 'The store URL, when there is no profile (needs the phrase)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l phrase-file -d 'With the phrase, snapshots and indexes are checked too' -r -F
@@ -170,7 +170,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand check" -l read-data -d
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand repair" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand repair" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l store -d 'The store URL, when there is no profile' -r
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
@@ -178,7 +178,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand repair" -l home -d 'Wh
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand prune" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-last -d 'Keep the N newest snapshots' -r
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-within -d 'Keep every snapshot younger than DURATION (e.g. 7d, 36h)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-daily -d 'Keep the newest snapshot of each of the last N days (UTC) that have one' -r
@@ -189,7 +189,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand prune" -l dry-run -d '
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l profile -d 'The profile whose data directory to destroy' -r
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l profile -d 'The profile whose data directory to destroy (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l data-dir -d 'Destroy DIR (not a profile\'s) and crossing\'s home; needs no state (a corrupt state.db)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l client -d 'With --data-dir: whose database key goes first (default: DIR\'s profile\'s client)' -r -f -a "session\t'Session Desktop'
 signal\t'Signal Desktop'
@@ -334,14 +334,14 @@ complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish_seen_subcommand_from list revoke help" -f -a "list" -d 'Every writer the phrase certified for the profile\'s repository, with its last snapshot and whether depart sealed it or it was revoked'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish_seen_subcommand_from list revoke help" -f -a "revoke" -d 'Revoke a writer (a device taken without a wipe): nothing it signs after --as-of is trusted any more (needs the phrase)'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish_seen_subcommand_from list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l json
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -l as-of -d 'From when on its snapshots are untrusted: an RFC 3339 time (2026-12-01T12:00:00Z) or "now"' -r
-complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -l profile -r
+complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but errors'

@@ -221,9 +221,10 @@ pub struct InitArgs {
     /// The pseudonym whose key encrypts the backups (default: the only one, or "default").
     #[arg(long)]
     pub pseudonym: Option<String>,
-    /// The profile's name.
-    #[arg(long, default_value = "default")]
-    pub name: String,
+    /// The profile's name (default: the client's, "signal" or "session";
+    /// "default" for --client generic).
+    #[arg(long)]
+    pub name: Option<String>,
     /// Which client's data this is.
     #[arg(long, value_enum, default_value_t = Client::Generic)]
     pub client: Client,
@@ -250,9 +251,10 @@ pub enum ProfileCommand {
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// The profile to back up.
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// The profile to back up (default: the only one, or among several the one
+    /// named "default"; with --data-dir and --store: "default").
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
     /// First use without a profile: the directory to back up (creates the profile,
     /// and a pseudonym if there is none, showing its phrase once).
     #[arg(long, value_name = "DIR", requires = "store")]
@@ -275,7 +277,8 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The profile whose store and data directory to use by default.
+    /// The profile whose store and data directory to use by default (without
+    /// it: the only profile, or among several the one named "default").
     #[arg(long, env = "CROSSING_PROFILE")]
     pub profile: Option<String>,
     /// Snapshot ID (or a unique prefix of it), or "latest".
@@ -315,8 +318,9 @@ pub struct RestoreArgs {
 
 #[derive(Debug, Args)]
 pub struct SnapshotsArgs {
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// The profile (default: the only one, or among several the one named "default").
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
     /// The store URL, when there is no profile (needs --phrase-file or a prompt).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: Option<String>,
@@ -336,8 +340,9 @@ If another device wrote to the repository (or it was restored here), the cache i
 forgets snapshots until it is run once with --phrase-file. With no --keep-* option, only expired snapshots go."
 )]
 pub struct PruneArgs {
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// The profile (default: the only one, or among several the one named "default").
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
     /// Keep the N newest snapshots.
     #[arg(long, value_name = "N")]
     pub keep_last: Option<usize>,
@@ -362,14 +367,10 @@ pub struct PruneArgs {
 
 #[derive(Debug, Args)]
 pub struct WipeArgs {
-    /// The profile whose data directory to destroy.
-    #[arg(
-        long,
-        env = "CROSSING_PROFILE",
-        default_value = "default",
-        conflicts_with = "all"
-    )]
-    pub profile: String,
+    /// The profile whose data directory to destroy (default: the only one, or
+    /// among several the one named "default").
+    #[arg(long, env = "CROSSING_PROFILE", conflicts_with = "all")]
+    pub profile: Option<String>,
     /// Every profile's data directory.
     #[arg(long)]
     pub all: bool,
@@ -486,8 +487,9 @@ pub enum WriterCommand {
     /// Every writer the phrase certified for the profile's repository, with
     /// its last snapshot and whether depart sealed it or it was revoked.
     List {
-        #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-        profile: String,
+        /// The profile (default: the only one, or among several the one named "default").
+        #[arg(long, env = "CROSSING_PROFILE")]
+        profile: Option<String>,
         #[command(flatten)]
         phrase: PhraseArgs,
         #[arg(long)]
@@ -502,8 +504,9 @@ pub enum WriterCommand {
         /// (2026-12-01T12:00:00Z) or "now".
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         as_of: i64,
-        #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-        profile: String,
+        /// The profile (default: the only one, or among several the one named "default").
+        #[arg(long, env = "CROSSING_PROFILE")]
+        profile: Option<String>,
         #[command(flatten)]
         phrase: PhraseArgs,
     },

@@ -272,7 +272,7 @@ fn profiles() {
         .arg(&data)
         .args(["--store", &store])
         .assert()
-        .code(9);
+        .code(2);
     // A pseudonym in use cannot be removed.
     crossing(&h)
         .args(["pseudonym", "remove", "me"])

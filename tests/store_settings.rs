@@ -167,3 +167,101 @@ fn options_are_checked_kept_and_never_secret() {
     let shown: Value = json(crossing(home).args(["profile", "show", "az1", "--json"]));
     assert_eq!(shown["store_options"], serde_json::json!({}));
 }
+
+#[test]
+fn a_plain_absolute_path_is_a_folder_store_and_a_relative_one_is_refused() {
+    let fx = Fixture::unconfigured(|data| kit::random_files(data, 9, &[("a", 4000)]));
+    let folder = fx.root().join("usb store");
+    let made = json(
+        crossing(&fx.home)
+            .args(["init", "--name", "usb", "--data-dir"])
+            .arg(&fx.data)
+            .arg("--store")
+            .arg(&folder)
+            .arg("--json"),
+    );
+    assert_eq!(
+        made["store_url"],
+        format!("file://{}", folder.display()),
+        "recorded as the file:// URL"
+    );
+    crossing(&fx.home).args(["backup"]).assert().success();
+    assert!(
+        std::fs::read_dir(&folder).unwrap().next().is_some(),
+        "nothing stored in {}",
+        folder.display()
+    );
+    // The same folder named either way reads the same snapshots.
+    let list = json(
+        crossing(&fx.home)
+            .arg("snapshots")
+            .arg("--store")
+            .arg(&folder)
+            .args(["--phrase-file"])
+            .arg(&fx.phrase_file)
+            .arg("--json"),
+    );
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+
+    crossing(&fx.home)
+        .args(["init", "--name", "rel", "--data-dir"])
+        .arg(&fx.data)
+        .args(["--store", "backups/crossing"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a relative path is not a store: give an absolute one",
+        ));
+}
+
+#[test]
+fn a_plain_http_endpoint_needs_allow_http() {
+    let home = tempfile::tempdir().unwrap();
+    let snapshots = |extra: &[&str]| {
+        let mut cmd = crossing(home.path());
+        cmd.args([
+            "snapshots",
+            "--store",
+            "s3://my-bucket/p",
+            "--phrase-file",
+            "-",
+        ])
+        .args([
+            "--store-option",
+            "endpoint=http://127.0.0.1:9",
+            "--store-option",
+            "retries=0",
+        ])
+        .envs([
+            ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "x"),
+        ])
+        .env("AWS_REGION", "us-east-1");
+        for e in extra {
+            cmd.args(["--store-option", e]);
+        }
+        cmd.write_stdin(ABANDON).assert()
+    };
+    snapshots(&[]).code(2).stderr(
+        predicate::str::contains("http://127.0.0.1:9 is plain HTTP")
+            .and(predicate::str::contains("--store-option allow_http=true")),
+    );
+    // init refuses it too, before recording a profile every backup would fail with.
+    let fx = Fixture::unconfigured(|data| std::fs::create_dir(data).unwrap());
+    crossing(&fx.home)
+        .args(["init", "--data-dir"])
+        .arg(&fx.data)
+        .args([
+            "--store",
+            "s3://my-bucket/p",
+            "--store-option",
+            "endpoint=http://10.0.0.1:9000",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--store-option allow_http=true"));
+    // Allowed, the request is made (and finds nothing listening).
+    snapshots(&["allow_http=true"])
+        .code(5)
+        .stderr(predicate::str::contains("not reachable"));
+}

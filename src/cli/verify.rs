@@ -9,8 +9,9 @@ use super::{PhraseArgs, StoreOptionArgs};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// The profile (default: the only one, or among several the one named "default").
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
     /// The store URL, when there is no profile (needs the phrase).
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: Option<String>,
@@ -37,8 +38,9 @@ If those files are still on a device that backs up here, `crossing backup` there
 (after `crossing check` has found the damage). Exit 6 when something is lost."
 )]
 pub struct RepairArgs {
-    #[arg(long, env = "CROSSING_PROFILE", default_value = "default")]
-    pub profile: String,
+    /// The profile (default: the only one, or among several the one named "default").
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
     /// The store URL, when there is no profile.
     #[arg(long, env = "CROSSING_STORE", value_name = "URL")]
     pub store: Option<String>,

@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     };
     let made = profile_or_first_use(
         &state,
-        &args.profile,
+        args.profile.as_deref(),
         first_use,
         &run_options,
         prompt::stderr_is_tty(),

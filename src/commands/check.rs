@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
         }
         None => {
             let state = ctx.state()?;
-            let profile = state.require_profile(&args.profile)?;
+            let profile = state.chosen_profile(args.profile.as_deref())?;
             let options = profile.store_options.merged(&options);
             let (keys, repo) = profile_repo(&state, &profile, &options, false)?;
             if let Some(s) = &secrets {

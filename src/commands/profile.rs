@@ -2,7 +2,7 @@
 
 use super::{list, show, Context};
 use crate::cli::{InitArgs, ProfileCommand};
-use crate::state::profiles::{Client, Profile};
+use crate::state::profiles::{Client, Profile, DEFAULT_PROFILE};
 use crate::state::setup::{self, NewProfile};
 use crate::store::StoreOptions;
 use crate::ui::print_json;
@@ -22,10 +22,16 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
         })?,
     };
     let options = StoreOptions::parse_pairs(&args.store_options)?;
+    // Named after the client, so that a Signal profile added next to a
+    // first backup's "default" does not collide with it.
+    let name = args.name.unwrap_or_else(|| match args.client {
+        Client::Generic => DEFAULT_PROFILE.to_string(),
+        client => client.name().to_string(),
+    });
     let profile = setup::create_profile(
         &state,
         NewProfile {
-            name: &args.name,
+            name: &name,
             data_dir: &data_dir,
             store: &args.store,
             store_options: &options,

@@ -11,7 +11,7 @@ use crate::ui::{human_bytes, print_json};
 
 pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let state = ctx.state()?;
-    let profile = state.require_profile(&args.profile)?;
+    let profile = state.chosen_profile(args.profile.as_deref())?;
     let (keys, repo) = profile_repo(&state, &profile, &profile.store_options, false)?;
     let secrets = match &args.phrase_file {
         Some(f) => Some(super::profile_phrase(&profile, &keys, Some(f))?),

@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: RepairArgs) -> anyhow::Result<i32> {
         }
         None => {
             let state = ctx.state()?;
-            let profile = state.require_profile(&args.profile)?;
+            let profile = state.chosen_profile(args.profile.as_deref())?;
             let options = profile.store_options.merged(&options);
             let (public, repo) = profile_repo(&state, &profile, &options, false)?;
             ensure_profile_phrase(&profile, &public, &secrets)?;

@@ -17,8 +17,12 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    // The profile named, or when the store or the target is not given, the
+    // device's only (or "default") profile fills them in.
+    let needs_profile = args.store.is_none() || (args.data_dir.is_none() && args.client.is_none());
     let profile = match (&state, &args.profile) {
         (Some(s), Some(name)) => Some(s.require_profile(name)?),
+        (Some(s), None) if needs_profile => s.default_profile()?,
         _ => None,
     };
     let store_url = args

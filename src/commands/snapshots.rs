@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         }
         (None, phrase_file) => {
             let state = ctx.state()?;
-            let profile = state.require_profile(&args.profile)?;
+            let profile = state.chosen_profile(args.profile.as_deref())?;
             let options = profile.store_options.merged(&options);
             let (keys, repo) = profile_repo(&state, &profile, &options, false)?;
             let identity = match phrase_file {

@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: WipeArgs) -> anyhow::Result<()> {
         if args.all {
             state.profiles()?
         } else {
-            vec![state.require_profile(&args.profile)?]
+            vec![state.chosen_profile(args.profile.as_deref())?]
         }
     }; // the database is closed before anything is destroyed
     let planned = wipe::plan(&wipe::targets(&ctx.home, &profiles, args.keep_state))?;

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, cmd: WriterCommand) -> anyhow::Result<()> {
             phrase,
             json,
         } => {
-            let (repo, secrets) = open(ctx, &profile, &phrase)?;
+            let (repo, secrets) = open(ctx, profile.as_deref(), &phrase)?;
             let history = repo.history(&ReadKeys::of(&secrets), now_unix())?;
             let mut rows: Vec<Row> = history
                 .writers
@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, cmd: WriterCommand) -> anyhow::Result<()> {
             profile,
             phrase,
         } => {
-            let (repo, secrets) = open(ctx, &profile, &phrase)?;
+            let (repo, secrets) = open(ctx, profile.as_deref(), &phrase)?;
             let revoked = repo.revoke_writer(&secrets, &writer, as_of, now_unix())?;
             ctx.say(format!(
                 "writer {} revoked as of {}: nothing it signs later is trusted",
@@ -90,9 +90,13 @@ pub fn run(ctx: &Context, cmd: WriterCommand) -> anyhow::Result<()> {
 }
 
 /// The profile's repository, and the phrase (checked against it).
-fn open(ctx: &Context, profile: &str, phrase: &PhraseArgs) -> anyhow::Result<(Repo, SecretKeys)> {
+fn open(
+    ctx: &Context,
+    profile: Option<&str>,
+    phrase: &PhraseArgs,
+) -> anyhow::Result<(Repo, SecretKeys)> {
     let state = ctx.state()?;
-    let profile = state.require_profile(profile)?;
+    let profile = state.chosen_profile(profile)?;
     let (keys, repo) = profile_repo(&state, &profile, &profile.store_options, false)?;
     let secrets = super::profile_phrase(&profile, &keys, phrase.phrase_file.as_deref())?;
     Ok((repo, secrets))

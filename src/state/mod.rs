@@ -45,6 +45,10 @@ pub enum StateError {
         "no profile named \"{0}\"; see `crossing profile list`, or create one with `crossing init`"
     )]
     UnknownProfile(String),
+    #[error("there is no profile yet: create one with `crossing init --data-dir DIR --store URL` (or a first `crossing backup --data-dir DIR --store URL`)")]
+    NoProfile,
+    #[error("several profiles ({}): pass --profile NAME", .0.join(", "))]
+    SeveralProfiles(Vec<String>),
     #[error("a profile named \"{0}\" exists already; choose another --name or remove it with `crossing profile remove {0}`")]
     ProfileExists(String),
     #[error("pseudonym \"{0}\" has no certified writer on this device, and crossing does not write unsigned snapshots: run `crossing pseudonym certify {0}` on a terminal (it asks for the recovery phrase once)")]
@@ -55,9 +59,12 @@ impl StateError {
     pub fn exit_kind(&self) -> ExitKind {
         match self {
             StateError::Newer { .. } | StateError::Corrupt { .. } => ExitKind::State,
-            StateError::PseudonymExists(_)
+            StateError::PseudonymExists(_) | StateError::NoWriter(_) => ExitKind::Refused,
+            // Which profile to use, or make, is the caller's to say.
+            StateError::UnknownProfile(_)
             | StateError::ProfileExists(_)
-            | StateError::NoWriter(_) => ExitKind::Refused,
+            | StateError::NoProfile
+            | StateError::SeveralProfiles(_) => ExitKind::Usage,
             _ => ExitKind::Failure,
         }
     }

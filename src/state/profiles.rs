@@ -110,6 +110,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Profile> {
     })
 }
 
+/// The name a profile gets when none is given (a first backup, `init` of a
+/// generic folder), and the one chosen among several when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
+
 const COLUMNS: &str = "name, data_dir, store_url, pseudonym, client, created_at, store_options";
 
 impl State {
@@ -147,6 +151,34 @@ impl State {
     pub fn require_profile(&self, name: &str) -> anyhow::Result<Profile> {
         self.profile(name)?
             .ok_or_else(|| StateError::UnknownProfile(name.to_string()).into())
+    }
+
+    /// The profile a command works on when none is named: the only one, or
+    /// among several the one named "default"; `None` when there is none.
+    /// Several without a "default" are refused, listed: guessing would back
+    /// up, prune or wipe the wrong data.
+    pub fn default_profile(&self) -> anyhow::Result<Option<Profile>> {
+        let mut all = self.profiles()?;
+        if all.len() <= 1 {
+            return Ok(all.pop());
+        }
+        match all.iter().position(|p| p.name == DEFAULT_PROFILE) {
+            Some(i) => Ok(Some(all.swap_remove(i))),
+            None => {
+                Err(StateError::SeveralProfiles(all.into_iter().map(|p| p.name).collect()).into())
+            }
+        }
+    }
+
+    /// The profile `name` (from `--profile` or CROSSING_PROFILE), or
+    /// without one the [`State::default_profile`]; none is a usage error.
+    pub fn chosen_profile(&self, name: Option<&str>) -> anyhow::Result<Profile> {
+        match name {
+            Some(name) => self.require_profile(name),
+            None => self
+                .default_profile()?
+                .ok_or_else(|| StateError::NoProfile.into()),
+        }
     }
 
     pub fn profiles(&self) -> anyhow::Result<Vec<Profile>> {

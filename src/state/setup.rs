@@ -7,10 +7,10 @@ use crate::error::ExitKind;
 use crate::keys::{Phrase, PublicKeys, SecretKeys};
 use crate::repo::signed::Certificate;
 use crate::repo::Repo;
-use crate::state::profiles::{Client, Profile};
+use crate::state::profiles::{Client, Profile, DEFAULT_PROFILE};
 use crate::state::pseudonyms::Pseudonym;
 use crate::state::writers::Writer;
-use crate::state::{now_unix, State, StateError};
+use crate::state::{now_unix, State};
 use crate::store::{Store, StoreOptions};
 
 /// Makes a path absolute without requiring it to exist.
@@ -67,7 +67,7 @@ fn checked_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile
     let profile = Profile {
         name: new.name.to_string(),
         data_dir,
-        store_url: new.store.to_string(),
+        store_url: crate::store::canonical_url(new.store)?,
         store_options: new.store_options.clone(),
         pseudonym: new.pseudonym.to_string(),
         client: new.client.name().to_string(),
@@ -162,30 +162,30 @@ pub struct FirstUse {
 /// one, with a new pseudonym if the device has none.
 pub fn profile_or_first_use(
     state: &State,
-    name: &str,
+    name: Option<&str>,
     first_use: Option<(&Path, &str)>,
     store_options: &StoreOptions,
     may_show_phrase: bool,
 ) -> anyhow::Result<FirstUse> {
-    let existing = state.profile(name)?;
     let Some((data_dir, store)) = first_use else {
-        let profile =
-            existing.ok_or_else(|| anyhow::Error::new(StateError::UnknownProfile(name.into())))?;
         return Ok(FirstUse {
-            profile,
+            profile: state.chosen_profile(name)?,
             created: false,
             new_pseudonym: None,
         });
     };
+    let name = name.unwrap_or(DEFAULT_PROFILE);
+    let existing = state.profile(name)?;
     if let Some(p) = existing {
-        if p.data_dir == absolute(data_dir)? && p.store_url == store {
+        if p.data_dir == absolute(data_dir)? && p.store_url == crate::store::canonical_url(store)? {
             return Ok(FirstUse {
                 profile: p,
                 created: false,
                 new_pseudonym: None,
             });
         }
-        anyhow::bail!(
+        crate::bail_kind!(
+            ExitKind::Usage,
             "profile \"{}\" exists with data directory {} and store {}; to back up something else, add --profile NEW_NAME",
             p.name,
             p.data_dir.display(),

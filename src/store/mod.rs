@@ -427,6 +427,12 @@ pub fn local_folder(url: &str) -> Option<PathBuf> {
     (url.kind.name == "file").then(|| PathBuf::from(&url.location))
 }
 
+/// The spelling crossing records for a store URL: a plain absolute path as
+/// `file://PATH`, so that a profile, its cache and a restore agree.
+pub fn canonical_url(url: &str) -> Result<String, StoreError> {
+    Ok(StoreUrl::parse(url)?.url)
+}
+
 /// Checks a store URL and its options without opening anything (before a
 /// profile records them).
 pub fn check_settings(url: &str, options: &StoreOptions) -> Result<(), StoreError> {

@@ -72,7 +72,19 @@ impl StoreOptions {
                 _ => {}
             }
         }
-        Ok(())
+        // Checked here too, so that `init` refuses what every backup would.
+        let allowed = self.0.get("allow_http").is_some_and(|v| yes(v))
+            || ["AWS_ALLOW_HTTP", "AZURE_ALLOW_HTTP", "GOOGLE_ALLOW_HTTP"]
+                .iter()
+                .any(|var| std::env::var(var).is_ok_and(|v| yes(&v)));
+        match self
+            .0
+            .iter()
+            .find(|(k, v)| k.ends_with("endpoint") && is_plain_http(v))
+        {
+            Some((key, value)) if !allowed => Err(plain_http(key, value)),
+            _ => Ok(()),
+        }
     }
 
     /// The options that object_store takes (crossing's own removed).
@@ -113,6 +125,25 @@ impl std::fmt::Display for StoreOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let pairs: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
         f.write_str(&pairs.join(" "))
+    }
+}
+
+/// Whether a setting's value says yes, as object_store reads one.
+fn yes(v: &str) -> bool {
+    matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+}
+
+/// Whether an endpoint is plain HTTP.
+pub fn is_plain_http(endpoint: &str) -> bool {
+    endpoint.to_ascii_lowercase().starts_with("http://")
+}
+
+/// An `http://` endpoint without `allow_http`: the HTTP client would refuse
+/// it at the first request with a message that reads like a network failure.
+pub fn plain_http(key: &str, value: &str) -> StoreError {
+    StoreError::InvalidOption {
+        key: key.to_string(),
+        why: format!("{value} is plain HTTP (not TLS), which crossing uses only when told: add --store-option allow_http=true, or use https://"),
     }
 }
 

@@ -24,11 +24,25 @@ impl StoreUrl {
             url: input.to_string(),
             why,
         };
-        let parsed = url::Url::parse(input).map_err(|e| {
-            invalid(format!(
-                "{e}; expected e.g. file:///path or s3://bucket/prefix"
-            ))
-        })?;
+        let parsed = match url::Url::parse(input) {
+            // A plain absolute path is a folder store, as file:// would name it.
+            Err(_) if input.starts_with('/') => url::Url::from_file_path(input)
+                .map_err(|()| invalid("not a valid absolute path".into()))?,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                return Err(invalid(format!(
+                    "a relative path is not a store: give an absolute one, like {} or file:///media/usb/crossing",
+                    std::path::absolute(input)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|_| "/media/usb/crossing".into())
+                )))
+            }
+            Err(e) => {
+                return Err(invalid(format!(
+                    "{e}; expected e.g. /media/usb/crossing, file:///path or s3://bucket/prefix"
+                )))
+            }
+            Ok(parsed) => parsed,
+        };
         let kind = backend::claiming(&parsed).ok_or_else(|| invalid(unclaimed(parsed.scheme())))?;
         let Located {
             location,
@@ -38,8 +52,13 @@ impl StoreUrl {
         if let Some(why) = (kind.bad_name)(&location) {
             return Err(invalid(why));
         }
+        // Spelled as file:// so that both spellings share a backup cache.
+        let url = match input.starts_with('/') {
+            true => format!("file://{input}"),
+            false => input.to_string(),
+        };
         Ok(StoreUrl {
-            url: input.to_string(),
+            url,
             kind,
             location,
             prefix,
@@ -89,8 +108,13 @@ mod tests {
             (u.kind.name, u.location.as_str(), u.prefix.as_str()),
             ("s3", "bucket", "some/prefix")
         );
-        let f = StoreUrl::parse("file:///tmp/store").unwrap();
-        assert_eq!((f.kind.name, f.location.as_str()), ("file", "/tmp/store"));
+        for folder in ["file:///tmp/my store", "/tmp/my store"] {
+            let f = StoreUrl::parse(folder).unwrap();
+            assert_eq!(
+                (f.kind.name, f.location.as_str()),
+                ("file", "/tmp/my store")
+            );
+        }
         assert_eq!(
             StoreUrl::parse("az://container").unwrap().kind.name,
             "azure"
@@ -102,7 +126,8 @@ mod tests {
             "s3:///nobucket",
             "file://host/path",
             "not a url",
-            "/tmp/x",
+            "relative/store",
+            "./store",
             "https://example.com/bucket",
             "https://acct.blob.core.windows.net/",
             "az://has.dots/p",

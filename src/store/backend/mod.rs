@@ -23,7 +23,7 @@ use std::sync::Arc;
 use object_store::{ClientConfigKey, ObjectStore, RetryConfig};
 
 use super::errors::misconfigured;
-use super::options::StoreOptions;
+use super::options::{is_plain_http, plain_http, StoreOptions};
 use super::url::StoreUrl;
 use super::StoreError;
 
@@ -242,9 +242,25 @@ pub fn open_cloud<B: CloudBuilder>(
             B::client_key(ClientConfigKey::ConnectTimeout),
             CONNECT_TIMEOUT.into(),
         );
+    let mut http_endpoint = None;
     for (k, v) in env_settings(env_prefix).chain(owned(options)) {
         if let Ok(key) = B::Key::from_str(&k) {
+            if k.ends_with("endpoint") {
+                // An environment variable is named as it is set: AWS_ENDPOINT.
+                let named = match k.starts_with(&env_prefix.to_ascii_lowercase()) {
+                    true => k.to_ascii_uppercase(),
+                    false => k.clone(),
+                };
+                http_endpoint = is_plain_http(&v).then(|| (named, v.clone()));
+            }
             b = b.set(key, v);
+        }
+    }
+    // The endpoint may come from the environment (AWS_ENDPOINT): checked
+    // again here, with everything the client will use.
+    if let Some((key, value)) = http_endpoint {
+        if !truthy(&b, B::client_key(ClientConfigKey::AllowHttp)) {
+            return Err(plain_http(&key, &value).into());
         }
     }
     let inner = with_url(url, b)?
