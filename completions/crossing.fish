@@ -67,15 +67,15 @@ complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l name -d 'A local name for the pseudonym (default: "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from remove" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -101,7 +101,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand init" -l client -d 'Wh
 signal\t'Signal Desktop'
 generic\t'Any folder (--data-dir required)'"
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand init" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand init" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -112,11 +112,11 @@ complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fis
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -f -a "remove" -d 'Forget a profile and its backup cache (data directory and store untouched)'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and not __fish_seen_subcommand_from list show remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_seen_subcommand_from remove" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -129,7 +129,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand profile; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l profile -d 'The profile to back up (default: the only one, or among several the one named "default"; with --data-dir and --store: "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l data-dir -d 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store -d 'First use without a profile: the store URL (see `crossing init --help`)' -r
-complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l tag -d 'A label stored in the (encrypted) snapshot; repeatable' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l expire-after -d 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -139,7 +139,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default (without it: the only profile, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l snapshot -d 'Snapshot ID (or a unique prefix of it), or "latest"' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store -d 'The store URL (default: the profile\'s)' -r
-complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l data-dir -d 'Where to restore (default: the profile\'s data directory, or the client\'s)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l client -d 'Restore to this client\'s usual data directory' -r -f -a "session\t'Session Desktop'
 signal\t'Signal Desktop'
@@ -150,32 +150,32 @@ complete -c crossing -n "__fish_crossing_using_subcommand restore" -l home -d 'W
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l force -d 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l stop-clients -d 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l keep-special-modes -d 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
-complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store -d 'The store URL, when there is no profile (needs --phrase-file or a prompt)' -r
-complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l phrase-file -d 'With the phrase, the snapshots\' contents are read too (files, bytes, tags)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand snapshots" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l store -d 'The store URL, when there is no profile (needs the phrase)' -r
-complete -c crossing -n "__fish_crossing_using_subcommand check" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l phrase-file -d 'With the phrase, snapshots and indexes are checked too' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand check" -l read-data -d 'Download, decrypt and authenticate every pack (needs the phrase)'
-complete -c crossing -n "__fish_crossing_using_subcommand check" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand check" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand check" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l store -d 'The store URL, when there is no profile' -r
-complete -c crossing -n "__fish_crossing_using_subcommand repair" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment' -r
+complete -c crossing -n "__fish_crossing_using_subcommand repair" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand repair" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand repair" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand repair" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
@@ -186,7 +186,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand prune" -l keep-weekly 
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l phrase-file -d 'Rebuild the cache from the store first (needed once when it is cold)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -l dry-run -d 'Show what would be forgotten and deleted; change nothing'
-complete -c crossing -n "__fish_crossing_using_subcommand prune" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand prune" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l profile -d 'The profile whose data directory to destroy (default: the only one, or among several the one named "default")' -r
@@ -201,7 +201,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l thorough -d '
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l dry-run -d 'List what would be destroyed and change nothing'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l stop-clients -d 'Stop the clients (Signal, Session, …) that have files open in the data directory first: SIGTERM, then SIGKILL after 10 s. Without it, a running client makes this refuse (exit 9)'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
-complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand wipe" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand wipe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -219,7 +219,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_see
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l stdin -d 'Read the PIN as a line of standard input'
-complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from clear" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -249,7 +249,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -257,7 +257,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_se
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand deadman; and __fish_seen_subcommand_from help" -f -a "set" -d 'Arm the switch: wipe when there was no check-in for DURATION (e.g. 3d, 36h)'
@@ -277,7 +277,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand depart" -l stop-client
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l yes -d 'Do not ask before wiping (needed without a terminal)'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l allow-same-disk -d 'Wipe even though the folder store is on the same filesystem as the data directory (then the backup stays on this device: a test, or a drive you take away yourself)'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -l vanish -d 'After the wipe, also remove what names crossing on this device: the crontab lines that run it, the man pages and completions installed next to it or in your home, and this binary. Get it back after the crossing as you installed it (README: After the crossing)'
-complete -c crossing -n "__fish_crossing_using_subcommand depart" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand depart" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand depart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -311,11 +311,11 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fis
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l token -d 'The token the user\'s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
@@ -337,7 +337,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand writer; and not __fish
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l profile -d 'The profile (default: the only one, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l json
+complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand writer; and __fish_seen_subcommand_from revoke" -l as-of -d 'From when on its snapshots are untrusted: an RFC 3339 time (2026-12-01T12:00:00Z) or "now"' -r

@@ -141,18 +141,18 @@ pub enum PseudonymCommand {
         name: Option<String>,
         #[command(flatten)]
         phrase: PhraseArgs,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// List pseudonyms (public data only).
     List {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Show one pseudonym's public data.
     Show {
         name: String,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Forget a pseudonym on this device (its backups stay in the store).
@@ -175,10 +175,14 @@ pub struct PhraseArgs {
     pub phrase_file: Option<PathBuf>,
 }
 
+/// The help of every `--json` without one of its own.
+pub const JSON_HELP: &str = "Print one JSON object on stdout, errors included (docs/json.md)";
+
 #[derive(Debug, Clone, Args)]
 pub struct StoreOptionArgs {
     /// A non-secret store setting, KEY=VALUE (repeatable), over the profile's:
-    /// endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). A first backup keeps them in its new profile. Secrets stay in the environment.
+    /// endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only,
+    /// except that a first backup keeps them in the profile it creates. Secrets stay in the environment.
     #[arg(long = "store-option", value_name = "KEY=VALUE")]
     pub store_options: Vec<String>,
 }
@@ -228,7 +232,7 @@ pub struct InitArgs {
     /// Which client's data this is.
     #[arg(long, value_enum, default_value_t = Client::Generic)]
     pub client: Client,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
@@ -236,13 +240,13 @@ pub struct InitArgs {
 pub enum ProfileCommand {
     /// List profiles.
     List {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Show one profile.
     Show {
         name: String,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Forget a profile and its backup cache (data directory and store untouched).
@@ -312,7 +316,7 @@ pub struct RestoreArgs {
     /// Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped).
     #[arg(long)]
     pub keep_special_modes: bool,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
@@ -329,7 +333,7 @@ pub struct SnapshotsArgs {
     /// With the phrase, the snapshots' contents are read too (files, bytes, tags).
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
@@ -361,7 +365,7 @@ pub struct PruneArgs {
     /// Rebuild the cache from the store first (needed once when it is cold).
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
@@ -397,7 +401,7 @@ pub struct WipeArgs {
     /// Do not ask for confirmation (needed without a terminal).
     #[arg(long)]
     pub yes: bool,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
@@ -421,7 +425,7 @@ pub enum DuressCommand {
         /// Read the PIN as a line of standard input.
         #[arg(long)]
         stdin: bool,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Remove the PIN, the duress code and the failure limit (needs the PIN).
@@ -461,14 +465,14 @@ pub enum DeadmanCommand {
     /// Show whether the switch is armed, the time left and the deadline
     /// (read-only: never wipes, records nothing).
     Status {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Disarm the switch (with an unlock gate set, this asks for the PIN).
     Clear(PinArgs),
     /// For cron: wipe if the time is up, else record the time that passed.
     Check {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
 }
@@ -492,7 +496,7 @@ pub enum WriterCommand {
         profile: Option<String>,
         #[command(flatten)]
         phrase: PhraseArgs,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Revoke a writer (a device taken without a wipe): nothing it signs
@@ -563,7 +567,7 @@ pub struct DepartArgs {
         requires = "vanish"
     )]
     pub crontab: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 

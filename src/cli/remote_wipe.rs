@@ -44,12 +44,12 @@ pub enum RemoteWipeCommand {
     Status {
         #[command(flatten)]
         friend: FriendArgs,
-        #[arg(long)]
+        #[arg(long, help = super::JSON_HELP)]
         json: bool,
     },
     /// For cron (and the start of every backup): wipe if the friend sent the request.
     Check {
-        #[arg(long)]
+        #[arg(long, help = super::JSON_HELP)]
         json: bool,
     },
     /// Forget the arming on this device and remove its channel object (with

@@ -23,7 +23,7 @@ pub struct CheckArgs {
     /// With the phrase, snapshots and indexes are checked too.
     #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
     pub phrase_file: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, help = super::JSON_HELP)]
     pub json: bool,
 }
 
@@ -48,6 +48,6 @@ pub struct RepairArgs {
     pub store_options: StoreOptionArgs,
     #[command(flatten)]
     pub phrase: PhraseArgs,
-    #[arg(long)]
+    #[arg(long, help = super::JSON_HELP)]
     pub json: bool,
 }
