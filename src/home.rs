@@ -6,8 +6,9 @@
 //! lock left by a killed run is taken over without any cleanup.
 
 use std::fs::{self, File, OpenOptions};
+use std::io::Write;
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::ExitKind;
@@ -20,6 +21,25 @@ pub fn default_home() -> anyhow::Result<PathBuf> {
 }
 
 /// Creates `dir` (and parents) with mode 0700, and tightens it if it exists.
+/// Replaces `dir/name` with `bytes` atomically and durably: a fresh 0600
+/// temporary file (never through a symlink planted under its name), synced,
+/// renamed over the old one, then the directory synced. A power cut leaves
+/// the old file or the new one, never a mix.
+pub fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!("{name}.new"));
+    let _ = fs::remove_file(&tmp);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    fs::rename(&tmp, dir.join(name))?;
+    File::open(dir)?.sync_all()
+}
+
 pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     fs::DirBuilder::new()
         .recursive(true)

@@ -24,7 +24,6 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
@@ -335,19 +334,7 @@ impl Gate {
     pub fn save(&self, home: &Path) -> anyhow::Result<()> {
         crate::home::create_private_dir(home)?;
         let path = Gate::path(home);
-        let tmp = home.join(format!("{GATE_FILE}.new"));
-        let write = || -> std::io::Result<()> {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            f.write_all(&self.encode())?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)?;
-            File::open(home)?.sync_all()
-        };
+        let write = || crate::home::write_durably(home, GATE_FILE, &self.encode());
         write().map_err(|e| anyhow::anyhow!("cannot write the unlock gate {}: {e}", path.display()))
     }
 

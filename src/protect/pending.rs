@@ -128,18 +128,7 @@ fn open_nofollow(path: &Path, write: bool) -> std::io::Result<File> {
 /// durably (a temporary file, fsync, rename, fsync of the home).
 pub fn record(home: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
     crate::home::create_private_dir(home)?;
-    let tmp = home.join(format!("{PENDING_FILE}.new"));
-    let _ = fs::remove_file(&tmp);
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&tmp)?;
-    f.write_all(encode(paths).as_bytes())?;
-    f.sync_all()?;
-    fs::rename(&tmp, record_path(home))?;
-    wipe::sync_dir(home);
+    crate::home::write_durably(home, PENDING_FILE, encode(paths).as_bytes())?;
     Ok(())
 }
 

@@ -12,10 +12,9 @@
 //! whenever the database is opened and the list differs from it.
 
 use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::Read;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::profiles::{Client, Profile};
@@ -137,19 +136,7 @@ pub fn read(home: &Path) -> Option<Vec<Listed>> {
 /// Writes the list durably: a new 0600 file, synced, renamed over the old.
 pub fn write(home: &Path, list: &[Listed]) -> anyhow::Result<()> {
     let target = path(home);
-    let tmp = home.join(format!("{TARGETS_FILE}.new"));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(&encode(list))?;
-        f.sync_all()?;
-        fs::rename(&tmp, &target)?;
-        File::open(home)?.sync_all()
-    })();
+    let result = crate::home::write_durably(home, TARGETS_FILE, &encode(list));
     result.map_err(|e| {
         anyhow::anyhow!(
             "cannot write the target list {} (the emergency wipes' copy of the profiles): {e}; check the permissions of crossing's home",
