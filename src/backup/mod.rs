@@ -15,13 +15,14 @@
 //! - `manifest`: the snapshot's entries from all of the above.
 
 mod chunker;
+mod listing;
 mod manifest;
 mod pipeline;
 mod reader;
 pub mod sqlite;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -30,8 +31,9 @@ use serde::Serialize;
 use crate::home;
 use crate::keys::PublicKeys;
 use crate::progress::Progress;
-use crate::repo::format::{self, ChunkId, Index, IndexEntry, IndexPack};
-use crate::repo::signed::{self, ManifestBody, ManifestEnvelope, ManifestHeader};
+use crate::repo::format::{self, Index};
+use crate::repo::signed::{ManifestEnvelope, ManifestHeader};
+use crate::repo::tree::{self, TreeBody};
 use crate::repo::{basename, ObjectKind, Repo};
 use crate::state::cache::CachedSnapshot;
 use crate::state::profiles::Profile;
@@ -150,12 +152,31 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
 
     let tree = manifest::assemble(&found, reused, read.results, &mut skipped, &mut warnings);
     let (files, bytes) = (tree.files, tree.bytes);
-    stored_bytes += read.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
-    let packs = pack_list(state, &cache_key, &tree.referenced, &read.location)?;
-    let used: HashSet<String> = packs.iter().map(|p| p.id.clone()).collect();
+    let mut location = read.location;
+    let list = listing::Listing {
+        state,
+        repo,
+        recipient: &recipient,
+        dedup_key: &req.keys.dedup_key.0,
+        expires_at: req.expires_at,
+        pack_sizes: state
+            .cached_packs(&cache_key)?
+            .into_iter()
+            .map(|(pack, (size, _))| (pack, size))
+            .collect(),
+    }
+    .store(&tree.entries, &mut location)?;
+    stored_bytes +=
+        read.stored_bytes + list.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
+    let mut referenced = tree.referenced;
+    referenced.extend(list.parts.iter().copied());
+    let used: HashSet<String> = referenced
+        .iter()
+        .filter_map(|c| location.get(c).map(|(pack, _)| pack.clone()))
+        .collect();
     let chain = state.chain(&cache_key)?;
     let header = ManifestHeader {
-        version: signed::SIGNED_VERSION,
+        version: tree::TREE_VERSION,
         locator: req.keys.locator.clone(),
         writer: writer.public(),
         seq: chain.seq + 1,
@@ -169,10 +190,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         body_hash: [0; 32],
         body_len: 0,
     };
-    let body = ManifestBody {
-        entries: tree.entries,
-        packs,
-    };
+    let body = TreeBody { entries: list.list };
     let envelope = ManifestEnvelope::new(&writer.key, header, &body)?;
     let (snapshot, size) = repo.put_object(
         ObjectKind::Snapshot,
@@ -204,7 +222,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
     )?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
-    state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
+    state.forget_unreferenced_chunks(&cache_key, req.profile, &referenced)?;
 
     Ok(BackupSummary {
         snapshot,
@@ -216,7 +234,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         files_read: tree.files_read,
         bytes_read: read.bytes_read,
         new_chunks: read.new_chunks,
-        new_packs: read.new_packs,
+        new_packs: read.new_packs + list.new_packs,
         bytes_stored: stored_bytes,
         duration_secs: started.elapsed().as_secs_f64(),
         skipped,
@@ -307,39 +325,6 @@ fn store_certificate(
     chain.certificate_stored = true;
     state.set_chain(cache_key, &chain)?;
     Ok(size)
-}
-
-/// Every pack the snapshot's chunks are in, with those chunks' entries: the
-/// signed manifest's own map, so restore needs no (unauthenticated) index.
-fn pack_list(
-    state: &State,
-    cache_key: &str,
-    referenced: &HashSet<ChunkId>,
-    location: &HashMap<ChunkId, (String, IndexEntry)>,
-) -> anyhow::Result<Vec<IndexPack>> {
-    let sizes = state.cached_packs(cache_key)?;
-    let mut by_pack: BTreeMap<&str, Vec<IndexEntry>> = BTreeMap::new();
-    for c in referenced {
-        let (pack, entry) = location.get(c).ok_or_else(|| {
-            anyhow::anyhow!(
-                "chunk {} of this snapshot is in no recorded pack",
-                hex::encode(&c[..8])
-            )
-        })?;
-        by_pack.entry(pack).or_default().push(*entry);
-    }
-    Ok(by_pack
-        .into_iter()
-        .map(|(id, mut chunks)| {
-            chunks.sort_by_key(|e| e.offset);
-            IndexPack {
-                id: id.to_string(),
-                size: sizes.get(id).map_or(0, |(size, _)| *size),
-                chunks,
-                expires_at: None,
-            }
-        })
-        .collect())
 }
 
 /// Indexes every pack not yet indexed (this run's, and any a killed run

@@ -61,7 +61,7 @@ pub fn repair(repo: &Repo, keys: &ReadKeys, now: i64) -> anyhow::Result<Repaired
         .flat_map(|p| p.chunks.iter().map(move |e| (e.id, p.id.as_str())))
         .collect();
     for j in history.choosable() {
-        let (snap, _) = match repo.open_manifest(&j.id, &keys.identity) {
+        let (snap, _) = match repo.open_manifest(&j.id, keys) {
             Ok(opened) => opened,
             Err(_) => continue, // judged readable a moment ago: a store hiccup
         };
