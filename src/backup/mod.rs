@@ -70,6 +70,8 @@ pub struct BackupSummary {
     pub files_read: u64,
     pub bytes_read: u64,
     pub new_chunks: u64,
+    /// Parts of the entry list not stored yet (the rest was unchanged).
+    pub new_list_parts: u64,
     pub new_packs: u64,
     /// Bytes uploaded: new packs, index and manifest.
     pub bytes_stored: u64,
@@ -234,6 +236,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         files_read: tree.files_read,
         bytes_read: read.bytes_read,
         new_chunks: read.new_chunks,
+        new_list_parts: list.new_parts,
         new_packs: read.new_packs + list.new_packs,
         bytes_stored: stored_bytes,
         duration_secs: started.elapsed().as_secs_f64(),
