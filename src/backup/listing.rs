@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::repo::format::{self, ChunkId, Entry, IndexEntry, IndexPack};
 use crate::repo::pack::Packer;
-use crate::repo::tree::{self, BlobRef, ListRef, StoredEntry, FANOUT, REF_LEN};
+use crate::repo::tree::{self, BlobRef, ListRef, StoredEntry, FANOUT, PART_MAX, REF_LEN};
 use crate::repo::Repo;
 use crate::state::State;
 
@@ -26,6 +26,18 @@ pub struct Listing<'a> {
     pub pack_sizes: HashMap<String, u64>,
 }
 
+/// One level of the list being written: bytes not cut yet, parts cut but
+/// not yet in a stored pack, and the refs of those that are.
+#[derive(Default)]
+struct Level {
+    pending: Vec<u8>,
+    /// How much of `pending` has been counted in the stream's length.
+    measured: u64,
+    packer: Packer,
+    ids: Vec<ChunkId>,
+    refs: Vec<u8>,
+}
+
 /// What storing the list did.
 pub struct Stored {
     pub list: ListRef,
@@ -40,11 +52,10 @@ impl Listing<'_> {
     /// Stores `entries` (each file's chunks looked up in `location`, which
     /// learns the new parts' places).
     pub fn store(&mut self, entries: &[Entry], location: &mut Locations) -> anyhow::Result<Stored> {
-        let stream = self.entry_stream(entries, location)?;
         let mut stored = Stored {
             list: ListRef {
                 depth: 0,
-                length: stream.len() as u64,
+                length: 0,
                 parts: Vec::new(),
             },
             parts: HashSet::new(),
@@ -52,40 +63,48 @@ impl Listing<'_> {
             new_packs: 0,
             new_parts: 0,
         };
-        let mut level = stream;
-        loop {
-            let refs = self.store_parts(&level, location, &mut stored)?;
-            if refs.len() / REF_LEN <= FANOUT {
-                stored.list.parts = refs;
-                return Ok(stored);
+        let mut level = Level::default();
+        for e in entries {
+            let item = self.stored_entry(e, location)?;
+            ciborium::into_writer(&item, &mut level.pending)?;
+            stored.list.length += level.pending.len() as u64 - level.measured;
+            level.measured = level.pending.len() as u64;
+            if level.pending.len() >= 2 * PART_MAX as usize {
+                self.cut(&mut level, false, location, &mut stored)?;
             }
-            level = refs;
+        }
+        self.cut(&mut level, true, location, &mut stored)?;
+        self.flush(&mut level, location, &mut stored)?;
+        let mut refs = level.refs;
+        while refs.len() / REF_LEN > FANOUT {
+            let mut above = Level {
+                pending: refs,
+                ..Level::default()
+            };
+            self.cut(&mut above, true, location, &mut stored)?;
+            self.flush(&mut above, location, &mut stored)?;
+            refs = above.refs;
             stored.list.depth += 1;
         }
+        stored.list.parts = refs;
+        Ok(stored)
     }
 
-    /// The entries as one stream of CBOR items, content named by refs.
-    fn entry_stream(&self, entries: &[Entry], location: &Locations) -> anyhow::Result<Vec<u8>> {
-        let mut stream = Vec::new();
-        for e in entries {
-            let mut blobs = Vec::with_capacity(e.chunks.len() / 32 * REF_LEN);
-            for id in e.chunk_ids() {
-                self.blob_ref(&id, location)?.write(&mut blobs);
-            }
-            ciborium::into_writer(
-                &StoredEntry {
-                    path: e.path.clone(),
-                    kind: e.kind,
-                    mode: e.mode,
-                    mtime_ns: e.mtime_ns,
-                    size: e.size,
-                    target: e.target.clone(),
-                    blobs,
-                },
-                &mut stream,
-            )?;
+    /// An entry as the stream holds it: content named by refs.
+    fn stored_entry(&self, e: &Entry, location: &Locations) -> anyhow::Result<StoredEntry> {
+        let mut blobs = Vec::with_capacity(e.chunks.len() / 32 * REF_LEN);
+        for id in e.chunk_ids() {
+            self.blob_ref(&id, location)?.write(&mut blobs);
         }
-        Ok(stream)
+        Ok(StoredEntry {
+            path: e.path.clone(),
+            kind: e.kind,
+            mode: e.mode,
+            mtime_ns: e.mtime_ns,
+            size: e.size,
+            target: e.target.clone(),
+            blobs,
+        })
     }
 
     fn blob_ref(&self, id: &ChunkId, location: &Locations) -> anyhow::Result<BlobRef> {
@@ -99,36 +118,66 @@ impl Listing<'_> {
         BlobRef::new(pack, size, entry)
     }
 
-    /// Cuts `stream` into parts, stores those not stored yet, and returns
-    /// the parts' refs, concatenated.
-    fn store_parts(
+    /// Cuts the parts of `level.pending` that have enough look-ahead (all
+    /// of them at the end) and stores those not stored yet. A part is cut
+    /// only once `PART_MAX` bytes or the end follow its start: all FastCDC
+    /// looks at, so the cuts are those of the whole stream at once.
+    fn cut(
         &mut self,
-        stream: &[u8],
+        level: &mut Level,
+        end: bool,
         location: &mut Locations,
         stored: &mut Stored,
-    ) -> anyhow::Result<Vec<u8>> {
-        let mut packer = Packer::default();
-        let mut ids = Vec::new();
-        for part in tree::cut(stream) {
+    ) -> anyhow::Result<()> {
+        let mut done = 0;
+        let pending = std::mem::take(&mut level.pending);
+        for part in tree::cut(&pending) {
+            let start = part.as_ptr() as usize - pending.as_ptr() as usize;
+            if !end && pending.len() - start < PART_MAX as usize {
+                break;
+            }
             let id = format::chunk_id(self.dedup_key, part);
-            ids.push(id);
+            level.ids.push(id);
+            done = start + part.len();
             if !stored.parts.insert(id) || location.contains_key(&id) {
                 continue; // named already: reused, or earlier in this list
             }
-            packer.add(id, part);
+            level.packer.add(id, part);
             stored.new_parts += 1;
-            if packer.is_full() {
-                self.upload(&mut packer, location, stored)?;
+            if level.packer.is_full() {
+                self.upload(&mut level.packer, location, stored)?;
             }
         }
-        if !packer.is_empty() {
-            self.upload(&mut packer, location, stored)?;
+        level.pending = pending;
+        level.pending.drain(..done);
+        level.measured = level.pending.len() as u64;
+        // Refs of parts already stored can be written now.
+        let mut named = 0;
+        for id in &level.ids {
+            if !location.contains_key(id) {
+                break;
+            }
+            self.blob_ref(id, location)?.write(&mut level.refs);
+            named += 1;
         }
-        let mut refs = Vec::with_capacity(ids.len() * REF_LEN);
-        for id in &ids {
-            self.blob_ref(id, location)?.write(&mut refs);
+        level.ids.drain(..named);
+        Ok(())
+    }
+
+    /// Stores what the level's packer holds and names the rest of its parts.
+    fn flush(
+        &mut self,
+        level: &mut Level,
+        location: &mut Locations,
+        stored: &mut Stored,
+    ) -> anyhow::Result<()> {
+        if !level.packer.is_empty() {
+            self.upload(&mut level.packer, location, stored)?;
         }
-        Ok(refs)
+        for id in std::mem::take(&mut level.ids) {
+            self.blob_ref(&id, location)?.write(&mut level.refs);
+        }
+        Ok(())
     }
 
     /// Seals the packer's pack, stores it and records it (not yet indexed).
