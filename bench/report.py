@@ -178,7 +178,7 @@ def s3(r):
         "",
         f"Corpus: {mb(s['-'][('-', 'bytes')])} (bench/gen_corpus.py) to s3s-fs on 127.0.0.1 behind "
         f"examples/linkproxy ({s['-'][('-', 'link')]}). Utilisation: the bytes the link carried in the "
-        "step's main direction (up for a backup, down for a restore; HTTP and TLS-free) / (wall time × 12.5 MB/s).",
+        "step's main direction (up for a backup, down for a restore; HTTP headers included, no TLS) / (wall time × 12.5 MB/s).",
         "",
         "The proxy itself (curl, one 256 MiB PUT then GET, s3s-fs behind; MB/s):",
         "",

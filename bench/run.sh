@@ -22,7 +22,7 @@
 # bench/gen_corpus.py scales); --full-verify: compare every restored file of
 # the files scenario (by default: count, total bytes, 1,000 sampled hashes).
 # Generated inputs are cached under bench/work (corpus-SCALE, files-N,
-# db-MB); each run's stores and restores under bench/work/run, removed as
+# db-MB-VERSION); each run's stores and restores under bench/work/run, removed as
 # soon as a tool is done with them (1M files are ~16.5 GB a copy).
 #
 # Installs what is missing (Debian: restic, borgbackup, age, zstd, GNU time,
@@ -66,7 +66,12 @@ STEP="start"
 step() { STEP="$*"; echo "== $*" >&2; }
 trap 'echo "bench/run.sh: FAILED during: $STEP (line $LINENO)" >&2' ERR
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# Stops the servers this script started (by PID) and waits until they are gone.
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 die() { echo "bench/run.sh: $STEP: $*" >&2; exit 1; }
 
@@ -216,13 +221,27 @@ scenario_corpus() {
 
 # --- db: hourly backups of a live SQLCipher database -------------------------
 
-# The changed 4 KiB pages that `db_hour.py hour` prints (its last number).
-changed_pages() { python3 -c 'import re,sys; print(re.findall(r"\d+", sys.stdin.read())[-1])'; }
+# The changed 4 KiB pages that `db_hour.py hour` prints: a JSON line with
+# pages_changed (and wal_bytes, a -wal left beside the file), or a bare number.
+# Prints "PAGES WAL_BYTES".
+changed_pages() {
+    python3 -c '
+import json, re, sys
+out = sys.stdin.read().strip()
+try:
+    j = json.loads(out.splitlines()[-1])
+    print(j["pages_changed"], j.get("wal_bytes", 0))
+except (ValueError, KeyError, TypeError, IndexError):
+    print(re.findall(r"\d+", out)[-1], 0)
+'
+}
 
 scenario_db() {
     [ -f "$DB_HOUR" ] || die "$DB_HOUR is missing (it comes with branch i12-db; DB_HOUR=PATH runs another)"
     step "db: create a $DB_MB MB SQLCipher database"
-    local pristine=$WORK/db-$DB_MB r=$RUN/db
+    # Cached per size and per version of the generator.
+    local pristine r=$RUN/db
+    pristine=$WORK/db-$DB_MB-$(sha256sum "$DB_HOUR" | head -c 12)
     cached "$pristine" python3 "$DB_HOUR" create "$pristine" --size-mb "$DB_MB" >&2
     mkdir -p "$r"
     # The hours change it: work on a copy, keep the pristine one for the next run.
@@ -236,7 +255,7 @@ scenario_db() {
     new_phrase "$r/phrase"
     "$CROSSING" init --data-dir "$data" --store "file://$r/crossing-store" >/dev/null
     RESTIC_PASSWORD=bench restic -r "$r/restic-store" init -q
-    BORG_PASSPHRASE=bench borg init -q --encryption=repokey-blake2 "$r/borg-store"
+    BORG_PASSPHRASE=bench borg init --encryption=repokey-blake2 "$r/borg-store" 2>/dev/null
     age-keygen -o "$r/age.key" 2>/dev/null
     local rcpt n=0
     rcpt=$(grep -o 'age1[0-9a-z]*' "$r/age.key" | head -1)
@@ -265,12 +284,16 @@ scenario_db() {
 
     step "db: full backups"
     db_backup full
-    local h pages
+    local h pages wal
     for h in $(seq 1 "$HOURS"); do
         step "db: hour $h of use"
-        pages=$(python3 "$DB_HOUR" hour "$data" | changed_pages)
+        # A seed per hour: the same seed twice would replay the same messages.
+        python3 "$DB_HOUR" hour "$data" --seed $((100 + h)) >"$r/hour.out" || die "$DB_HOUR hour failed"
+        read -r pages wal < <(changed_pages <"$r/hour.out")
+        [ -n "$pages" ] || die "no count of changed pages from $DB_HOUR hour"
         record db - "hour$h" changed_bytes $((pages * 4096))
-        echo "  hour $h: $pages pages changed ($((pages * 4 / 1024)) MiB)" >&2
+        record db - "hour$h" wal_bytes "$wal"
+        echo "  hour $h: $pages pages changed ($((pages * 4 / 1024)) MiB), -wal $wal bytes" >&2
         step "db: hour $h backups"
         db_backup "hour$h"
     done
