@@ -423,15 +423,17 @@ wait_port() {
     for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
     die "nothing listens on port $1"
 }
-# start_proxy STATS DELAY_MS RATE_MBIT: starts linkproxy towards s3s-fs, prints its port.
+# start_proxy VAR STATS DELAY_MS RATE_MBIT: starts linkproxy towards s3s-fs
+# and sets VAR to its port (not by $(...): the PID must reach this shell's PIDS).
 start_proxy() {
-    local out=$1.out
-    setsid "$LINKPROXY" --upstream "127.0.0.1:$S3_PORT" --delay-ms "$2" --rate-mbit "$3" --stats "$1" \
+    local out=$2.out _port="" _
+    setsid "$LINKPROXY" --upstream "127.0.0.1:$S3_PORT" --delay-ms "$3" --rate-mbit "$4" --stats "$2" \
         >"$out" 2>&1 </dev/null &
     PIDS+=($!)
-    local _
     for _ in $(seq 100); do grep -q '^listening' "$out" 2>/dev/null && break; sleep 0.05; done
-    awk '/^listening/ {print $2}' "$out"
+    _port=$(awk '/^listening/ {print $2}' "$out")
+    [ -n "$_port" ] || die "the link proxy did not start: $(cat "$out")"
+    printf -v "$1" "%s" "$_port"
 }
 # Bytes the link has carried so far, "UP DOWN" (the proxy rewrites the file every 100 ms).
 link_bytes() { sleep 0.3; cut -d' ' -f1,2 "$1"; }
@@ -462,7 +464,7 @@ proxy_ceiling() {
     local r=$1 mb=256 secs
     head -c $((mb << 20)) /dev/urandom >"$r/blob"
     local port
-    port=$(start_proxy "$r/raw.stats" 0 0)
+    start_proxy port "$r/raw.stats" 0 0
     for kind in direct:$S3_PORT unshaped:$port shaped:$PROXY_PORT; do
         local name=${kind%%:*} p=${kind#*:}
         STEP="s3: $name PUT/GET of $mb MiB"
@@ -491,8 +493,7 @@ scenario_s3() {
     PIDS+=($!)
     wait_port "$S3_PORT"
     LINK_STATS=$r/link.stats
-    PROXY_PORT=$(start_proxy "$LINK_STATS" 40 100)
-    [ -n "$PROXY_PORT" ] || die "the link proxy did not start: $(cat "$LINK_STATS.out")"
+    start_proxy PROXY_PORT "$LINK_STATS" 40 100
     record s3 - - link "40 ms each way, 100 Mbit/s each direction"
 
     step "s3: the proxy's own ceiling"
