@@ -42,6 +42,7 @@ use crate::state::setup::profile_repo;
 use crate::state::writers::{Chain, Writer};
 use crate::state::{State, StateError};
 use crate::store::StoreOptions;
+pub use pages::DB_CHUNK;
 pub use walk::Skipped;
 
 pub struct BackupRequest<'a> {

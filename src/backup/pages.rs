@@ -11,16 +11,29 @@ use std::path::Path;
 use crate::repo::format::CHUNK_MAX;
 
 /// Bytes per database chunk, a whole number of pages of any page size up to
-/// itself. Measured on an hour of Signal-like use of a 150 MB SQLCipher
-/// database (bench/db_hour.py; bytes stored, data packs / whole backup):
+/// itself. Measured on an hour of heavy Signal-like use (2000 messages with
+/// their FTS rows, 200 read receipts, a checkpoint) of a 150 MB SQLCipher
+/// database, which changed 7940 4 KiB pages (32.5 MB): what the second
+/// backup stored (bench/db_hour.py, bench/db_chunks.sh):
 ///
-/// | chunk  | packs   | total   |
-/// |--------|---------|---------|
-/// | 4 KiB  | TBD     | TBD     |
+/// | chunk  | new chunks | stored  | data packs | manifest + index |
+/// |--------|------------|---------|------------|------------------|
+/// | 4 KiB  | 7940       | 36.3 MB | 33.3 MB    | 3.0 MB           |
+/// | 8 KiB  | 4689       | 40.5 MB | 39.0 MB    | 1.5 MB           |
+/// | 16 KiB | 2995       | 50.2 MB | 49.5 MB    | 0.7 MB           |
+/// | 32 KiB | 2088       | 69.3 MB | 69.0 MB    | 0.4 MB           |
+/// | 64 KiB | 1484       | 98.2 MB | 98.0 MB    | 0.2 MB           |
 ///
-/// Smaller chunks store fewer unchanged pages but cost a chunk ID and an
-/// index entry each (in the pack header and the manifest).
-pub const DB_CHUNK: usize = 16 * 1024;
+/// (FastCDC stored nearly the whole file.) 8 KiB stays within 1.25x of the
+/// changed pages at half the per-chunk cost of 4 KiB: a chunk ID and an
+/// index entry each in the manifest (today written whole every backup) and
+/// the pack header, and a row in the device's cache.
+pub const DB_CHUNK: usize = 8 * 1024;
+
+/// Most chunks one database is cut into: a larger database gets larger
+/// chunks (powers of two), so its manifest entries stay far within the
+/// decoding bounds (2^18 chunks: about 30 MB of a 256 MiB manifest).
+const MAX_DB_CHUNKS: u64 = 1 << 18;
 
 /// SQLCipher's page size unless the database says otherwise (version 4, as
 /// Signal and Session use): its header is encrypted, so it cannot be read.
@@ -59,12 +72,18 @@ pub fn page_size(header: &[u8]) -> Option<u32> {
     (size >= 512 && size.is_power_of_two()).then_some(size)
 }
 
-/// Chunks of whole pages: the target size, or one page if pages are larger.
-pub fn database(page_size: u32) -> Layout {
+/// Chunks of whole pages for a database of `len` bytes: the target size
+/// (doubled until the database is at most [`MAX_DB_CHUNKS`] chunks), or one
+/// page if pages are larger.
+pub fn database(page_size: u32, len: u64) -> Layout {
     let page = page_size as usize;
+    let mut size = target();
+    while len.div_ceil(size as u64) > MAX_DB_CHUNKS && size < CHUNK_MAX as usize {
+        size *= 2;
+    }
     Layout::Fixed {
         head: 0,
-        size: target().div_ceil(page).max(1) * page,
+        size: size.div_ceil(page).max(1) * page,
     }
 }
 
@@ -92,13 +111,13 @@ pub fn wal(header: &[u8]) -> Option<Layout> {
 /// How to cut a member of a database group read as files (the careful
 /// copy): the database by its pages (SQLCipher's default size when its
 /// header is encrypted), a `-wal` by its frames, anything else by content.
-pub fn for_member(path: &Path, is_main: bool) -> Layout {
+pub fn for_member(path: &Path, len: u64, is_main: bool) -> Layout {
     let head = read_head(path);
     if is_main {
         let page = page_size(&head)
             .filter(|_| head.starts_with(super::sqlite::HEADER))
             .unwrap_or(SQLCIPHER_PAGE);
-        return database(page);
+        return database(page, len);
     }
     if path.to_string_lossy().ends_with("-wal") {
         return wal(&head).unwrap_or(Layout::Content);

@@ -316,7 +316,7 @@ fn read_database(
         let fp = live_fingerprint(found, main, companions);
         let read = match sqlite::PageImage::open(&f.abs) {
             Ok(Some(image)) => {
-                let layout = pages::database(image.page_size());
+                let layout = pages::database(image.page_size(), image.bytes());
                 Some(chunk_stream(image, layout, shared, out))
             }
             Ok(None) => None,
@@ -369,7 +369,7 @@ fn read_database(
             .iter()
             // File bytes as they are: cacheable like any file.
             .map(|&m| {
-                let layout = pages::for_member(&found[m].abs, m == main);
+                let layout = pages::for_member(&found[m].abs, found[m].meta.len(), m == main);
                 (m, read_plain(&found[m], layout, shared, out))
             })
             .collect();

@@ -116,6 +116,11 @@ impl PageImage {
         self.page_size
     }
 
+    /// The image's length in bytes.
+    pub fn bytes(&self) -> u64 {
+        u64::from(self.page_size) * u64::from(self.pages)
+    }
+
     /// Page 1 must agree with the transaction: its page size, and its page
     /// count where the header vouches for it (bytes 24–27 equal 92–95).
     fn check_header(&mut self) -> anyhow::Result<()> {
