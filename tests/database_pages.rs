@@ -93,11 +93,14 @@ fn scattered_page_changes_store_only_their_chunks() {
     assert!(fs::read(target.join("app.db")).unwrap() == after);
 }
 
+/// A raw key, as Signal Desktop keys its database.
+const SIGNAL_KEY: &str = "x'2dd29ca851e7b56e4697b0e1f08507293d761a05ce4d1b628663f411a8086d99'";
+
 /// Runs `sql` with the `sqlcipher` shell on the keyed database `db`, as
 /// Signal Desktop keys it (a raw key; SQLCipher 4's 4 KiB pages).
 fn sqlcipher(bin: &Path, db: &Path, sql: &str) {
     use std::io::Write;
-    let key = "x'2dd29ca851e7b56e4697b0e1f08507293d761a05ce4d1b628663f411a8086d99'";
+    let key = SIGNAL_KEY;
     let mut child = Command::new(bin)
         .arg("-batch")
         .arg(db)
@@ -171,6 +174,125 @@ fn sqlcipher_database_restores_identical_and_stores_only_changed_pages() {
     let target = fx.root().join("restored");
     fx.restore_fresh(&target, &[]).expect(0, "restore");
     assert_trees_equal(&fx.data, &target);
+}
+
+/// A client holding a keyed database open: an `sqlcipher` shell fed
+/// through a pipe, its -wal kept until it quits.
+struct OpenClient {
+    child: std::process::Child,
+    dir: PathBuf,
+    runs: usize,
+}
+
+impl OpenClient {
+    fn start(bin: &Path, db: &Path) -> OpenClient {
+        let child = Command::new(bin)
+            .arg("-batch")
+            .arg(db)
+            .current_dir(db.parent().unwrap())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut client = OpenClient {
+            child,
+            dir: tempfile::tempdir().unwrap().keep(),
+            runs: 0,
+        };
+        client.run(&format!(
+            "PRAGMA key = \"{SIGNAL_KEY}\";\nPRAGMA cipher_page_size = 4096;"
+        ));
+        client
+    }
+
+    /// Runs `sql` and waits until the shell has (it touches a file after).
+    fn run(&mut self, sql: &str) {
+        use std::io::Write;
+        self.runs += 1;
+        let done = self.dir.join(format!("done-{}", self.runs));
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{sql}\n.system touch {}", done.display()).unwrap();
+        stdin.flush().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !done.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "sqlcipher did not run: {sql}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for OpenClient {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The -wal's chunk windows (after its 32-byte header, runs of whole
+/// frames of 4 KiB pages) holding a byte of `from..to`.
+fn wal_windows(from: usize, to: usize) -> usize {
+    let run = (DB_CHUNK / PAGE) * (24 + PAGE);
+    let window = |at: usize| (at - 32) / run;
+    if to <= from {
+        return 0;
+    }
+    window(to - 1) - window(from.max(32)) + 1
+}
+
+// A Signal-like client holds its database open: commits go to the -wal,
+// which the careful copy cuts by frames, so appended frames store only
+// their own runs.
+#[test]
+fn open_sqlcipher_client_stores_only_new_wal_frames() {
+    let Some(bin) = tool("sqlcipher") else { return };
+    let fx = Fixture::new();
+    let db = fx.data.join("sql/db.sqlite");
+    fs::create_dir_all(db.parent().unwrap()).unwrap();
+    write(&fx.data.join("config.json"), "{\"key\": \"2dd29ca8…\"}\n");
+    let mut client = OpenClient::start(&bin, &db);
+    client.run(
+        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+         CREATE TABLE messages (rowid INTEGER PRIMARY KEY, body BLOB);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<300)
+         INSERT INTO messages SELECT i, randomblob(600) FROM n;",
+    );
+    let wal = sqlite_companion(&db, "-wal");
+    let shm = sqlite_companion(&db, "-shm");
+    fx.backup_ok();
+    let (wal_before, shm_before) = (fs::read(&wal).unwrap(), fs::read(&shm).unwrap());
+    assert!(wal_before.len() > 32, "the -wal holds the commits");
+
+    for i in 0..30 {
+        client.run(&format!(
+            "INSERT INTO messages (body) VALUES (randomblob(600)); -- {i}"
+        ));
+    }
+    let wal_after = fs::read(&wal).unwrap();
+    assert_eq!(
+        wal_after[..wal_before.len()],
+        wal_before[..],
+        "frames appended only"
+    );
+    let shm_changed = fs::read(&shm).unwrap() != shm_before;
+    let second = fx.backup_ok();
+    let expected = wal_windows(wal_before.len(), wal_after.len()) + usize::from(shm_changed);
+    assert_eq!(
+        new_chunks(&second),
+        expected,
+        "-wal grew from {} to {} bytes: {second}",
+        wal_before.len(),
+        wal_after.len()
+    );
+    let expected_tree = scan(&fx.data);
+    drop(client);
+
+    let target = fx.root().join("restored");
+    fx.restore_fresh(&target, &[]).expect(0, "restore");
+    assert_same_tree(&expected_tree, &scan(&target), "restored client files");
 }
 
 fn sqlite_companion(db: &Path, suffix: &str) -> PathBuf {
