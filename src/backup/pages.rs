@@ -165,24 +165,21 @@ mod tests {
 
     #[test]
     fn database_chunks_are_whole_pages() {
-        for page in [512u32, 1024, 4096, 8192, 16384] {
-            assert_eq!(
-                database(page),
-                Layout::Fixed {
-                    head: 0,
-                    size: DB_CHUNK
-                }
-            );
+        let fixed = |size| Layout::Fixed { head: 0, size };
+        for page in [512u32, 1024, 4096, 8192] {
+            assert_eq!(database(page, 1 << 30), fixed(DB_CHUNK), "page {page}");
         }
         // A page larger than the target is a chunk of its own.
-        assert_eq!(
-            database(65536),
-            Layout::Fixed {
-                head: 0,
-                size: 65536
-            }
-        );
+        assert_eq!(database(16384, 0), fixed(16384));
+        assert_eq!(database(65536, 0), fixed(65536));
         assert!(DB_CHUNK <= CHUNK_MAX as usize);
+        // A huge database: larger chunks, never more than the bound.
+        let huge = 10 * DB_CHUNK as u64 * MAX_DB_CHUNKS;
+        assert_eq!(database(4096, huge), fixed(16 * DB_CHUNK));
+        assert_eq!(database(4096, u64::MAX / 2), fixed(CHUNK_MAX as usize));
+        let at_bound = DB_CHUNK as u64 * MAX_DB_CHUNKS;
+        assert_eq!(database(4096, at_bound), fixed(DB_CHUNK));
+        assert_eq!(database(4096, at_bound + 1), fixed(2 * DB_CHUNK));
     }
 
     #[test]
