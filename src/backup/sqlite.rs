@@ -65,7 +65,8 @@ pub fn wants_page_image(path: &Path) -> bool {
 }
 
 /// A database's pages as one stream, read in one read transaction: the
-/// database as of one commit, a self-contained file (`Read`).
+/// database as of one commit, a self-contained file (`Read`). Dropping it
+/// closes the connection, which ends the transaction (nothing to commit).
 pub struct PageImage {
     conn: Connection,
     page_size: u32,
