@@ -2,7 +2,7 @@
 """A Signal-like SQLCipher database and an hour of its use, for measuring
 what an hourly backup stores (issue 12; the table in src/backup/pages.rs).
 
-    python3 bench/db_hour.py create DIR --size-mb 150 [--seed 1]
+    python3 bench/db_hour.py create DIR --size-mb 150 [--seed 1] [--plain]
     python3 bench/db_hour.py hour DIR [--seed 2]
 
 `create` writes DIR/sql/db.sqlite (SQLCipher, key in DIR/config.json, as
@@ -15,7 +15,13 @@ full-text rows, ~200 read receipts scattered over old messages, then
 of the main file that changed (compared page by page), and the bytes of a
 `-wal` left beside it.
 
-Needs the `sqlcipher` command-line shell (Debian: apt-get install sqlcipher).
+With `--plain`, the database is plain SQLite (Python's sqlite3 module, FTS5)
+with no config.json: crossing reads it through SQLite (a page image) while
+a client holds it open with a -wal, as a file once closed (WAL mode, no
+-wal); `hour` tells the two kinds apart by the file's header.
+
+Needs the `sqlcipher` command-line shell (Debian: apt-get install sqlcipher)
+unless `--plain`.
 """
 import argparse
 import json
@@ -36,7 +42,19 @@ def pragmas(key):
     return f'PRAGMA key = "{key}";\nPRAGMA cipher_page_size = {PAGE};\n'
 
 
+def is_plain(db):
+    with open(db, "rb") as f:
+        return f.read(16) == b"SQLite format 3\0"
+
+
 def run_sql(db, key, sql):
+    if key is None:
+        import sqlite3
+
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.executescript(sql)
+        conn.close()
+        return
     subprocess.run(
         ["sqlcipher", "-batch", db],
         input=(pragmas(key) + sql).encode(),
@@ -46,6 +64,13 @@ def run_sql(db, key, sql):
 
 
 def query(db, key, sql):
+    if key is None:
+        import sqlite3
+
+        conn = sqlite3.connect(db)
+        rows = [str(v) for row in conn.execute(sql) for v in row]
+        conn.close()
+        return rows
     out = subprocess.run(
         ["sqlcipher", "-batch", "-noheader", db],
         input=(pragmas(key) + sql).encode(),
@@ -55,7 +80,9 @@ def query(db, key, sql):
     return out.stdout.decode().split()
 
 
-def fts_module():
+def fts_module(plain):
+    if plain:
+        return "fts5"  # Python's sqlite3 has had it for years
     out = subprocess.run(
         ["sqlcipher", "-batch", ":memory:"],
         input=b"CREATE VIRTUAL TABLE t USING fts5(x);",
@@ -107,13 +134,15 @@ def paths(d):
 def create(args):
     db, config = paths(args.dir)
     os.makedirs(os.path.dirname(db), exist_ok=True)
-    with open(config, "w") as f:
-        json.dump({"key": KEY[2:-1]}, f)
+    key = None if args.plain else KEY
+    if not args.plain:
+        with open(config, "w") as f:
+            json.dump({"key": KEY[2:-1]}, f)
     rng = random.Random(args.seed)
-    fts = fts_module()
+    fts = fts_module(args.plain)
     run_sql(
         db,
-        KEY,
+        key,
         f"""PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS messages (
   rowid INTEGER PRIMARY KEY ASC, id STRING UNIQUE, json TEXT,
@@ -131,7 +160,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING {fts}(body);
             when += rng.randint(1000, 600_000)
             sql.append(message_sql(rng, when, conversations))
         sql.append("COMMIT;\nPRAGMA wal_checkpoint(TRUNCATE);\n")
-        run_sql(db, KEY, "".join(sql))
+        run_sql(db, key, "".join(sql))
     print(json.dumps({"db": db, "bytes": os.path.getsize(db), "fts": fts}))
 
 
@@ -153,11 +182,12 @@ def changed_pages(before, after):
 
 def hour(args):
     db, _ = paths(args.dir)
+    key = None if is_plain(db) else KEY
     rng = random.Random(args.seed)
     before = read(db)
-    rows = int(query(db, KEY, "SELECT max(rowid) FROM messages;")[0])
-    conversations = query(db, KEY, "SELECT DISTINCT conversationId FROM messages LIMIT 40;")
-    when = int(query(db, KEY, "SELECT max(sent_at) FROM messages;")[0])
+    rows = int(query(db, key, "SELECT max(rowid) FROM messages;")[0])
+    conversations = query(db, key, "SELECT DISTINCT conversationId FROM messages LIMIT 40;")
+    when = int(query(db, key, "SELECT max(sent_at) FROM messages;")[0])
     sql = []
     for i in range(2000):
         when += rng.randint(100, 3000)
@@ -170,7 +200,7 @@ def hour(args):
                 f" json = json || ' ' WHERE rowid = {rowid};\n"
             )
     sql.append("PRAGMA wal_checkpoint(TRUNCATE);\n")
-    run_sql(db, KEY, "".join(sql))
+    run_sql(db, key, "".join(sql))
     after = read(db)
     wal = read(db + "-wal")
     print(
@@ -194,11 +224,15 @@ def main():
     c.add_argument("dir")
     c.add_argument("--size-mb", type=float, default=150)
     c.add_argument("--seed", type=int, default=1)
+    c.add_argument("--plain", action="store_true", help="plain SQLite, not SQLCipher")
     h = sub.add_parser("hour", help="one hour of use of DIR's database")
     h.add_argument("dir")
     h.add_argument("--seed", type=int, default=2)
     args = p.parse_args()
-    if not shutil.which("sqlcipher"):
+    plain = getattr(args, "plain", False) or (
+        args.cmd == "hour" and os.path.exists(paths(args.dir)[0]) and is_plain(paths(args.dir)[0])
+    )
+    if not plain and not shutil.which("sqlcipher"):
         sys.exit("db_hour.py: the sqlcipher shell is missing (apt-get install sqlcipher)")
     {"create": create, "hour": hour}[args.cmd](args)
 

@@ -28,7 +28,10 @@ use crate::repo::format::CHUNK_MAX;
 /// 8 KiB stays within 1.25x of the changed pages at half the per-chunk
 /// cost of 4 KiB: a chunk ID and an index entry each in the manifest (today
 /// written whole every backup) and the pack header, and a row in the
-/// device's cache. `CROSSING_DB_CHUNK` overrides it, for measuring only.
+/// device's cache. (The same hour on a plain SQLite database with FTS5,
+/// 20.8 MB of pages changed: 14.0 MB stored at 4 KiB, 14.3 MB at 8 KiB,
+/// 16.2 MB at 16 KiB, compressed.) `CROSSING_DB_CHUNK` overrides it, for
+/// measuring only.
 pub const DB_CHUNK: usize = 8 * 1024;
 
 /// Most chunks one database is cut into: a larger database gets larger
