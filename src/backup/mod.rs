@@ -1,7 +1,8 @@
 //! `backup`'s engine: walk → read → chunk → hash → compress → seal → upload.
 //!
 //! The walk runs first (metadata only). Files the cache does not vouch for
-//! are read by one worker per core; each worker chunks (FastCDC), hashes
+//! are read by one worker per core; each worker chunks (FastCDC; databases
+//! by runs of pages), hashes
 //! (keyed BLAKE3), compresses (zstd) and fills its own pack. Sealed packs go
 //! through the store's bounded upload pipeline, so memory stays bounded
 //! whatever the data size. The coordinating thread records each stored pack
@@ -11,19 +12,21 @@
 //! - `walk`: the data directory, without following anything;
 //! - `reader`: what to read, and the workers that read it;
 //! - `pipeline`: workers and uploads together, until every pack is stored;
-//! - `chunker`, `sqlite`: cutting streams, copying live databases;
+//! - `chunker`, `pages`, `sqlite`: cutting streams (databases by their
+//!   pages), reading live databases as one consistent page image;
 //! - `manifest`: the snapshot's entries from all of the above.
 
 mod chunker;
 mod listing;
 mod manifest;
+mod pages;
 mod pipeline;
 mod reader;
 pub mod sqlite;
 pub mod walk;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -41,6 +44,7 @@ use crate::state::setup::profile_repo;
 use crate::state::writers::{Chain, Writer};
 use crate::state::{State, StateError};
 use crate::store::StoreOptions;
+pub use pages::DB_CHUNK;
 pub use walk::Skipped;
 
 pub struct BackupRequest<'a> {
@@ -51,8 +55,6 @@ pub struct BackupRequest<'a> {
     pub keys: &'a PublicKeys,
     pub tags: Vec<String>,
     pub expires_at: Option<i64>,
-    /// Where live databases are copied for a moment (crossing's home).
-    pub tmp_dir: PathBuf,
     /// Bytes read of the bytes to read.
     pub progress: &'a dyn Progress,
 }
@@ -99,9 +101,10 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
     // one now is a drive that is not mounted (exit 5).
     let (keys, repo) = profile_repo(req.state, req.profile, req.options, false)?;
     let _repo_lock = home::lock_repo(req.home, &keys.locator)?;
-    let tmp_dir = home::fresh_tmp_dir(req.home, &req.profile.name)?;
-    let scratch = tmp_dir.clone();
-    let done = backup(
+    // Live databases are streamed, never copied; older versions copied them
+    // here, and a killed one may have left a plaintext copy.
+    home::clear_tmp_dir(&req.home.join("tmp").join(&req.profile.name));
+    backup(
         req.state,
         &repo,
         BackupRequest {
@@ -111,12 +114,9 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
             keys: &keys,
             tags: req.tags,
             expires_at: req.expires_at,
-            tmp_dir,
             progress: req.progress,
         },
-    );
-    home::clear_tmp_dir(&scratch);
-    done
+    )
 }
 
 pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Result<BackupSummary> {

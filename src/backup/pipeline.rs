@@ -51,7 +51,6 @@ pub(crate) struct Shared<'a> {
     pub abort: AtomicBool,
     /// Why a worker stopped the backup, if one did.
     pub fatal_error: Mutex<Option<String>>,
-    pub tmp_dir: &'a std::path::Path,
 }
 
 impl Shared<'_> {
@@ -101,7 +100,6 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
         bytes_read: AtomicU64::new(0),
         abort: AtomicBool::new(false),
         fatal_error: Mutex::new(None),
-        tmp_dir: &req.tmp_dir,
     };
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let (in_flight, queued) = upload_slots(repo);
