@@ -77,13 +77,28 @@ fn main() {
     let (mut listen, mut upstream, mut stats) = ("127.0.0.1:0".to_string(), None, None);
     let (mut delay_ms, mut rate_mbit, mut queue_ms) = (40.0f64, 100.0f64, 20.0f64);
     while let Some(a) = args.next() {
-        let mut val = || args.next().unwrap_or_else(|| die(&format!("{a} needs a value")));
+        let mut val = || {
+            args.next()
+                .unwrap_or_else(|| die(&format!("{a} needs a value")))
+        };
         match a.as_str() {
             "--listen" => listen = val(),
             "--upstream" => upstream = Some(val()),
-            "--delay-ms" => delay_ms = val().parse().unwrap_or_else(|_| die("--delay-ms: a number")),
-            "--rate-mbit" => rate_mbit = val().parse().unwrap_or_else(|_| die("--rate-mbit: a number")),
-            "--queue-ms" => queue_ms = val().parse().unwrap_or_else(|_| die("--queue-ms: a number")),
+            "--delay-ms" => {
+                delay_ms = val()
+                    .parse()
+                    .unwrap_or_else(|_| die("--delay-ms: a number"))
+            }
+            "--rate-mbit" => {
+                rate_mbit = val()
+                    .parse()
+                    .unwrap_or_else(|_| die("--rate-mbit: a number"))
+            }
+            "--queue-ms" => {
+                queue_ms = val()
+                    .parse()
+                    .unwrap_or_else(|_| die("--queue-ms: a number"))
+            }
             "--stats" => stats = Some(val()),
             _ => die(&format!("unknown argument {a}")),
         }
@@ -100,7 +115,8 @@ fn main() {
     };
     let (up, down) = (link(), link());
     let connections = Arc::new(AtomicU64::new(0));
-    let listener = TcpListener::bind(&listen).unwrap_or_else(|e| die(&format!("listen on {listen}: {e}")));
+    let listener =
+        TcpListener::bind(&listen).unwrap_or_else(|e| die(&format!("listen on {listen}: {e}")));
     println!("listening {}", listener.local_addr().unwrap().port());
     std::io::stdout().flush().unwrap();
 

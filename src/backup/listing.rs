@@ -5,16 +5,14 @@
 //! index that follows lists them). Levels of refs are added until the top
 //! fits in the signed body.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use crate::repo::format::{self, ChunkId, Entry, IndexEntry, IndexPack};
+use super::locations::Locations;
+use crate::repo::format::{self, ChunkId, Entry, IndexPack};
 use crate::repo::pack::Packer;
-use crate::repo::tree::{self, BlobRef, ListRef, StoredEntry, FANOUT, PART_MAX, REF_LEN};
+use crate::repo::tree::{self, ListRef, StoredEntry, FANOUT, PART_MAX, REF_LEN};
 use crate::repo::Repo;
 use crate::state::State;
-
-/// Where every chunk is, by ID: the reusable ones and this backup's new ones.
-pub type Locations = HashMap<ChunkId, (String, IndexEntry)>;
 
 pub struct Listing<'a> {
     pub state: &'a State,
@@ -22,8 +20,6 @@ pub struct Listing<'a> {
     pub recipient: &'a age::x25519::Recipient,
     pub dedup_key: &'a [u8; 32],
     pub expires_at: Option<i64>,
-    /// Stored size of each pack a ref may name.
-    pub pack_sizes: HashMap<String, u64>,
 }
 
 /// One level of the list being written: bytes not cut yet, parts cut but
@@ -48,53 +44,75 @@ pub struct Stored {
     pub new_parts: u64,
 }
 
-impl Listing<'_> {
-    /// Stores `entries` (each file's chunks looked up in `location`, which
-    /// learns the new parts' places).
-    pub fn store(&mut self, entries: &[Entry], location: &mut Locations) -> anyhow::Result<Stored> {
-        let mut stored = Stored {
-            list: ListRef {
-                depth: 0,
-                length: 0,
-                parts: Vec::new(),
+/// A list being written, entry by entry.
+pub struct ListWriter<'a> {
+    listing: Listing<'a>,
+    level: Level,
+    stored: Stored,
+}
+
+impl<'a> Listing<'a> {
+    pub fn writer(self) -> ListWriter<'a> {
+        ListWriter {
+            listing: self,
+            level: Level::default(),
+            stored: Stored {
+                list: ListRef {
+                    depth: 0,
+                    length: 0,
+                    parts: Vec::new(),
+                },
+                parts: HashSet::new(),
+                stored_bytes: 0,
+                new_packs: 0,
+                new_parts: 0,
             },
-            parts: HashSet::new(),
-            stored_bytes: 0,
-            new_packs: 0,
-            new_parts: 0,
-        };
-        let mut level = Level::default();
-        for e in entries {
-            let item = self.stored_entry(e, location)?;
-            ciborium::into_writer(&item, &mut level.pending)?;
-            stored.list.length += level.pending.len() as u64 - level.measured;
-            level.measured = level.pending.len() as u64;
-            if level.pending.len() >= 2 * PART_MAX as usize {
-                self.cut(&mut level, false, location, &mut stored)?;
-            }
         }
-        self.cut(&mut level, true, location, &mut stored)?;
-        self.flush(&mut level, location, &mut stored)?;
-        let mut refs = level.refs;
+    }
+}
+
+impl ListWriter<'_> {
+    /// Appends an entry (its chunks looked up in `location`, which learns
+    /// where new parts go).
+    pub fn push(&mut self, e: &Entry, location: &mut Locations) -> anyhow::Result<()> {
+        let (level, stored) = (&mut self.level, &mut self.stored);
+        let item = self.listing.stored_entry(e, location)?;
+        ciborium::into_writer(&item, &mut level.pending)?;
+        stored.list.length += level.pending.len() as u64 - level.measured;
+        level.measured = level.pending.len() as u64;
+        if level.pending.len() >= 2 * PART_MAX as usize {
+            self.listing.cut(level, false, location, stored)?;
+        }
+        Ok(())
+    }
+
+    /// Stores the rest, and the levels of refs above the parts.
+    pub fn finish(mut self, location: &mut Locations) -> anyhow::Result<Stored> {
+        let (listing, stored) = (&mut self.listing, &mut self.stored);
+        listing.cut(&mut self.level, true, location, stored)?;
+        listing.flush(&mut self.level, location, stored)?;
+        let mut refs = std::mem::take(&mut self.level.refs);
         while refs.len() / REF_LEN > FANOUT {
             let mut above = Level {
                 pending: refs,
                 ..Level::default()
             };
-            self.cut(&mut above, true, location, &mut stored)?;
-            self.flush(&mut above, location, &mut stored)?;
+            listing.cut(&mut above, true, location, stored)?;
+            listing.flush(&mut above, location, stored)?;
             refs = above.refs;
             stored.list.depth += 1;
         }
         stored.list.parts = refs;
-        Ok(stored)
+        Ok(self.stored)
     }
+}
 
+impl Listing<'_> {
     /// An entry as the stream holds it: content named by refs.
     fn stored_entry(&self, e: &Entry, location: &Locations) -> anyhow::Result<StoredEntry> {
         let mut blobs = Vec::with_capacity(e.chunks.len() / 32 * REF_LEN);
         for id in e.chunk_ids() {
-            self.blob_ref(&id, location)?.write(&mut blobs);
+            location.blob_ref(&id)?.write(&mut blobs);
         }
         Ok(StoredEntry {
             path: e.path.clone(),
@@ -105,17 +123,6 @@ impl Listing<'_> {
             target: e.target.clone(),
             blobs,
         })
-    }
-
-    fn blob_ref(&self, id: &ChunkId, location: &Locations) -> anyhow::Result<BlobRef> {
-        let (pack, entry) = location.get(id).ok_or_else(|| {
-            anyhow::anyhow!(
-                "chunk {} of this snapshot is in no recorded pack",
-                hex::encode(&id[..8])
-            )
-        })?;
-        let size = self.pack_sizes.get(pack).copied().unwrap_or(0);
-        BlobRef::new(pack, size, entry)
     }
 
     /// Cuts the parts of `level.pending` that have enough look-ahead (all
@@ -139,7 +146,7 @@ impl Listing<'_> {
             let id = format::chunk_id(self.dedup_key, part);
             level.ids.push(id);
             done = start + part.len();
-            if !stored.parts.insert(id) || location.contains_key(&id) {
+            if !stored.parts.insert(id) || location.contains(&id) {
                 continue; // named already: reused, or earlier in this list
             }
             level.packer.add(id, part);
@@ -154,10 +161,10 @@ impl Listing<'_> {
         // Refs of parts already stored can be written now.
         let mut named = 0;
         for id in &level.ids {
-            if !location.contains_key(id) {
+            if !location.contains(id) {
                 break;
             }
-            self.blob_ref(id, location)?.write(&mut level.refs);
+            location.blob_ref(id)?.write(&mut level.refs);
             named += 1;
         }
         level.ids.drain(..named);
@@ -175,7 +182,7 @@ impl Listing<'_> {
             self.upload(&mut level.packer, location, stored)?;
         }
         for id in std::mem::take(&mut level.ids) {
-            self.blob_ref(&id, location)?.write(&mut level.refs);
+            location.blob_ref(&id)?.write(&mut level.refs);
         }
         Ok(())
     }
@@ -204,10 +211,10 @@ impl Listing<'_> {
             &hex::decode(&pack.id)?,
             false,
         )?;
+        location.set_pack_size(&pack.id, size);
         for e in &pack.chunks {
-            location.insert(e.id, (pack.id.clone(), *e));
+            location.insert(&pack.id, e);
         }
-        self.pack_sizes.insert(pack.id.clone(), size);
         stored.stored_bytes += size;
         stored.new_packs += 1;
         Ok(())

@@ -16,8 +16,10 @@
 //!   pages), reading live databases as one consistent page image;
 //! - `manifest`: the snapshot's entries from all of the above.
 
+mod batches;
 mod chunker;
 mod listing;
+mod locations;
 mod manifest;
 mod pages;
 mod pipeline;
@@ -44,6 +46,7 @@ use crate::state::setup::profile_repo;
 use crate::state::writers::{Chain, Writer};
 use crate::state::{State, StateError};
 use crate::store::StoreOptions;
+use locations::Locations;
 pub use pages::DB_CHUNK;
 pub use walk::Skipped;
 
@@ -133,48 +136,37 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     let damaged_before = state.damaged_packs(&cache_key)?;
     let mut stored_bytes = store_certificate(state, repo, &recipient, &cache_key, &writer)?;
 
-    let (found, mut skipped) = walk::walk(req.data_dir)?;
-    let cache = state.file_cache(req.profile)?;
     // Where each reusable chunk is; new chunks are added as their packs land.
-    let location = state.reusable_chunks(&cache_key, req.expires_at)?;
-    let known: HashSet<_> = location.keys().copied().collect();
-    let (jobs, reused) = reader::plan(&found, &cache, &known);
-    let read = pipeline::run(
-        state,
-        repo,
-        pipeline::Input {
-            jobs: &jobs,
-            found: &found,
-            known,
-            location,
-            req: &req,
-            recipient: &recipient,
-        },
-    )?;
-
-    let tree = manifest::assemble(&found, reused, read.results, &mut skipped, &mut warnings);
-    let (files, bytes) = (tree.files, tree.bytes);
-    let mut location = read.location;
+    let mut location = Locations::default();
+    for (pack, (size, _)) in state.cached_packs(&cache_key)? {
+        location.set_pack_size(&pack, size);
+    }
+    state.reusable_chunks(&cache_key, req.expires_at, |pack, entry| {
+        location.insert(pack, &entry)
+    })?;
     let list = listing::Listing {
         state,
         repo,
         recipient: &recipient,
         dedup_key: &req.keys.dedup_key.0,
         expires_at: req.expires_at,
-        pack_sizes: state
-            .cached_packs(&cache_key)?
-            .into_iter()
-            .map(|(pack, (size, _))| (pack, size))
-            .collect(),
     }
-    .store(&tree.entries, &mut location)?;
+    .writer();
+    let input = batches::Input {
+        state,
+        repo,
+        req: &req,
+        recipient: &recipient,
+    };
+    let (mut tree, list) = batches::read_tree(input, &mut location, list)?;
+    let (files, bytes) = (tree.files, tree.bytes);
+    warnings.append(&mut tree.warnings);
     stored_bytes +=
-        read.stored_bytes + list.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
-    let mut referenced = tree.referenced;
-    referenced.extend(list.parts.iter().copied());
-    let used: HashSet<String> = referenced
+        tree.stored_bytes + list.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
+    let used: HashSet<String> = tree
+        .referenced
         .iter()
-        .filter_map(|c| location.get(c).map(|(pack, _)| pack.clone()))
+        .filter_map(|c| location.pack_of(c).map(str::to_string))
         .collect();
     let chain = state.chain(&cache_key)?;
     let header = ManifestHeader {
@@ -219,12 +211,9 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tags: req.tags,
     };
     state.record_snapshot(&cache_key, &cached, &used)?;
-    state.replace_file_cache(
-        req.profile,
-        tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
-    )?;
+    state.commit_file_cache(req.profile)?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
-    state.forget_unreferenced_chunks(&cache_key, req.profile, &referenced)?;
+    state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
 
     Ok(BackupSummary {
         snapshot,
@@ -234,13 +223,13 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         symlinks: tree.symlinks,
         bytes,
         files_read: tree.files_read,
-        bytes_read: read.bytes_read,
-        new_chunks: read.new_chunks,
+        bytes_read: tree.bytes_read,
+        new_chunks: tree.new_chunks,
         new_list_parts: list.new_parts,
-        new_packs: read.new_packs + list.new_packs,
+        new_packs: tree.new_packs + list.new_packs,
         bytes_stored: stored_bytes,
         duration_secs: started.elapsed().as_secs_f64(),
-        skipped,
+        skipped: tree.skipped,
         warnings,
     })
 }

@@ -1,11 +1,12 @@
 //! Deciding what to read, and the workers that read it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::chunker::{ChunkError, Chunker};
+use super::locations::Locations;
 use super::pages::{self, Layout};
 use super::pipeline::{Shared, Uploading};
 use super::sqlite;
@@ -52,9 +53,9 @@ pub struct JobResult {
 /// Splits the walk into jobs, and the files the cache vouches for.
 pub fn plan(
     found: &[Found],
-    cache: &HashMap<Vec<u8>, CachedFile>,
-    known: &HashSet<ChunkId>,
-) -> (Vec<Job>, HashMap<usize, ReadFile>) {
+    cache: impl Fn(&[u8]) -> anyhow::Result<Option<CachedFile>>,
+    known: &Locations,
+) -> anyhow::Result<(Vec<Job>, HashMap<usize, ReadFile>)> {
     let by_path: HashMap<&Path, usize> = found
         .iter()
         .enumerate()
@@ -64,15 +65,16 @@ pub fn plan(
     // for an SQLite header: that keeps a no-change backup to one stat per file.
     let mut reused = HashMap::new();
     for (i, f) in found.iter().enumerate() {
+        if f.kind != Kind::File {
+            continue;
+        }
         let fp = fingerprint(&f.meta);
-        let hit = cache
-            .get(&f.rel)
-            .filter(|c| f.kind == Kind::File && c.fingerprint == fp && all_known(&c.chunks, known));
+        let hit = cache(&f.rel)?.filter(|c| c.fingerprint == fp && all_known(&c.chunks, known));
         if let Some(c) = hit {
             reused.insert(
                 i,
                 ReadFile {
-                    chunks: c.chunks.clone(),
+                    chunks: c.chunks,
                     size: c.size,
                     fingerprint: fp,
                     cacheable: true,
@@ -117,12 +119,11 @@ pub fn plan(
             // fingerprint of the database and its -wal/-journal together:
             // every commit changes one of them (-shm does not count).
             let live = live_fingerprint(found, i, &companions);
-            if let Some(c) = cache
-                .get(&f.rel)
-                .filter(|c| c.fingerprint == live && all_known(&c.chunks, known))
+            if let Some(c) =
+                cache(&f.rel)?.filter(|c| c.fingerprint == live && all_known(&c.chunks, known))
             {
                 let read = ReadFile {
-                    chunks: c.chunks.clone(),
+                    chunks: c.chunks,
                     size: c.size,
                     fingerprint: live,
                     cacheable: true,
@@ -140,10 +141,10 @@ pub fn plan(
     }
     // Big files first: keeps every worker busy to the end.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.bytes(found)));
-    (jobs, reused)
+    Ok((jobs, reused))
 }
 
-fn all_known(chunks: &[u8], known: &HashSet<ChunkId>) -> bool {
+fn all_known(chunks: &[u8], known: &Locations) -> bool {
     chunks
         .chunks_exact(32)
         .all(|id| known.contains(<&ChunkId>::try_from(id).expect("32 bytes")))
@@ -284,7 +285,8 @@ fn chunk_stream(
             .bytes_read
             .fetch_add(data.len() as u64, Ordering::Relaxed);
         ids.extend_from_slice(&id);
-        let is_new = shared.seen.lock().expect("dedup set").insert(id);
+        let is_new =
+            !shared.known.contains(&id) && shared.seen.lock().expect("dedup set").insert(id);
         if is_new {
             shared.new_chunks.fetch_add(1, Ordering::Relaxed);
             out.packer.add(id, data);

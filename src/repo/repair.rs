@@ -63,7 +63,18 @@ pub fn repair(repo: &Repo, keys: &ReadKeys, now: i64) -> anyhow::Result<Repaired
     for j in history.choosable() {
         let (snap, _) = match repo.open_manifest(&j.id, keys) {
             Ok(opened) => opened,
-            Err(_) => continue, // judged readable a moment ago: a store hiccup
+            // Its header was read a moment ago: a format-3 entry list
+            // whose parts have no intact copy left loses every file.
+            Err(e) => {
+                report.unrecoverable.push(Lost {
+                    snapshot: j.id.clone(),
+                    time: j.time,
+                    files: vec![format!(
+                        "(every file: its entry list cannot be read: {e:#})"
+                    )],
+                });
+                continue;
+            }
         };
         let mut lost = Vec::new();
         let mut uses: HashSet<&str> = HashSet::new();

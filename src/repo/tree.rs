@@ -15,7 +15,7 @@
 //! where every chunk is: restore needs no index, and an unchanged file's
 //! refs are the same bytes every hour.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -213,32 +213,63 @@ impl Repo {
 }
 
 /// The last packs a list read fetched: consecutive parts are mostly in
-/// the same pack.
+/// the same pack. A part whose pack is missing or damaged is taken from
+/// another copy the readable indexes list, as restore does for file
+/// content (docs/format.md, *Damage*).
 #[derive(Default)]
 struct PackCache {
     recent: Vec<(String, bytes::Bytes)>,
+    copies: Option<HashMap<ChunkId, Vec<(String, IndexEntry)>>>,
 }
 
 impl PackCache {
     const KEEP: usize = 4;
 
     fn blob(&mut self, repo: &Repo, keys: &ReadKeys, r: &BlobRef) -> anyhow::Result<Vec<u8>> {
-        let name = r.pack_name();
-        let payload = match self.recent.iter().find(|(n, _)| *n == name) {
+        let first = match self.blob_in(repo, keys, &r.pack_name(), &r.entry()) {
+            Ok(part) => return Ok(part),
+            Err(e) => e,
+        };
+        if self.copies.is_none() {
+            self.copies = Some(repo.chunk_copies(&keys.identity).unwrap_or_default());
+        }
+        let others = self
+            .copies
+            .as_ref()
+            .and_then(|c| c.get(&r.id))
+            .cloned()
+            .unwrap_or_default();
+        for (pack, entry) in others {
+            if pack != r.pack_name() {
+                if let Ok(part) = self.blob_in(repo, keys, &pack, &entry) {
+                    return Ok(part);
+                }
+            }
+        }
+        Err(first)
+    }
+
+    fn blob_in(
+        &mut self,
+        repo: &Repo,
+        keys: &ReadKeys,
+        name: &str,
+        entry: &IndexEntry,
+    ) -> anyhow::Result<Vec<u8>> {
+        let payload = match self.recent.iter().find(|(n, _)| n == name) {
             Some((_, p)) => p.clone(),
             None => {
-                let p = repo.fetch_pack(&name, &keys.identity)?;
+                let p = repo.fetch_pack(name, &keys.identity)?;
                 if self.recent.len() == Self::KEEP {
                     self.recent.remove(0);
                 }
-                self.recent.push((name.clone(), p.clone()));
+                self.recent.push((name.to_string(), p.clone()));
                 p
             }
         };
-        let entry = r.entry();
         entry.check()?;
-        let blob = format::blob(&payload, &entry)?;
-        format::open_blob(&keys.dedup_key, &entry, blob)
+        let blob = format::blob(&payload, entry)?;
+        format::open_blob(&keys.dedup_key, entry, blob)
             .map_err(|e| anyhow::anyhow!("list part in pack {name}: {e:#}"))
     }
 }
