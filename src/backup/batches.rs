@@ -1,6 +1,6 @@
 //! The data directory, a batch at a time: walk a batch, decide what to
 //! read (one cache lookup per file), read and store it, append its entries
-//! to the list and its files to the next file cache, forget it. Memory
+//! to the list and its files to the file cache, forget it. Memory
 //! holds one batch of metadata, never the whole tree; what grows with the
 //! repository is one small record per chunk (`Locations`).
 
@@ -42,9 +42,11 @@ pub struct Input<'a> {
     pub repo: &'a Repo,
     pub req: &'a BackupRequest<'a>,
     pub recipient: &'a age::x25519::Recipient,
+    /// This backup, as the file cache marks the files it saw.
+    pub run: i64,
 }
 
-/// Walks, reads and lists the data directory; stages the next file cache.
+/// Walks, reads and lists the data directory; updates the file cache.
 pub fn read_tree(
     input: Input<'_>,
     location: &mut Locations,
@@ -54,7 +56,6 @@ pub fn read_tree(
     let mut walker = Walker::new(req.data_dir)?;
     let mut totals = Totals::default();
     let progress = Offset::new(req.progress);
-    state.clear_staged_file_cache(req.profile)?;
     loop {
         let found = walker.next_batch(BATCH);
         if found.is_empty() {
@@ -96,8 +97,9 @@ pub fn read_tree(
         for entry in &tree.entries {
             list.push(entry, location)?;
         }
-        state.stage_file_cache(
+        state.update_file_cache(
             req.profile,
+            input.run,
             tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
         )?;
         totals.add(tree, &read);

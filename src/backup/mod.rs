@@ -157,6 +157,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         repo,
         req: &req,
         recipient: &recipient,
+        run: time * 1_000_000_000 + i64::from(nanos),
     };
     let (mut tree, list) = batches::read_tree(input, &mut location, list)?;
     let (files, bytes) = (tree.files, tree.bytes);
@@ -211,7 +212,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tags: req.tags,
     };
     state.record_snapshot(&cache_key, &cached, &used)?;
-    state.commit_file_cache(req.profile)?;
+    state.drop_unseen_files(req.profile, time * 1_000_000_000 + i64::from(nanos))?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
     state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
 

@@ -58,12 +58,6 @@ impl CachedSnapshot {
     }
 }
 
-/// The profile name a backup stages its next file cache under: no
-/// profile can have it (names are checked; they hold no NUL).
-fn staging(profile: &str) -> String {
-    format!("\0next\0{profile}")
-}
-
 fn cached_file(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedFile> {
     Ok(CachedFile {
         fingerprint: Fingerprint {
@@ -279,35 +273,25 @@ impl State {
             .optional()?)
     }
 
-    /// Adds files a running backup saw to its next file cache, which
-    /// [`State::commit_file_cache`] makes the profile's once the snapshot
-    /// is stored (a backup that fails leaves the old one).
-    pub fn stage_file_cache<'a>(
+    /// Records files backup `run` saw, in place: a row stays valid from
+    /// the moment its chunks are in a recorded pack, so a backup that
+    /// fails later leaves a cache the next one can use.
+    pub fn update_file_cache<'a>(
         &self,
         profile: &str,
+        run: i64,
         files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
     ) -> anyhow::Result<()> {
-        self.insert_file_cache(&staging(profile), files, false)
+        self.insert_file_cache(profile, files, Some(run))
     }
 
-    /// Forgets what an earlier, failed backup of `profile` staged.
-    pub fn clear_staged_file_cache(&self, profile: &str) -> anyhow::Result<()> {
+    /// Once backup `run`'s snapshot is stored: forgets the files it did
+    /// not see (deleted since).
+    pub fn drop_unseen_files(&self, profile: &str, run: i64) -> anyhow::Result<()> {
         self.conn.execute(
-            "DELETE FROM cache_files WHERE profile = ?1",
-            [staging(profile)],
+            "DELETE FROM cache_files WHERE profile = ?1 AND seen != ?2",
+            params![profile, run],
         )?;
-        Ok(())
-    }
-
-    /// The staged file cache becomes the profile's.
-    pub fn commit_file_cache(&self, profile: &str) -> anyhow::Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
-        tx.execute(
-            "UPDATE cache_files SET profile = ?1 WHERE profile = ?2",
-            params![profile, staging(profile)],
-        )?;
-        tx.commit()?;
         Ok(())
     }
 
@@ -317,22 +301,22 @@ impl State {
         profile: &str,
         files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
     ) -> anyhow::Result<()> {
-        self.insert_file_cache(profile, files, true)
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
+        tx.commit()?;
+        self.insert_file_cache(profile, files, None)
     }
 
     fn insert_file_cache<'a>(
         &self,
         profile: &str,
         files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
-        replace: bool,
+        run: Option<i64>,
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        if replace {
-            tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
-        }
         {
             let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for (path, f) in files {
                 let fp = f.fingerprint;
@@ -344,7 +328,8 @@ impl State {
                     fp.ctime_ns,
                     fp.inode as i64,
                     f.chunks,
-                    f.size as i64
+                    f.size as i64,
+                    run.unwrap_or(0)
                 ])?;
             }
         }
