@@ -2,9 +2,8 @@
 //! read (one cache lookup per file), read and store it, append its entries
 //! to the list and its files to the file cache, forget it. Memory
 //! holds one batch of metadata, never the whole tree; what grows with the
-//! repository is one small record per chunk (`Locations`).
+//! repository is one record of 48 bytes per chunk (`Locations`).
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::listing::{ListWriter, Stored};
@@ -12,7 +11,6 @@ use super::locations::Locations;
 use super::walk::{Skipped, Walker};
 use super::{manifest, pipeline, reader, BackupRequest};
 use crate::progress::Progress;
-use crate::repo::format::ChunkId;
 use crate::repo::Repo;
 use crate::state::State;
 
@@ -31,8 +29,6 @@ pub struct Totals {
     pub new_chunks: u64,
     pub new_packs: u64,
     pub stored_bytes: u64,
-    /// Every chunk the snapshot names (file content and list parts).
-    pub referenced: HashSet<ChunkId>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<String>,
 }
@@ -102,12 +98,17 @@ pub fn read_tree(
             input.run,
             tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
         )?;
+        for id in &tree.referenced {
+            location.mark_named(id);
+        }
         totals.add(tree, &read);
     }
     req.progress.finish();
     totals.skipped.append(&mut walker.skipped);
     let stored = list.finish(location)?;
-    totals.referenced.extend(stored.parts.iter().copied());
+    for id in &stored.parts {
+        location.mark_named(id);
+    }
     Ok((totals, stored))
 }
 
@@ -118,7 +119,6 @@ impl Totals {
         self.symlinks += tree.symlinks;
         self.bytes += tree.bytes;
         self.files_read += tree.files_read;
-        self.referenced.extend(tree.referenced);
         self.bytes_read += read.bytes_read;
         self.new_chunks += read.new_chunks;
         self.new_packs += read.new_packs;

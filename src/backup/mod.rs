@@ -27,7 +27,7 @@ mod reader;
 pub mod sqlite;
 pub mod walk;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -164,11 +164,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     warnings.append(&mut tree.warnings);
     stored_bytes +=
         tree.stored_bytes + list.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
-    let used: HashSet<String> = tree
-        .referenced
-        .iter()
-        .filter_map(|c| location.pack_of(c).map(str::to_string))
-        .collect();
+    let used = location.named_packs();
     let chain = state.chain(&cache_key)?;
     let header = ManifestHeader {
         version: tree::TREE_VERSION,
@@ -214,7 +210,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     state.record_snapshot(&cache_key, &cached, &used)?;
     state.drop_unseen_files(req.profile, time * 1_000_000_000 + i64::from(nanos))?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
-    state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
+    state.forget_unreferenced_chunks(&cache_key, req.profile, |id| location.is_named(id))?;
 
     Ok(BackupSummary {
         snapshot,

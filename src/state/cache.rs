@@ -76,7 +76,7 @@ impl State {
     /// in a pack that never expires, and for a snapshot that itself expires,
     /// chunks in packs that expire no earlier. So a disappearing snapshot's
     /// packs are never needed by a snapshot that outlives it. `each` gets
-    /// every such chunk with its pack.
+    /// every such chunk with its pack, in the order of chunk IDs.
     pub fn reusable_chunks(
         &self,
         repo: &str,
@@ -85,7 +85,8 @@ impl State {
     ) -> anyhow::Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT c.chunk, c.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
-             WHERE c.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
+             WHERE c.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))
+             ORDER BY c.chunk",
         )?;
         let mut rows = stmt.query(params![repo, expires_at])?;
         while let Some(r) = rows.next()? {
@@ -347,7 +348,7 @@ impl State {
         &self,
         repo: &str,
         profile: &str,
-        referenced: &HashSet<ChunkId>,
+        referenced: impl Fn(&ChunkId) -> bool,
     ) -> anyhow::Result<usize> {
         let mut keep: HashSet<ChunkId> = HashSet::new();
         {
@@ -374,7 +375,7 @@ impl State {
             })?;
             rows.filter(|row| match row {
                 Ok((chunk, _)) => ChunkId::try_from(chunk.as_slice())
-                    .map_or(true, |id| !referenced.contains(&id) && !keep.contains(&id)),
+                    .map_or(true, |id| !referenced(&id) && !keep.contains(&id)),
                 Err(_) => true,
             })
             .collect::<Result<_, _>>()?
