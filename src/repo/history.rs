@@ -475,15 +475,13 @@ impl Repo {
         }
         let (snapshot, packs) = if header.version == tree::TREE_VERSION {
             let body: tree::TreeBody = env.open_body(&header).map_err(corrupt)?;
-            let (stream, parts) = self.read_list(keys, &body.entries).map_err(|e| {
+            self.read_tree(keys, &header, &body.entries).map_err(|e| {
                 // A part that is missing stays a missing object (exit 6 either way).
                 match e.downcast::<RepoError>() {
                     Ok(repo_error) => anyhow::Error::from(repo_error),
                     Err(other) => corrupt(other).into(),
                 }
-            })?;
-            let stored = tree::decode_entries(&stream).map_err(corrupt)?;
-            tree::as_snapshot(&header, stored, &parts).map_err(corrupt)?
+            })?
         } else {
             signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?)
         };

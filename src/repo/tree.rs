@@ -165,6 +165,74 @@ impl Repo {
         keys: &ReadKeys,
         list: &ListRef,
     ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
+        let mut packs = PackCache::default();
+        let (stream_parts, mut met) = self.list_levels(keys, list, &mut packs)?;
+        let mut stream = Vec::new();
+        for r in &stream_parts {
+            stream.extend_from_slice(&packs.blob(self, keys, r)?);
+            anyhow::ensure!(
+                stream.len() as u64 <= list.length,
+                "the entry stream is longer than the {} bytes the body names",
+                list.length
+            );
+        }
+        anyhow::ensure!(
+            stream.len() as u64 == list.length,
+            "the entry stream has {} bytes, not the {} the body names",
+            stream.len(),
+            list.length
+        );
+        met.extend(stream_parts);
+        Ok((stream, met))
+    }
+
+    /// A version-3 manifest's snapshot and the packs it uses, its entries
+    /// decoded as its parts arrive (the stream is never held whole).
+    pub fn read_tree(
+        &self,
+        keys: &ReadKeys,
+        header: &ManifestHeader,
+        list: &ListRef,
+    ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
+        let mut cache = PackCache::default();
+        let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
+        let mut packs = PackMap::default();
+        met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
+        let mut parts = std::io::BufReader::with_capacity(
+            PART_MAX as usize,
+            Parts {
+                repo: self,
+                keys,
+                cache,
+                refs: stream_parts.into_iter(),
+                current: std::io::Cursor::new(Vec::new()),
+                read: 0,
+                length: list.length,
+            },
+        );
+        let mut entries = Vec::new();
+        while !std::io::BufRead::fill_buf(&mut parts)?.is_empty() {
+            let stored: StoredEntry = ciborium::from_reader(&mut parts)
+                .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", entries.len()))?;
+            entries.push(packs.entry(stored)?);
+        }
+        let read = parts.get_ref().read;
+        anyhow::ensure!(
+            read == list.length,
+            "the entry stream has {read} bytes, not the {} the body names",
+            list.length
+        );
+        Ok((snapshot_of(header, entries), packs.into_packs()))
+    }
+
+    /// The refs of the entry stream's parts, every level above them fetched
+    /// and checked, and the refs of those levels' own parts.
+    fn list_levels(
+        &self,
+        keys: &ReadKeys,
+        list: &ListRef,
+        packs: &mut PackCache,
+    ) -> anyhow::Result<(Vec<BlobRef>, Vec<BlobRef>)> {
         anyhow::ensure!(
             list.depth <= MAX_DEPTH,
             "a list of {} levels, more than {MAX_DEPTH}",
@@ -177,19 +245,14 @@ impl Repo {
         );
         let mut met = Vec::new();
         let mut level = list.parts.clone();
-        let mut packs = PackCache::default();
-        for depth in (0..=list.depth).rev() {
+        for _ in 0..list.depth {
             let these: Vec<BlobRef> = refs(&level)
                 .ok_or_else(|| anyhow::anyhow!("a level of refs that is not 80 bytes each"))?
                 .collect();
-            // Refs below the top lie in parts of at most PART_MAX bytes.
-            let max = if depth == 0 {
-                list.length
-            } else {
-                (these.len() as u64)
-                    .saturating_mul(u64::from(PART_MAX))
-                    .min(MAX_STREAM_BYTES)
-            };
+            // The level below is at most PART_MAX bytes per ref.
+            let max = (these.len() as u64)
+                .saturating_mul(u64::from(PART_MAX))
+                .min(MAX_STREAM_BYTES);
             let mut next = Vec::new();
             for r in &these {
                 let part = packs.blob(self, keys, r)?;
@@ -202,13 +265,114 @@ impl Repo {
             met.extend(these);
             level = next;
         }
-        anyhow::ensure!(
-            level.len() as u64 == list.length,
-            "the entry stream has {} bytes, not the {} the body names",
-            level.len(),
-            list.length
-        );
-        Ok((level, met))
+        let stream_parts = refs(&level)
+            .ok_or_else(|| anyhow::anyhow!("a level of refs that is not 80 bytes each"))?
+            .collect();
+        Ok((stream_parts, met))
+    }
+}
+
+/// The entry stream, read part by part.
+struct Parts<'a> {
+    repo: &'a Repo,
+    keys: &'a ReadKeys,
+    cache: PackCache,
+    refs: std::vec::IntoIter<BlobRef>,
+    current: std::io::Cursor<Vec<u8>>,
+    /// Bytes handed out so far, never more than `length`.
+    read: u64,
+    length: u64,
+}
+
+impl std::io::Read for Parts<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.read += n as u64;
+                if self.read > self.length {
+                    return Err(std::io::Error::other(format!(
+                        "the entry stream is longer than the {} bytes the body names",
+                        self.length
+                    )));
+                }
+                return Ok(n);
+            }
+            let Some(r) = self.refs.next() else {
+                return Ok(0);
+            };
+            let part = self
+                .cache
+                .blob(self.repo, self.keys, &r)
+                .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+            self.current = std::io::Cursor::new(part);
+        }
+    }
+}
+
+/// The packs a snapshot's refs name, each with the entries named in it.
+#[derive(Default)]
+struct PackMap {
+    packs: BTreeMap<[u8; 32], (u32, BTreeMap<u64, IndexEntry>)>,
+}
+
+impl PackMap {
+    fn add(&mut self, r: &BlobRef) {
+        let (size, chunks) = self
+            .packs
+            .entry(r.pack)
+            .or_insert((r.pack_size, BTreeMap::new()));
+        *size = (*size).max(r.pack_size);
+        chunks.insert(u64::from(r.entry_offset), r.entry());
+    }
+
+    /// The entry, its content named by chunk IDs (and its refs recorded).
+    fn entry(&mut self, e: StoredEntry) -> anyhow::Result<Entry> {
+        let blobs = refs(&e.blobs).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{:?}: a blob list that is not 80 bytes per blob",
+                String::from_utf8_lossy(&e.path)
+            )
+        })?;
+        let mut chunks = Vec::with_capacity(e.blobs.len() / REF_LEN * 32);
+        for r in blobs {
+            chunks.extend_from_slice(&r.id);
+            self.add(&r);
+        }
+        Ok(Entry {
+            path: e.path,
+            kind: e.kind,
+            mode: e.mode,
+            mtime_ns: e.mtime_ns,
+            size: e.size,
+            target: e.target,
+            chunks,
+        })
+    }
+
+    fn into_packs(self) -> Vec<IndexPack> {
+        self.packs
+            .into_iter()
+            .map(|(pack, (size, chunks))| IndexPack {
+                id: hex::encode(pack),
+                size: u64::from(size),
+                chunks: chunks.into_values().collect(),
+                expires_at: None,
+            })
+            .collect()
+    }
+}
+
+fn snapshot_of(header: &ManifestHeader, entries: Vec<Entry>) -> Snapshot {
+    Snapshot {
+        version: header.version,
+        time: header.time,
+        nanos: header.nanos,
+        tags: header.tags.clone(),
+        expires_at: header.expires_at,
+        files: header.files,
+        bytes: header.bytes,
+        entries,
     }
 }
 
@@ -293,58 +457,13 @@ pub fn as_snapshot(
     stored: Vec<StoredEntry>,
     list_parts: &[BlobRef],
 ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
-    let mut packs: BTreeMap<[u8; 32], (u32, BTreeMap<u64, IndexEntry>)> = BTreeMap::new();
-    let mut add = |r: &BlobRef| {
-        let (size, chunks) = packs
-            .entry(r.pack)
-            .or_insert((r.pack_size, BTreeMap::new()));
-        *size = (*size).max(r.pack_size);
-        chunks.insert(u64::from(r.entry_offset), r.entry());
-    };
-    list_parts.iter().for_each(&mut add);
-    let mut entries = Vec::with_capacity(stored.len());
-    for e in stored {
-        let blobs = refs(&e.blobs).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{:?}: a blob list that is not 80 bytes per blob",
-                String::from_utf8_lossy(&e.path)
-            )
-        })?;
-        let mut chunks = Vec::with_capacity(e.blobs.len() / REF_LEN * 32);
-        for r in blobs {
-            chunks.extend_from_slice(&r.id);
-            add(&r);
-        }
-        entries.push(Entry {
-            path: e.path,
-            kind: e.kind,
-            mode: e.mode,
-            mtime_ns: e.mtime_ns,
-            size: e.size,
-            target: e.target,
-            chunks,
-        });
-    }
-    let snapshot = Snapshot {
-        version: header.version,
-        time: header.time,
-        nanos: header.nanos,
-        tags: header.tags.clone(),
-        expires_at: header.expires_at,
-        files: header.files,
-        bytes: header.bytes,
-        entries,
-    };
-    let packs = packs
+    let mut packs = PackMap::default();
+    list_parts.iter().for_each(|r| packs.add(r));
+    let entries = stored
         .into_iter()
-        .map(|(pack, (size, chunks))| IndexPack {
-            id: hex::encode(pack),
-            size: u64::from(size),
-            chunks: chunks.into_values().collect(),
-            expires_at: None,
-        })
-        .collect();
-    Ok((snapshot, packs))
+        .map(|e| packs.entry(e))
+        .collect::<anyhow::Result<_>>()?;
+    Ok((snapshot_of(header, entries), packs.into_packs()))
 }
 
 #[cfg(test)]
