@@ -235,3 +235,42 @@ fn a_version_2_repository_restores_and_takes_version_3_backups() {
     )
     .expect(0, "check of the mixed repository");
 }
+
+/// More entries than one batch of the walk (20 000), with an open WAL
+/// database after them: its -wal comes in the same batch as the database
+/// (batches are cut only before a directory), so the snapshot holds one
+/// consistent image and no -wal; every file restores.
+#[test]
+fn a_database_after_a_batch_boundary_is_still_taken_with_its_wal() {
+    let fx = Fixture::new();
+    many_files(&fx.data, 25_000);
+    fs::create_dir(fx.data.join("sql")).unwrap();
+    let db = fx.data.join("sql/db.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+         CREATE TABLE m (body TEXT);",
+    )
+    .unwrap();
+    for i in 0..200 {
+        conn.execute("INSERT INTO m VALUES (?1)", [format!("message {i}")])
+            .unwrap();
+    }
+    assert!(fx.data.join("sql/db.sqlite-wal").exists());
+    let summary = fx.backup_ok();
+    assert_eq!(
+        uint(&summary, "files"),
+        25_001,
+        "the db, not its -wal or -shm: {summary}"
+    );
+    drop(conn);
+    let target = fx.root().join("restored");
+    fx.restore_fresh(&target, &[]).expect(0, "restore");
+    assert!(!target.join("sql/db.sqlite-wal").exists());
+    let restored = rusqlite::Connection::open(target.join("sql/db.sqlite")).unwrap();
+    let rows: i64 = restored
+        .query_row("SELECT count(*) FROM m", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 200);
+    assert_eq!(files(&target).len(), 25_001);
+}
