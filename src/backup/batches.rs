@@ -31,6 +31,16 @@ pub struct Totals {
     pub stored_bytes: u64,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<String>,
+    /// A hash of each file the file cache keeps (sorted at the end): the
+    /// cache's other rows are of files gone.
+    pub seen: Vec<u64>,
+}
+
+/// 64 bits of a path, to tell the files a backup saw from the rest of the
+/// cache in 8 bytes each (a collision keeps one stale row: harmless).
+pub fn path_hash(path: &[u8]) -> u64 {
+    let h = blake3::hash(path);
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
 pub struct Input<'a> {
@@ -38,8 +48,6 @@ pub struct Input<'a> {
     pub repo: &'a Repo,
     pub req: &'a BackupRequest<'a>,
     pub recipient: &'a age::x25519::Recipient,
-    /// This backup, as the file cache marks the files it saw.
-    pub run: i64,
 }
 
 /// Walks, reads and lists the data directory; updates the file cache.
@@ -58,7 +66,7 @@ pub fn read_tree(
             break;
         }
         let cache = |path: &[u8]| state.cached_file(req.profile, path);
-        let (jobs, reused) = reader::plan(&found, cache, location)?;
+        let (jobs, reused) = state.reading(|| reader::plan(&found, cache, location))?;
         let mut read = if jobs.is_empty() {
             pipeline::Read::default()
         } else {
@@ -95,15 +103,16 @@ pub fn read_tree(
         }
         state.update_file_cache(
             req.profile,
-            input.run,
             tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
         )?;
+        totals.seen.extend(tree.seen.iter().map(|p| path_hash(p)));
         for id in &tree.referenced {
             location.mark_named(id);
         }
         totals.add(tree, &read);
     }
     req.progress.finish();
+    totals.seen.sort_unstable();
     totals.skipped.append(&mut walker.skipped);
     let stored = list.finish(location)?;
     for id in &stored.parts {

@@ -157,7 +157,6 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         repo,
         req: &req,
         recipient: &recipient,
-        run: time * 1_000_000_000 + i64::from(nanos),
     };
     let (mut tree, list) = batches::read_tree(input, &mut location, list)?;
     let (files, bytes) = (tree.files, tree.bytes);
@@ -208,7 +207,9 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tags: req.tags,
     };
     state.record_snapshot(&cache_key, &cached, &used)?;
-    state.drop_unseen_files(req.profile, time * 1_000_000_000 + i64::from(nanos))?;
+    state.drop_unseen_files(req.profile, |path| {
+        tree.seen.binary_search(&batches::path_hash(path)).is_ok()
+    })?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
     state.forget_unreferenced_chunks(&cache_key, req.profile, |id| location.is_named(id))?;
 

@@ -85,7 +85,9 @@ pub fn plan(
     let mut companion_of: HashMap<usize, usize> = HashMap::new();
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, f) in found.iter().enumerate() {
-        let database = sqlite::looks_like_database(&f.abs)
+        // Companions are siblings, which the walk hands over in one batch
+        // (walk::Walker): looked up here, not stat'ed again.
+        let database = sqlite::looks_like_database(&f.abs, |p| by_path.contains_key(p))
             || (!reused.contains_key(&i) && sqlite::has_sqlite_header(&f.abs));
         if f.kind != Kind::File || !database {
             continue;

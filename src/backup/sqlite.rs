@@ -31,8 +31,9 @@ pub fn has_sqlite_header(path: &Path) -> bool {
     read_header(path).is_some()
 }
 
-/// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal` beside it.
-pub fn looks_like_database(path: &Path) -> bool {
+/// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal`
+/// beside it (`exists` says whether a path is a file of the walk).
+pub fn looks_like_database(path: &Path, exists: impl Fn(&Path) -> bool) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -42,7 +43,12 @@ pub fn looks_like_database(path: &Path) -> bool {
         || name.ends_with(".sqlite3")
         || ["-wal", "-journal"]
             .iter()
-            .any(|c| companion(path, c).exists())
+            .any(|c| exists(&companion(path, c)))
+}
+
+/// Whether a file name ends like a database's companion.
+pub fn is_companion_name(name: &[u8]) -> bool {
+    COMPANIONS.iter().any(|c| name.ends_with(c.as_bytes()))
 }
 
 pub fn companion(path: &Path, suffix: &str) -> PathBuf {

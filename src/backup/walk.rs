@@ -105,8 +105,10 @@ impl Walker {
             };
             let ft = meta.file_type();
             if ft.is_dir() {
-                if batch.len() >= limit {
-                    children.push((name, abs)); // the next batch starts here
+                if batch.len() >= limit && !self.companions_pending() {
+                    // The next batch starts here.
+                    let (_, children) = self.stack.last_mut().expect("being listed");
+                    children.push((name, abs));
                     break;
                 }
                 self.enter(&abs, child_rel.clone());
@@ -133,6 +135,19 @@ impl Walker {
             }
         }
         batch
+    }
+
+    /// Whether a directory being listed still has a child named like a
+    /// database companion (`-wal`, `-shm`, `-journal`): its database may be
+    /// in this batch already, and they must be planned together. (A batch
+    /// is cut before a directory, and a sibling directory can sort between
+    /// `x.db` and `x.db-wal`.)
+    fn companions_pending(&self) -> bool {
+        self.stack.iter().any(|(_, children)| {
+            children
+                .iter()
+                .any(|(name, _)| super::sqlite::is_companion_name(name))
+        })
     }
 
     /// Lists `dir`'s children and puts them on the stack.
@@ -224,8 +239,26 @@ mod tests {
         );
         // The companions came together, behind their directory.
         assert!(sizes.contains(&4), "{sizes:?}");
+        // A directory sorting between a database and its -wal: no cut
+        // before it while the -wal is still to come.
+        std::fs::create_dir(root.join("sql/db-attachments")).unwrap();
+        std::fs::write(root.join("sql/db-attachments/a"), "a").unwrap();
+        let mut walker = Walker::new(root).unwrap();
+        let mut batches = Vec::new();
+        loop {
+            let batch = walker.next_batch(1);
+            if batch.is_empty() {
+                break;
+            }
+            batches.push(rels(&batch));
+        }
+        let with_db = batches
+            .iter()
+            .find(|b| b.contains(&"sql/db".to_string()))
+            .unwrap();
+        assert!(with_db.contains(&"sql/db-wal".to_string()), "{batches:?}");
         let mut one = Walker::new(root).unwrap();
-        assert_eq!(rels(&one.next_batch(usize::MAX)), all);
+        assert_eq!(rels(&one.next_batch(usize::MAX)), batches.concat());
         assert!(one.next_batch(usize::MAX).is_empty());
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::format::{self, ChunkId, Index, IndexEntry, IndexPack};
 use super::history::ReadKeys;
-use super::{basename, ObjectKind, Repo};
+use super::{basename, ObjectKind, Repo, RepoError};
 
 /// Packs read at once.
 const READERS: usize = 4;
@@ -65,6 +65,7 @@ pub fn repair(repo: &Repo, keys: &ReadKeys, now: i64) -> anyhow::Result<Repaired
             Ok(opened) => opened,
             // Its header was read a moment ago: a format-3 entry list
             // whose parts have no intact copy left loses every file.
+            Err(e) if e.downcast_ref::<RepoError>().is_none() => return Err(e), // the store, not the data
             Err(e) => {
                 report.unrecoverable.push(Lost {
                     snapshot: j.id.clone(),

@@ -240,17 +240,23 @@ impl ManifestEnvelope {
 
 /// A version-2 manifest as a (v1-shaped) snapshot, for the code that reads trees.
 pub fn as_snapshot(header: &ManifestHeader, body: ManifestBody) -> (Snapshot, Vec<IndexPack>) {
-    let snapshot = Snapshot {
-        version: header.version,
-        time: header.time,
-        nanos: header.nanos,
-        tags: header.tags.clone(),
-        expires_at: header.expires_at,
-        files: header.files,
-        bytes: header.bytes,
-        entries: body.entries,
-    };
-    (snapshot, body.packs)
+    (header.snapshot(body.entries), body.packs)
+}
+
+impl ManifestHeader {
+    /// The (v1-shaped) snapshot of these entries, as this header describes it.
+    pub fn snapshot(&self, entries: Vec<Entry>) -> Snapshot {
+        Snapshot {
+            version: self.version,
+            time: self.time,
+            nanos: self.nanos,
+            tags: self.tags.clone(),
+            expires_at: self.expires_at,
+            files: self.files,
+            bytes: self.bytes,
+            entries,
+        }
+    }
 }
 
 /// The short code `depart` shows for the head it sealed: 8 characters of

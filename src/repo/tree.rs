@@ -167,6 +167,7 @@ impl Repo {
     ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
         let mut packs = PackCache::default();
         let (stream_parts, mut met) = self.list_levels(keys, list, &mut packs)?;
+        stream_fits(list, stream_parts.len())?;
         let mut stream = Vec::new();
         for r in &stream_parts {
             stream.extend_from_slice(&packs.blob(self, keys, r)?);
@@ -196,6 +197,7 @@ impl Repo {
     ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
         let mut cache = PackCache::default();
         let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
+        stream_fits(list, stream_parts.len())?;
         let mut packs = PackMap::default();
         met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
         let mut parts = std::io::BufReader::with_capacity(
@@ -222,7 +224,7 @@ impl Repo {
             "the entry stream has {read} bytes, not the {} the body names",
             list.length
         );
-        Ok((snapshot_of(header, entries), packs.into_packs()))
+        Ok((header.snapshot(entries), packs.into_packs()))
     }
 
     /// The refs of the entry stream's parts, every level above them fetched
@@ -270,6 +272,18 @@ impl Repo {
             .collect();
         Ok((stream_parts, met))
     }
+}
+
+/// The entry stream is at most `PART_MAX` bytes per part (docs/format.md, *Bounds*).
+fn stream_fits(list: &ListRef, parts: usize) -> anyhow::Result<()> {
+    let max = (parts as u64).saturating_mul(u64::from(PART_MAX));
+    anyhow::ensure!(
+        list.length <= max,
+        "an entry stream of {} bytes in {parts} parts, more than {} bytes a part",
+        list.length,
+        PART_MAX
+    );
+    Ok(())
 }
 
 /// The entry stream, read part by part.
@@ -363,19 +377,6 @@ impl PackMap {
     }
 }
 
-fn snapshot_of(header: &ManifestHeader, entries: Vec<Entry>) -> Snapshot {
-    Snapshot {
-        version: header.version,
-        time: header.time,
-        nanos: header.nanos,
-        tags: header.tags.clone(),
-        expires_at: header.expires_at,
-        files: header.files,
-        bytes: header.bytes,
-        entries,
-    }
-}
-
 /// The last packs a list read fetched: consecutive parts are mostly in
 /// the same pack. A part whose pack is missing or damaged is taken from
 /// another copy the readable indexes list, as restore does for file
@@ -463,7 +464,7 @@ pub fn as_snapshot(
         .into_iter()
         .map(|e| packs.entry(e))
         .collect::<anyhow::Result<_>>()?;
-    Ok((snapshot_of(header, entries), packs.into_packs()))
+    Ok((header.snapshot(entries), packs.into_packs()))
 }
 
 #[cfg(test)]

@@ -263,6 +263,16 @@ impl State {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Runs `f` (lookups) inside one read transaction: a lookup outside
+    /// one takes and releases SQLite's shared lock and checks the journal
+    /// each time, which costs more than the lookup.
+    pub fn reading<T>(&self, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let result = f();
+        tx.commit()?;
+        result
+    }
+
     /// What the last backup of `profile` saw at `path`: one lookup, so a
     /// backup never holds the whole cache.
     pub fn cached_file(&self, profile: &str, path: &[u8]) -> anyhow::Result<Option<CachedFile>> {
@@ -274,25 +284,47 @@ impl State {
             .optional()?)
     }
 
-    /// Records files backup `run` saw, in place: a row stays valid from
-    /// the moment its chunks are in a recorded pack, so a backup that
-    /// fails later leaves a cache the next one can use.
+    /// Records files a running backup read, in place: a row stays valid
+    /// from the moment its chunks are in a recorded pack, so a backup that
+    /// fails later leaves a cache the next one can use. The rows of files
+    /// it did not read (unchanged) are left as they are.
     pub fn update_file_cache<'a>(
         &self,
         profile: &str,
-        run: i64,
         files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
     ) -> anyhow::Result<()> {
-        self.insert_file_cache(profile, files, Some(run))
+        self.insert_file_cache(profile, files)
     }
 
-    /// Once backup `run`'s snapshot is stored: forgets the files it did
-    /// not see (deleted since).
-    pub fn drop_unseen_files(&self, profile: &str, run: i64) -> anyhow::Result<()> {
-        self.conn.execute(
-            "DELETE FROM cache_files WHERE profile = ?1 AND seen != ?2",
-            params![profile, run],
-        )?;
+    /// Once a backup's snapshot is stored: forgets the files it did not
+    /// see (`seen` says which it did), deleted since.
+    pub fn drop_unseen_files(
+        &self,
+        profile: &str,
+        seen: impl Fn(&[u8]) -> bool,
+    ) -> anyhow::Result<()> {
+        let gone: Vec<Vec<u8>> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT path FROM cache_files WHERE profile = ?1")?;
+            let mut rows = stmt.query([profile])?;
+            let mut gone = Vec::new();
+            while let Some(r) = rows.next()? {
+                let path = r.get_ref(0)?.as_blob()?;
+                if !seen(path) {
+                    gone.push(path.to_vec());
+                }
+            }
+            gone
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut del = tx.prepare("DELETE FROM cache_files WHERE profile = ?1 AND path = ?2")?;
+            for path in &gone {
+                del.execute(params![profile, path])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -305,19 +337,18 @@ impl State {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
         tx.commit()?;
-        self.insert_file_cache(profile, files, None)
+        self.insert_file_cache(profile, files)
     }
 
     fn insert_file_cache<'a>(
         &self,
         profile: &str,
         files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
-        run: Option<i64>,
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         {
             let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for (path, f) in files {
                 let fp = f.fingerprint;
@@ -329,8 +360,7 @@ impl State {
                     fp.ctime_ns,
                     fp.inode as i64,
                     f.chunks,
-                    f.size as i64,
-                    run.unwrap_or(0)
+                    f.size as i64
                 ])?;
             }
         }

@@ -122,11 +122,6 @@ const MIGRATIONS: &[&str] = &[
     // (`check`, `depart` or a backup found it damaged): its chunks are not
     // reused, so the next backup uploads them again (docs/format.md §Damage).
     "ALTER TABLE cache_packs ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;",
-    // 9: the backup that last saw a file: a backup updates its profile's
-    // rows in place as it goes (in batches, never the whole cache in
-    // memory) and, once its snapshot is stored, drops the rows it did not
-    // see. Rewriting in place leaves no free pages to grow the file.
-    "ALTER TABLE cache_files ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn current() -> i64 {
