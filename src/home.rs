@@ -51,19 +51,10 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A profile's scratch folder (live database copies), emptied and created
-/// anew: a killed backup may have left a plaintext copy here, so what is
-/// left is overwritten before it goes. The caller holds the profile's
-/// lock, so no other backup uses it.
-pub fn fresh_tmp_dir(home: &Path, profile: &str) -> anyhow::Result<PathBuf> {
-    let dir = home.join("tmp").join(profile);
-    clear_tmp_dir(&dir);
-    create_private_dir(&dir)?;
-    Ok(dir)
-}
-
-/// Overwrites and removes every file of a scratch folder, then the folder.
-/// Best effort: a wipe shreds whatever stays.
+/// Overwrites and removes every file of a scratch folder, then the folder:
+/// `<home>/tmp/<profile>`, where versions before the page image copied live
+/// databases in plaintext (a killed backup left its copy). Best effort: a
+/// wipe shreds whatever stays.
 pub fn clear_tmp_dir(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {
         for e in entries.flatten() {

@@ -28,6 +28,30 @@ fn damage(object: &Path) {
     std::fs::write(object, &bytes).unwrap();
 }
 
+/// A corpus whose content does not compress: its pack is the largest.
+fn incompressible_corpus() -> Fixture {
+    let s = Fixture::with_corpus();
+    write(&s.data.join("photo.jpg"), random_bytes(11, 400_000));
+    s
+}
+
+/// The largest pack: file content (the entry list's parts are a small
+/// pack of their own), in [`incompressible_corpus`].
+fn data_pack(packs: &[PathBuf]) -> &PathBuf {
+    packs
+        .iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap()
+}
+
+/// The smallest pack: after a first backup of a few files, the entry list's parts.
+fn list_pack(packs: &[PathBuf]) -> &PathBuf {
+    packs
+        .iter()
+        .min_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap()
+}
+
 fn name_of(object: &Path) -> String {
     object.file_name().unwrap().to_string_lossy().into_owned()
 }
@@ -53,12 +77,12 @@ fn check_with_phrase(s: &Fixture, read_data: bool) -> assert_cmd::assert::Assert
 
 #[test]
 fn a_damaged_pack_is_found_by_check_healed_by_backup_and_depart_goes_through() {
-    let s = Fixture::with_corpus();
+    let s = incompressible_corpus();
     let before = tree(&s.data);
     s.backup_ok();
     let first = s.snapshot_objects();
     let packs = s.packs();
-    let pack = packs.first().unwrap();
+    let pack = data_pack(&packs);
     damage(pack);
 
     // Without the phrase, check compares every pack of this device with
@@ -194,9 +218,9 @@ fn repair_rebuilds_a_damaged_index_from_the_packs() {
 
 #[test]
 fn repair_names_the_files_whose_only_copy_is_damaged() {
-    let s = Fixture::with_corpus();
+    let s = incompressible_corpus();
     s.backup_ok();
-    damage(s.packs().first().unwrap());
+    damage(data_pack(&s.packs()));
     let out = s
         .cmd()
         .arg("repair")
@@ -225,4 +249,28 @@ fn repair_names_the_files_whose_only_copy_is_damaged() {
         .assert()
         .success()
         .stdout(predicate::str::contains("nothing is lost"));
+}
+
+#[test]
+fn a_damaged_entry_list_is_healed_by_backup_and_the_old_snapshot_restores() {
+    let s = Fixture::with_corpus();
+    let before = tree(&s.data);
+    s.backup_ok();
+    let first = s.snapshot_objects();
+    let packs = s.packs();
+    let pack = list_pack(&packs);
+    damage(pack);
+    s.cmd()
+        .arg("check")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains(name_of(pack)));
+    // Its parts are not reused: the next backup stores them again.
+    let summary = s.backup_ok();
+    assert!(summary["new_list_parts"].as_u64().unwrap() > 0, "{summary}");
+    // The old snapshot's list is read from the intact copy.
+    let old = s.root().join("old");
+    s.restore_fresh(&old, &["--snapshot", &first[0][..12]])
+        .expect(0, "restore of the snapshot whose list pack is damaged");
+    assert_eq!(tree(&old), before);
 }

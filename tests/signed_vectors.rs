@@ -395,7 +395,7 @@ fn manifests_encode_sign_and_open_the_same() {
         assert_eq!(env.body, body_zstd);
         let verified = env.header.manifest_header().expect("signed by its writer");
         assert_eq!(verified, header);
-        assert_eq!(env.open_body(&verified).unwrap(), body);
+        assert_eq!(env.open_body::<ManifestBody>(&verified).unwrap(), body);
     }
     // Both use libzstd at level 3 over the same bytes: report it, whichever way.
     eprintln!(
@@ -460,7 +460,7 @@ fn every_fail_case_is_rejected() {
                     .header
                     .manifest_header()
                     .expect("its signature verifies");
-                env.open_body(&h).unwrap();
+                env.open_body::<ManifestBody>(&h).unwrap();
                 // ...which the phrase did not certify, or revoked before its time.
                 let revoked_before = revoked.get(&h.writer).is_some_and(|as_of| h.time > *as_of);
                 assert!(
@@ -495,7 +495,7 @@ fn every_fail_case_is_rejected() {
                 assert_eq!(env.body, hex_of(case, "body_zstd_hex"));
                 let h = env.header.manifest_header().expect("the header is genuine");
                 assert!(certified.contains(&h.writer));
-                let err = env.open_body(&h).unwrap_err().to_string();
+                let err = env.open_body::<ManifestBody>(&h).unwrap_err().to_string();
                 assert!(err.contains("not the one its signed header names"), "{err}");
                 // The body is well-formed, just not this header's.
                 let other: ManifestBody =

@@ -7,9 +7,12 @@
 //! are handed out as slices of it. Cut points are the same: a chunk is only
 //! cut when at least `CHUNK_MAX` bytes (or the end of the stream) follow its
 //! start, which is all FastCDC ever looks at.
+//!
+//! Databases are cut into fixed runs of pages instead (`pages::Layout`).
 
 use std::io::Read;
 
+use super::pages::Layout;
 use crate::repo::format::{CHUNK_AVG, CHUNK_MAX, CHUNK_MIN};
 
 /// Twice the largest chunk: each refill reads at least `CHUNK_MAX` bytes.
@@ -27,8 +30,46 @@ pub enum ChunkError<E> {
 }
 
 impl Chunker {
-    /// Calls `each` with every chunk of `source`, in order.
+    /// Calls `each` with every chunk of `source`, cut as `layout` says, in order.
     pub fn run<E>(
+        &mut self,
+        source: impl Read,
+        layout: Layout,
+        each: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), ChunkError<E>> {
+        match layout {
+            Layout::Content => self.run_cdc(source, each),
+            Layout::Fixed { head, size } => self.run_fixed(source, head, size, each),
+        }
+    }
+
+    fn run_fixed<E>(
+        &mut self,
+        mut source: impl Read,
+        head: usize,
+        size: usize,
+        mut each: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), ChunkError<E>> {
+        debug_assert!(size > 0 && size <= CHUNK_MAX as usize && head <= size);
+        let mut want = if head > 0 { head } else { size };
+        loop {
+            self.window.clear();
+            // `take` + `read_to_end` fill the chunk through short reads.
+            let got = (&mut source)
+                .take(want as u64)
+                .read_to_end(&mut self.window)
+                .map_err(ChunkError::Read)?;
+            if got > 0 {
+                each(&self.window).map_err(ChunkError::Consumer)?;
+            }
+            if got < want {
+                return Ok(());
+            }
+            want = size;
+        }
+    }
+
+    fn run_cdc<E>(
         &mut self,
         mut source: impl Read,
         mut each: impl FnMut(&[u8]) -> Result<(), E>,
@@ -77,6 +118,10 @@ mod tests {
     }
 
     fn ours(data: &[u8], read_size: usize) -> Vec<Vec<u8>> {
+        cut(data, read_size, Layout::Content)
+    }
+
+    fn cut(data: &[u8], read_size: usize, layout: Layout) -> Vec<Vec<u8>> {
         // A reader that returns short reads, as pipes and networks do.
         struct Trickle<'a>(&'a [u8], usize);
         impl Read for Trickle<'_> {
@@ -89,7 +134,7 @@ mod tests {
         }
         let mut out = Vec::new();
         Chunker::default()
-            .run(Trickle(data, read_size), |c| -> Result<(), ()> {
+            .run(Trickle(data, read_size), layout, |c| -> Result<(), ()> {
                 out.push(c.to_vec());
                 Ok(())
             })
@@ -132,5 +177,51 @@ mod tests {
             let data = pseudo_random(len, seed);
             prop_assert_eq!(ours(&data, read), reference(&data));
         }
+    }
+
+    #[test]
+    fn fixed_chunks_fall_on_boundaries_with_a_short_last_one() {
+        let data = pseudo_random(10 * 4096 + 100, 9);
+        let layout = Layout::Fixed {
+            head: 0,
+            size: 4 * 4096,
+        };
+        for read in [1, 777, 4096, 1 << 20] {
+            let chunks = cut(&data, read, layout);
+            let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+            assert_eq!(sizes, [16384, 16384, 8292], "read size {read}");
+            assert_eq!(chunks.concat(), data);
+        }
+        // Exactly a whole number of chunks: no empty chunk at the end.
+        assert_eq!(cut(&data[..8 * 4096], 999, layout).len(), 2);
+        assert!(cut(&[], 1, layout).is_empty());
+    }
+
+    #[test]
+    fn fixed_chunks_after_a_head() {
+        let data = pseudo_random(32 + 3 * 100 + 5, 4);
+        let chunks = cut(
+            &data,
+            13,
+            Layout::Fixed {
+                head: 32,
+                size: 100,
+            },
+        );
+        let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [32, 100, 100, 100, 5]);
+        assert_eq!(chunks.concat(), data);
+        assert_eq!(
+            cut(
+                &data[..20],
+                13,
+                Layout::Fixed {
+                    head: 32,
+                    size: 100
+                }
+            )
+            .len(),
+            1
+        );
     }
 }

@@ -12,8 +12,10 @@ use crate::state::cache::CachedFile;
 /// The tree of one snapshot, and what the cache learns from it.
 pub struct Tree {
     pub entries: Vec<Entry>,
-    /// What the next backup may reuse by fingerprint.
+    /// What the next backup may reuse by fingerprint: the files read.
     pub cache: Vec<(Vec<u8>, CachedFile)>,
+    /// Every file the cache may keep, read or not: the rest are gone.
+    pub seen: Vec<Vec<u8>>,
     /// Every chunk the entries name.
     pub referenced: HashSet<ChunkId>,
     pub files: u64,
@@ -32,6 +34,7 @@ pub fn assemble(
     skipped: &mut Vec<Skipped>,
     warnings: &mut Vec<String>,
 ) -> Tree {
+    let unread: HashSet<usize> = reused.keys().copied().collect();
     let mut contents = reused;
     let mut dropped: HashSet<usize> = HashSet::new();
     let mut files_read = 0;
@@ -54,6 +57,7 @@ pub fn assemble(
     let mut tree = Tree {
         entries: Vec::with_capacity(found.len()),
         cache: Vec::new(),
+        seen: Vec::new(),
         referenced: HashSet::new(),
         files: 0,
         dirs: 0,
@@ -93,6 +97,10 @@ pub fn assemble(
                 entry.chunks = chunks.clone();
                 tree.referenced.extend(entry.chunk_ids());
                 if cacheable {
+                    tree.seen.push(f.rel.clone());
+                }
+                // A file the cache vouched for has its row already.
+                if cacheable && !unread.contains(&idx) {
                     tree.cache.push((
                         f.rel.clone(),
                         CachedFile {

@@ -1,7 +1,8 @@
 //! `backup`'s engine: walk → read → chunk → hash → compress → seal → upload.
 //!
 //! The walk runs first (metadata only). Files the cache does not vouch for
-//! are read by one worker per core; each worker chunks (FastCDC), hashes
+//! are read by one worker per core; each worker chunks (FastCDC; databases
+//! by runs of pages), hashes
 //! (keyed BLAKE3), compresses (zstd) and fills its own pack. Sealed packs go
 //! through the store's bounded upload pipeline, so memory stays bounded
 //! whatever the data size. The coordinating thread records each stored pack
@@ -11,18 +12,23 @@
 //! - `walk`: the data directory, without following anything;
 //! - `reader`: what to read, and the workers that read it;
 //! - `pipeline`: workers and uploads together, until every pack is stored;
-//! - `chunker`, `sqlite`: cutting streams, copying live databases;
+//! - `chunker`, `pages`, `sqlite`: cutting streams (databases by their
+//!   pages), reading live databases as one consistent page image;
 //! - `manifest`: the snapshot's entries from all of the above.
 
+mod batches;
 mod chunker;
+mod listing;
+mod locations;
 mod manifest;
+mod pages;
 mod pipeline;
 mod reader;
 pub mod sqlite;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -30,8 +36,9 @@ use serde::Serialize;
 use crate::home;
 use crate::keys::PublicKeys;
 use crate::progress::Progress;
-use crate::repo::format::{self, ChunkId, Index, IndexEntry, IndexPack};
-use crate::repo::signed::{self, ManifestBody, ManifestEnvelope, ManifestHeader};
+use crate::repo::format::{self, Index};
+use crate::repo::signed::{ManifestEnvelope, ManifestHeader};
+use crate::repo::tree::{self, TreeBody};
 use crate::repo::{basename, ObjectKind, Repo};
 use crate::state::cache::CachedSnapshot;
 use crate::state::profiles::Profile;
@@ -39,6 +46,8 @@ use crate::state::setup::profile_repo;
 use crate::state::writers::{Chain, Writer};
 use crate::state::{State, StateError};
 use crate::store::StoreOptions;
+use locations::Locations;
+pub use pages::DB_CHUNK;
 pub use walk::Skipped;
 
 pub struct BackupRequest<'a> {
@@ -49,8 +58,6 @@ pub struct BackupRequest<'a> {
     pub keys: &'a PublicKeys,
     pub tags: Vec<String>,
     pub expires_at: Option<i64>,
-    /// Where live databases are copied for a moment (crossing's home).
-    pub tmp_dir: PathBuf,
     /// Bytes read of the bytes to read.
     pub progress: &'a dyn Progress,
 }
@@ -68,6 +75,8 @@ pub struct BackupSummary {
     pub files_read: u64,
     pub bytes_read: u64,
     pub new_chunks: u64,
+    /// Parts of the entry list not stored yet (the rest was unchanged).
+    pub new_list_parts: u64,
     pub new_packs: u64,
     /// Bytes uploaded: new packs, index and manifest.
     pub bytes_stored: u64,
@@ -95,9 +104,10 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
     // one now is a drive that is not mounted (exit 5).
     let (keys, repo) = profile_repo(req.state, req.profile, req.options, false)?;
     let _repo_lock = home::lock_repo(req.home, &keys.locator)?;
-    let tmp_dir = home::fresh_tmp_dir(req.home, &req.profile.name)?;
-    let scratch = tmp_dir.clone();
-    let done = backup(
+    // Live databases are streamed, never copied; older versions copied them
+    // here, and a killed one may have left a plaintext copy.
+    home::clear_tmp_dir(&req.home.join("tmp").join(&req.profile.name));
+    backup(
         req.state,
         &repo,
         BackupRequest {
@@ -107,12 +117,9 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
             keys: &keys,
             tags: req.tags,
             expires_at: req.expires_at,
-            tmp_dir,
             progress: req.progress,
         },
-    );
-    home::clear_tmp_dir(&scratch);
-    done
+    )
 }
 
 pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Result<BackupSummary> {
@@ -129,33 +136,37 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     let damaged_before = state.damaged_packs(&cache_key)?;
     let mut stored_bytes = store_certificate(state, repo, &recipient, &cache_key, &writer)?;
 
-    let (found, mut skipped) = walk::walk(req.data_dir)?;
-    let cache = state.file_cache(req.profile)?;
     // Where each reusable chunk is; new chunks are added as their packs land.
-    let location = state.reusable_chunks(&cache_key, req.expires_at)?;
-    let known: HashSet<_> = location.keys().copied().collect();
-    let (jobs, reused) = reader::plan(&found, &cache, &known);
-    let read = pipeline::run(
+    let mut location = Locations::default();
+    for (pack, (size, _)) in state.cached_packs(&cache_key)? {
+        location.set_pack_size(&pack, size);
+    }
+    state.reusable_chunks(&cache_key, req.expires_at, |pack, entry| {
+        location.insert(pack, &entry)
+    })?;
+    let list = listing::Listing {
         state,
         repo,
-        pipeline::Input {
-            jobs: &jobs,
-            found: &found,
-            known,
-            location,
-            req: &req,
-            recipient: &recipient,
-        },
-    )?;
-
-    let tree = manifest::assemble(&found, reused, read.results, &mut skipped, &mut warnings);
+        recipient: &recipient,
+        dedup_key: &req.keys.dedup_key.0,
+        expires_at: req.expires_at,
+    }
+    .writer();
+    let input = batches::Input {
+        state,
+        repo,
+        req: &req,
+        recipient: &recipient,
+    };
+    let (mut tree, list) = batches::read_tree(input, &mut location, list)?;
     let (files, bytes) = (tree.files, tree.bytes);
-    stored_bytes += read.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
-    let packs = pack_list(state, &cache_key, &tree.referenced, &read.location)?;
-    let used: HashSet<String> = packs.iter().map(|p| p.id.clone()).collect();
+    warnings.append(&mut tree.warnings);
+    stored_bytes +=
+        tree.stored_bytes + list.stored_bytes + index_pending(state, repo, &recipient, &cache_key)?;
+    let used = location.named_packs();
     let chain = state.chain(&cache_key)?;
     let header = ManifestHeader {
-        version: signed::SIGNED_VERSION,
+        version: tree::TREE_VERSION,
         locator: req.keys.locator.clone(),
         writer: writer.public(),
         seq: chain.seq + 1,
@@ -169,10 +180,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         body_hash: [0; 32],
         body_len: 0,
     };
-    let body = ManifestBody {
-        entries: tree.entries,
-        packs,
-    };
+    let body = TreeBody { entries: list.list };
     let envelope = ManifestEnvelope::new(&writer.key, header, &body)?;
     let (snapshot, size) = repo.put_object(
         ObjectKind::Snapshot,
@@ -199,12 +207,11 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tags: req.tags,
     };
     state.record_snapshot(&cache_key, &cached, &used)?;
-    state.replace_file_cache(
-        req.profile,
-        tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
-    )?;
+    state.drop_unseen_files(req.profile, |path| {
+        tree.seen.binary_search(&batches::path_hash(path)).is_ok()
+    })?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
-    state.forget_unreferenced_chunks(&cache_key, req.profile, &tree.referenced)?;
+    state.forget_unreferenced_chunks(&cache_key, req.profile, |id| location.is_named(id))?;
 
     Ok(BackupSummary {
         snapshot,
@@ -214,12 +221,13 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         symlinks: tree.symlinks,
         bytes,
         files_read: tree.files_read,
-        bytes_read: read.bytes_read,
-        new_chunks: read.new_chunks,
-        new_packs: read.new_packs,
+        bytes_read: tree.bytes_read,
+        new_chunks: tree.new_chunks,
+        new_list_parts: list.new_parts,
+        new_packs: tree.new_packs + list.new_packs,
         bytes_stored: stored_bytes,
         duration_secs: started.elapsed().as_secs_f64(),
-        skipped,
+        skipped: tree.skipped,
         warnings,
     })
 }
@@ -307,39 +315,6 @@ fn store_certificate(
     chain.certificate_stored = true;
     state.set_chain(cache_key, &chain)?;
     Ok(size)
-}
-
-/// Every pack the snapshot's chunks are in, with those chunks' entries: the
-/// signed manifest's own map, so restore needs no (unauthenticated) index.
-fn pack_list(
-    state: &State,
-    cache_key: &str,
-    referenced: &HashSet<ChunkId>,
-    location: &HashMap<ChunkId, (String, IndexEntry)>,
-) -> anyhow::Result<Vec<IndexPack>> {
-    let sizes = state.cached_packs(cache_key)?;
-    let mut by_pack: BTreeMap<&str, Vec<IndexEntry>> = BTreeMap::new();
-    for c in referenced {
-        let (pack, entry) = location.get(c).ok_or_else(|| {
-            anyhow::anyhow!(
-                "chunk {} of this snapshot is in no recorded pack",
-                hex::encode(&c[..8])
-            )
-        })?;
-        by_pack.entry(pack).or_default().push(*entry);
-    }
-    Ok(by_pack
-        .into_iter()
-        .map(|(id, mut chunks)| {
-            chunks.sort_by_key(|e| e.offset);
-            IndexPack {
-                id: id.to_string(),
-                size: sizes.get(id).map_or(0, |(size, _)| *size),
-                chunks,
-                expires_at: None,
-            }
-        })
-        .collect())
 }
 
 /// Indexes every pack not yet indexed (this run's, and any a killed run

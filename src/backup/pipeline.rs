@@ -2,14 +2,16 @@
 //! sealed packs go through the store's bounded upload pipeline; this thread
 //! records each pack in the cache as it lands and reports progress.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
+use super::locations::Locations;
 use super::reader::{self, Job, JobResult};
 use super::walk::Found;
 use super::BackupRequest;
+use crate::progress::Progress;
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
 use crate::repo::Repo;
 use crate::state::State;
@@ -45,13 +47,15 @@ pub(crate) struct Shared<'a> {
     pub dedup_key: [u8; 32],
     pub recipient: age::x25519::Recipient,
     pub repo: &'a Repo,
+    /// Chunks stored before this run: not stored again.
+    pub known: &'a Locations,
+    /// Chunks this run has claimed (the first reader to meet one packs it).
     pub seen: Mutex<HashSet<ChunkId>>,
     pub new_chunks: AtomicU64,
     pub bytes_read: AtomicU64,
     pub abort: AtomicBool,
     /// Why a worker stopped the backup, if one did.
     pub fatal_error: Mutex<Option<String>>,
-    pub tmp_dir: &'a std::path::Path,
 }
 
 impl Shared<'_> {
@@ -67,18 +71,19 @@ impl Shared<'_> {
 pub struct Input<'a> {
     pub jobs: &'a [Job],
     pub found: &'a [Found],
-    /// Chunks the repository has (they are not stored again).
-    pub known: HashSet<ChunkId>,
-    /// Where each known chunk is.
-    pub location: HashMap<ChunkId, (String, IndexEntry)>,
+    /// Where each chunk the repository has is (they are not stored again).
+    pub known: &'a Locations,
     pub req: &'a BackupRequest<'a>,
+    /// Bytes read of the bytes to read (of every run of this backup).
+    pub progress: &'a dyn Progress,
     pub recipient: &'a age::x25519::Recipient,
 }
 
+#[derive(Default)]
 pub struct Read {
     pub results: Vec<JobResult>,
-    /// Where each chunk is, this run's new ones included.
-    pub location: HashMap<ChunkId, (String, IndexEntry)>,
+    /// The packs this run stored, with their chunks.
+    pub stored: Vec<IndexPack>,
     pub stored_bytes: u64,
     pub new_packs: u64,
     pub new_chunks: u64,
@@ -91,17 +96,17 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
     let req = input.req;
     let cache_key = repo.cache_key();
     let total_to_read: u64 = input.jobs.iter().map(|j| j.bytes(input.found)).sum();
-    req.progress.set_total(total_to_read);
+    input.progress.set_total(total_to_read);
     let shared = Shared {
         dedup_key: req.keys.dedup_key.0,
         recipient: input.recipient.clone(),
         repo,
-        seen: Mutex::new(input.known),
+        known: input.known,
+        seen: Mutex::new(HashSet::new()),
         new_chunks: AtomicU64::new(0),
         bytes_read: AtomicU64::new(0),
         abort: AtomicBool::new(false),
         fatal_error: Mutex::new(None),
-        tmp_dir: &req.tmp_dir,
     };
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let (in_flight, queued) = upload_slots(repo);
@@ -119,7 +124,7 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
 
     let mut read = Read {
         results: Vec::new(),
-        location: input.location,
+        stored: Vec::new(),
         stored_bytes: 0,
         new_packs: 0,
         new_chunks: 0,
@@ -144,7 +149,8 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
         drop(event_tx);
         drop(pack_tx);
         let tick = || {
-            req.progress
+            input
+                .progress
                 .set_done(shared.bytes_read.load(Ordering::Relaxed))
         };
         loop {
@@ -169,9 +175,7 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
                     read.new_packs += 1;
                     let blake3 = hex::decode(&pack.id)?;
                     state.record_pack(&cache_key, &pack, &blake3, false)?;
-                    for e in &pack.chunks {
-                        read.location.insert(e.id, (pack.id.clone(), *e));
-                    }
+                    read.stored.push(pack);
                 }
                 Event::UploadFailed(e) => {
                     shared.abort.store(true, Ordering::SeqCst);
@@ -183,7 +187,6 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
         Ok(())
     })?;
     uploads.finish()?;
-    req.progress.finish();
     if let Some(why) = shared.fatal_error.lock().expect("fatal slot").take() {
         failure.get_or_insert(anyhow::anyhow!(why));
     }

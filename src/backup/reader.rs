@@ -1,11 +1,13 @@
 //! Deciding what to read, and the workers that read it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::chunker::{ChunkError, Chunker};
+use super::locations::Locations;
+use super::pages::{self, Layout};
 use super::pipeline::{Shared, Uploading};
 use super::sqlite;
 use super::walk::{fingerprint, Found};
@@ -43,7 +45,7 @@ pub struct ReadFile {
 
 pub struct JobResult {
     pub files: Vec<(usize, Result<ReadFile, String>)>,
-    /// Companions made unnecessary by a consistent database copy.
+    /// Companions made unnecessary by a consistent database image.
     pub dropped: Vec<usize>,
     pub warnings: Vec<String>,
 }
@@ -51,9 +53,9 @@ pub struct JobResult {
 /// Splits the walk into jobs, and the files the cache vouches for.
 pub fn plan(
     found: &[Found],
-    cache: &HashMap<Vec<u8>, CachedFile>,
-    known: &HashSet<ChunkId>,
-) -> (Vec<Job>, HashMap<usize, ReadFile>) {
+    cache: impl Fn(&[u8]) -> anyhow::Result<Option<CachedFile>>,
+    known: &Locations,
+) -> anyhow::Result<(Vec<Job>, HashMap<usize, ReadFile>)> {
     let by_path: HashMap<&Path, usize> = found
         .iter()
         .enumerate()
@@ -63,15 +65,16 @@ pub fn plan(
     // for an SQLite header: that keeps a no-change backup to one stat per file.
     let mut reused = HashMap::new();
     for (i, f) in found.iter().enumerate() {
+        if f.kind != Kind::File {
+            continue;
+        }
         let fp = fingerprint(&f.meta);
-        let hit = cache
-            .get(&f.rel)
-            .filter(|c| f.kind == Kind::File && c.fingerprint == fp && all_known(&c.chunks, known));
+        let hit = cache(&f.rel)?.filter(|c| c.fingerprint == fp && all_known(&c.chunks, known));
         if let Some(c) = hit {
             reused.insert(
                 i,
                 ReadFile {
-                    chunks: c.chunks.clone(),
+                    chunks: c.chunks,
                     size: c.size,
                     fingerprint: fp,
                     cacheable: true,
@@ -82,7 +85,9 @@ pub fn plan(
     let mut companion_of: HashMap<usize, usize> = HashMap::new();
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, f) in found.iter().enumerate() {
-        let database = sqlite::looks_like_database(&f.abs)
+        // Companions are siblings, which the walk hands over in one batch
+        // (walk::Walker): looked up here, not stat'ed again.
+        let database = sqlite::looks_like_database(&f.abs, |p| by_path.contains_key(p))
             || (!reused.contains_key(&i) && sqlite::has_sqlite_header(&f.abs));
         if f.kind != Kind::File || !database {
             continue;
@@ -116,12 +121,11 @@ pub fn plan(
             // fingerprint of the database and its -wal/-journal together:
             // every commit changes one of them (-shm does not count).
             let live = live_fingerprint(found, i, &companions);
-            if let Some(c) = cache
-                .get(&f.rel)
-                .filter(|c| c.fingerprint == live && all_known(&c.chunks, known))
+            if let Some(c) =
+                cache(&f.rel)?.filter(|c| c.fingerprint == live && all_known(&c.chunks, known))
             {
                 let read = ReadFile {
-                    chunks: c.chunks.clone(),
+                    chunks: c.chunks,
                     size: c.size,
                     fingerprint: live,
                     cacheable: true,
@@ -139,10 +143,10 @@ pub fn plan(
     }
     // Big files first: keeps every worker busy to the end.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.bytes(found)));
-    (jobs, reused)
+    Ok((jobs, reused))
 }
 
-fn all_known(chunks: &[u8], known: &HashSet<ChunkId>) -> bool {
+fn all_known(chunks: &[u8], known: &Locations) -> bool {
     chunks
         .chunks_exact(32)
         .all(|id| known.contains(<&ChunkId>::try_from(id).expect("32 bytes")))
@@ -188,7 +192,10 @@ pub fn work(
         let Some(job) = jobs.get(n) else { break };
         let result = match job {
             Job::Plain(i) => JobResult {
-                files: vec![(*i, read_plain(&found[*i], shared, &mut out))],
+                files: vec![(
+                    *i,
+                    read_plain(&found[*i], Layout::Content, shared, &mut out),
+                )],
                 dropped: vec![],
                 warnings: vec![],
             },
@@ -235,10 +242,15 @@ impl Output {
     }
 }
 
-fn read_plain(f: &Found, shared: &Shared<'_>, out: &mut Output) -> Result<ReadFile, String> {
+fn read_plain(
+    f: &Found,
+    layout: Layout,
+    shared: &Shared<'_>,
+    out: &mut Output,
+) -> Result<ReadFile, String> {
     let file = File::open(&f.abs).map_err(|e| format!("cannot open: {e}"))?;
     let before = file.metadata().map_err(|e| e.to_string())?;
-    let (chunks, size) = chunk_stream(file, shared, out)?;
+    let (chunks, size) = chunk_stream(file, layout, shared, out).map_err(chunk_error)?;
     Ok(ReadFile {
         chunks,
         size,
@@ -247,17 +259,25 @@ fn read_plain(f: &Found, shared: &Shared<'_>, out: &mut Output) -> Result<ReadFi
     })
 }
 
+fn chunk_error(e: ChunkError<String>) -> String {
+    match e {
+        ChunkError::Read(e) => format!("read error: {e}"),
+        ChunkError::Consumer(e) => e,
+    }
+}
+
 /// Chunks a stream, storing new chunks; returns the concatenated IDs and length.
 fn chunk_stream(
     source: impl std::io::Read,
+    layout: Layout,
     shared: &Shared<'_>,
     out: &mut Output,
-) -> Result<(Vec<u8>, u64), String> {
+) -> Result<(Vec<u8>, u64), ChunkError<String>> {
     let mut ids = Vec::new();
     let mut size = 0u64;
     // The chunker is the worker's; lend it out so `out` stays usable inside.
     let mut chunker = std::mem::take(&mut out.chunker);
-    let result = chunker.run(source, |data| {
+    let result = chunker.run(source, layout, |data| {
         if shared.abort.load(Ordering::Relaxed) {
             return Err("backup aborted".to_string());
         }
@@ -267,7 +287,8 @@ fn chunk_stream(
             .bytes_read
             .fetch_add(data.len() as u64, Ordering::Relaxed);
         ids.extend_from_slice(&id);
-        let is_new = shared.seen.lock().expect("dedup set").insert(id);
+        let is_new =
+            !shared.known.contains(&id) && shared.seen.lock().expect("dedup set").insert(id);
         if is_new {
             shared.new_chunks.fetch_add(1, Ordering::Relaxed);
             out.packer.add(id, data);
@@ -278,11 +299,7 @@ fn chunk_stream(
         Ok(())
     });
     out.chunker = chunker;
-    match result {
-        Ok(()) => Ok((ids, size)),
-        Err(ChunkError::Read(e)) => Err(format!("read error: {e}")),
-        Err(ChunkError::Consumer(e)) => Err(e),
-    }
+    result.map(|()| (ids, size))
 }
 
 /// How often a changing database group is re-read before it is reported.
@@ -297,35 +314,41 @@ fn read_database(
 ) -> JobResult {
     let f = &found[main];
     let mut warnings = Vec::new();
-    if sqlite::needs_online_copy(&f.abs) {
-        match sqlite::online_copy(&f.abs, shared.tmp_dir) {
-            Ok(Some(copy)) => {
-                // Taken at the walk, before the copy: a commit since then
-                // makes the next backup copy again.
-                let fp = live_fingerprint(found, main, companions);
-                let read = copy
-                    .reopen()
-                    .map_err(|e| e.to_string())
-                    .and_then(|file| chunk_stream(file, shared, out));
+    if sqlite::wants_page_image(&f.abs) {
+        // Taken at the walk, before the image: a commit since then makes
+        // the next backup read it again.
+        let fp = live_fingerprint(found, main, companions);
+        let read = match sqlite::PageImage::open(&f.abs) {
+            Ok(Some(image)) => {
+                let layout = pages::database(image.page_size(), image.bytes());
+                Some(chunk_stream(image, layout, shared, out))
+            }
+            Ok(None) => None,
+            Err(e) => Some(Err(ChunkError::Read(std::io::Error::other(format!(
+                "{e:#}"
+            ))))),
+        };
+        match read {
+            None => {}
+            // A page image that fails part-way (its chunks so far are
+            // stored, harmlessly) falls back to the careful copy.
+            Some(Err(ChunkError::Read(e))) => warnings.push(format!(
+                "{}: SQLite could not read a consistent image ({e}); copied the files instead",
+                f.abs.display()
+            )),
+            Some(read) => {
+                let file = read.map_err(chunk_error).map(|(chunks, size)| ReadFile {
+                    chunks,
+                    size,
+                    fingerprint: fp,
+                    cacheable: true,
+                });
                 return JobResult {
-                    files: vec![(
-                        main,
-                        read.map(|(chunks, size)| ReadFile {
-                            chunks,
-                            size,
-                            fingerprint: fp,
-                            cacheable: true,
-                        }),
-                    )],
+                    files: vec![(main, file)],
                     dropped: companions.to_vec(),
                     warnings: vec![],
                 };
             }
-            Ok(None) => {}
-            Err(e) => warnings.push(format!(
-                "{}: SQLite's online backup failed ({e:#}); copied the files instead",
-                f.abs.display()
-            )),
         }
     }
     // Not readable by SQLite (e.g. SQLCipher): copy the group until it holds still.
@@ -349,7 +372,10 @@ fn read_database(
         last = members
             .iter()
             // File bytes as they are: cacheable like any file.
-            .map(|&m| (m, read_plain(&found[m], shared, out)))
+            .map(|&m| {
+                let layout = pages::for_member(&found[m].abs, found[m].meta.len(), m == main);
+                (m, read_plain(&found[m], layout, shared, out))
+            })
             .collect();
         if stat_all() == before {
             return JobResult {

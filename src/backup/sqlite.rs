@@ -1,12 +1,14 @@
-//! Consistent copies of live databases.
+//! Consistent images of live databases.
 //!
-//! A plain SQLite database is copied through SQLite's online backup API from
-//! a read-only connection, in one step, so the copy is one consistent
-//! transaction even while the client writes (its `-wal`/`-shm` are then not
-//! needed). A file that looks like a database but cannot be opened (SQLCipher,
-//! as Session and Signal use) is read together with its companions, and read
-//! again if any of them changed meanwhile.
+//! A plain SQLite database is read page by page through the `sqlite_dbpage`
+//! virtual table from a read-only connection, inside one read transaction,
+//! so the image is one consistent state even while the client writes (its
+//! `-wal`/`-shm` are then not needed), and no copy of it is written anywhere.
+//! A file that looks like a database but cannot be opened (SQLCipher, as
+//! Session and Signal use) is read together with its companions, and read
+//! again if any of them changed meanwhile (`reader`).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -29,8 +31,9 @@ pub fn has_sqlite_header(path: &Path) -> bool {
     read_header(path).is_some()
 }
 
-/// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal` beside it.
-pub fn looks_like_database(path: &Path) -> bool {
+/// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal`
+/// beside it (`exists` says whether a path is a file of the walk).
+pub fn looks_like_database(path: &Path, exists: impl Fn(&Path) -> bool) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -40,7 +43,12 @@ pub fn looks_like_database(path: &Path) -> bool {
         || name.ends_with(".sqlite3")
         || ["-wal", "-journal"]
             .iter()
-            .any(|c| companion(path, c).exists())
+            .any(|c| exists(&companion(path, c)))
+}
+
+/// Whether a file name ends like a database's companion.
+pub fn is_companion_name(name: &[u8]) -> bool {
+    COMPANIONS.iter().any(|c| name.ends_with(c.as_bytes()))
 }
 
 pub fn companion(path: &Path, suffix: &str) -> PathBuf {
@@ -49,11 +57,11 @@ pub fn companion(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Whether to copy through SQLite: a plain SQLite database, except a WAL
+/// Whether to read through SQLite: a plain SQLite database, except a WAL
 /// database with no `-wal` beside it. That one is closed (no writer), and
 /// opening it, even read-only, would create `-wal`/`-shm` in the user's
 /// directory; the careful file copy takes it as it is.
-pub fn needs_online_copy(path: &Path) -> bool {
+pub fn wants_page_image(path: &Path) -> bool {
     // Header bytes 18 and 19 (file format write/read versions) are 2 in WAL mode.
     let Some(header) = read_header(path) else {
         return false;
@@ -62,82 +70,172 @@ pub fn needs_online_copy(path: &Path) -> bool {
     !closed_wal
 }
 
-/// A consistent copy of a live database in crossing's home: plaintext,
-/// so it is overwritten before it is removed (`home::shred_file`).
-pub struct Copy(Option<tempfile::NamedTempFile>);
-
-impl Copy {
-    fn path(&self) -> &Path {
-        self.0.as_ref().map_or(Path::new(""), |t| t.path())
-    }
-
-    pub fn reopen(&self) -> std::io::Result<std::fs::File> {
-        match &self.0 {
-            Some(t) => t.reopen(),
-            None => Err(std::io::ErrorKind::NotFound.into()),
-        }
-    }
+/// A database's pages as one stream, read in one read transaction: the
+/// database as of one commit, a self-contained file (`Read`). Dropping it
+/// closes the connection, which ends the transaction (nothing to commit).
+pub struct PageImage {
+    conn: Connection,
+    page_size: u32,
+    pages: u32,
+    /// The next page to fetch (1-based), and what is left of the current one.
+    next: u32,
+    page: Vec<u8>,
+    at: usize,
 }
 
-impl Drop for Copy {
-    fn drop(&mut self) {
-        if let Some(t) = self.0.take() {
-            // The path stays ours until `t` is dropped, after the shred.
-            let _ = crate::home::shred_file(t.path());
-        }
-    }
-}
-
-/// Copies the database at `path` into a temporary file in `tmp_dir`.
-/// `Ok(None)`: SQLite cannot read it (encrypted, or not a database after all).
-pub fn online_copy(path: &Path, tmp_dir: &Path) -> anyhow::Result<Option<Copy>> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let src = match Connection::open_with_flags(path, flags) {
-        Ok(c) => c,
-        Err(_) => return Ok(None),
-    };
-    let _ = src.busy_timeout(std::time::Duration::from_secs(10));
-    if src
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+impl PageImage {
+    /// Opens the database at `path` read-only and starts the read
+    /// transaction. `Ok(None)`: SQLite cannot read it (encrypted, or not a
+    /// database after all).
+    pub fn open(path: &Path) -> anyhow::Result<Option<PageImage>> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let Ok(conn) = Connection::open_with_flags(path, flags) else {
+            return Ok(None);
+        };
+        // A writer holds the lock only briefly (WAL: a reader waits only
+        // while the log restarts).
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch("BEGIN")?;
+        // The first read starts the transaction every later page is read in.
+        let readable = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
-        })
-        .is_err()
-    {
-        return Ok(None);
-    }
-    let tmp = Copy(Some(
-        tempfile::Builder::new()
-            .prefix("sqlite-")
-            .tempfile_in(tmp_dir)?,
-    ));
-    let mut dst = Connection::open(tmp.path())?;
-    // No rollback journal for a scratch copy: SQLite would create and
-    // delete one per transaction, leaving its blocks (pages of the copy)
-    // in the free space. A copy cut short is thrown away anyway.
-    dst.pragma_update(None, "journal_mode", "OFF")?;
-    {
-        let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-        // -1: all pages in one step, under one read transaction of the source,
-        // so the copy is one consistent state however busy the writer is.
-        let mut tries = 0;
-        loop {
-            match backup.step(-1)? {
-                rusqlite::backup::StepResult::Done => break,
-                rusqlite::backup::StepResult::More => continue,
-                _ if tries < 100 => {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                _ => anyhow::bail!("database stayed locked for 5 s"),
-            }
+        });
+        if readable.is_err() {
+            return Ok(None);
         }
+        let page_size: u32 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let pages: u32 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let mut image = PageImage {
+            conn,
+            page_size,
+            pages,
+            next: 1,
+            page: Vec::new(),
+            at: 0,
+        };
+        image.check_header()?;
+        Ok(Some(image))
     }
-    // A copy in WAL mode (its header says so, copied from a WAL source)
-    // would need its own -wal on restore; leaving WAL makes it
-    // self-contained (header bytes 18/19 become 1), still without a journal.
-    dst.pragma_update(None, "journal_mode", "OFF")?;
-    drop(dst);
-    Ok(Some(tmp))
+
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
+    /// The image's length in bytes.
+    pub fn bytes(&self) -> u64 {
+        u64::from(self.page_size) * u64::from(self.pages)
+    }
+
+    /// Page 1 must agree with the transaction: its page size, and its page
+    /// count where the header vouches for it (bytes 24–27 equal 92–95).
+    fn check_header(&mut self) -> anyhow::Result<()> {
+        let first = self.fetch(1)?;
+        let word = |at: usize| u32::from_be_bytes(first[at..at + 4].try_into().expect("4 bytes"));
+        anyhow::ensure!(
+            super::pages::page_size(&first) == Some(self.page_size),
+            "page 1 does not give the page size {}",
+            self.page_size
+        );
+        anyhow::ensure!(
+            word(24) != word(92) || word(28) == self.pages,
+            "page 1 counts {} pages, the database {}",
+            word(28),
+            self.pages
+        );
+        Ok(())
+    }
+
+    fn fetch(&self, pgno: u32) -> anyhow::Result<Vec<u8>> {
+        let mut page: Vec<u8> = self
+            .conn
+            .prepare_cached("SELECT data FROM sqlite_dbpage WHERE pgno = ?1")?
+            .query_row([pgno], |r| r.get(0))?;
+        anyhow::ensure!(
+            page.len() == self.page_size as usize,
+            "page {pgno} has {} bytes, not {}",
+            page.len(),
+            self.page_size
+        );
+        // A WAL database's image would need a -wal to be opened: marked as a
+        // rollback-journal database (header bytes 18 and 19, the file format
+        // versions, 2 → 1) it is self-contained, as restore writes it.
+        if pgno == 1 && page[18] == 2 && page[19] == 2 {
+            page[18] = 1;
+            page[19] = 1;
+        }
+        Ok(page)
+    }
+}
+
+impl Read for PageImage {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.page.len() {
+            if self.next > self.pages {
+                return Ok(0);
+            }
+            self.page = self.fetch(self.next).map_err(std::io::Error::other)?;
+            self.next += 1;
+            self.at = 0;
+        }
+        let n = buf.len().min(self.page.len() - self.at);
+        buf[..n].copy_from_slice(&self.page[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `.cargo/config.toml` builds SQLite with the virtual table; without it
+    /// every live database would fall back to the careful copy.
+    #[test]
+    fn sqlite_dbpage_is_compiled_in() {
+        let conn = Connection::open_in_memory().unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_dbpage", [], |r| r.get(0))
+            .expect("sqlite_dbpage (SQLITE_ENABLE_DBPAGE_VTAB) is missing");
+        assert!(n >= 0);
+    }
+
+    #[test]
+    fn image_of_a_wal_database_is_a_self_contained_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let conn = Connection::open(&path).unwrap();
+        // Everything stays in the -wal: the main file alone is empty.
+        conn.execute_batch(
+            "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;
+             CREATE TABLE t (x);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<50)
+             INSERT INTO t SELECT randomblob(3000) FROM n;",
+        )
+        .unwrap();
+        let mut image = PageImage::open(&path).unwrap().expect("readable");
+        assert_eq!(image.page_size(), 8192);
+        let mut bytes = Vec::new();
+        image.read_to_end(&mut bytes).unwrap();
+        drop(image);
+        assert_eq!(bytes.len() % 8192, 0);
+        assert_eq!((bytes[18], bytes[19]), (1, 1));
+        let copy = dir.path().join("copy.db");
+        std::fs::write(&copy, &bytes).unwrap();
+        let c = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 50);
+        drop(conn);
+    }
+
+    #[test]
+    fn not_a_database_is_not_an_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        std::fs::write(&path, vec![7u8; 8192]).unwrap();
+        assert!(PageImage::open(&path).unwrap().is_none());
+    }
 }

@@ -40,114 +40,225 @@ pub fn mtime_ns(meta: &Metadata) -> i64 {
     meta.mtime() * 1_000_000_000 + meta.mtime_nsec()
 }
 
-/// Walks `root` depth-first in byte order of names. Special files are
-/// skipped (reported), unreadable directories reported, nothing followed.
-pub fn walk(root: &Path) -> anyhow::Result<(Vec<Found>, Vec<Skipped>)> {
-    let meta = std::fs::symlink_metadata(root)
-        .map_err(|e| anyhow::anyhow!("cannot read data directory {}: {e}", root.display()))?;
-    anyhow::ensure!(
-        meta.is_dir(),
-        "data directory {} is not a directory",
-        root.display()
-    );
-    let mut found = vec![Found {
-        rel: Vec::new(),
-        abs: root.to_path_buf(),
-        kind: Kind::Dir,
-        meta,
-        target: Vec::new(),
-    }];
-    let mut skipped = Vec::new();
-    walk_dir(root, &[], &mut found, &mut skipped);
-    Ok((found, skipped))
+/// A directory's child: its name and path.
+type Child = (Vec<u8>, PathBuf);
+
+/// Walks a data directory depth-first in byte order of names, a batch at
+/// a time, so a backup holds one batch of metadata, never the whole tree.
+/// Special files are skipped (reported), unreadable directories reported,
+/// nothing followed.
+pub struct Walker {
+    root: Option<(PathBuf, Metadata)>,
+    /// The directories being listed, innermost last: each one's relative
+    /// path and the children still to visit (sorted, last to visit first).
+    stack: Vec<(Vec<u8>, Vec<Child>)>,
+    pub skipped: Vec<Skipped>,
 }
 
-fn walk_dir(dir: &Path, rel: &[u8], found: &mut Vec<Found>, skipped: &mut Vec<Skipped>) {
-    let display = |p: &Path| p.display().to_string();
-    let reader = match std::fs::read_dir(dir) {
-        Ok(r) => r,
-        Err(e) => {
-            skipped.push(Skipped {
-                path: display(dir),
-                reason: format!("cannot list directory: {e}"),
-            });
-            return;
-        }
-    };
-    let mut children: Vec<(Vec<u8>, PathBuf)> = Vec::new();
-    for entry in reader {
-        match entry {
-            Ok(e) => children.push((e.file_name().as_bytes().to_vec(), e.path())),
-            Err(e) => skipped.push(Skipped {
-                path: display(dir),
-                reason: format!("cannot list directory: {e}"),
-            }),
-        }
+impl Walker {
+    pub fn new(root: &Path) -> anyhow::Result<Walker> {
+        let meta = std::fs::symlink_metadata(root)
+            .map_err(|e| anyhow::anyhow!("cannot read data directory {}: {e}", root.display()))?;
+        anyhow::ensure!(
+            meta.is_dir(),
+            "data directory {} is not a directory",
+            root.display()
+        );
+        Ok(Walker {
+            root: Some((root.to_path_buf(), meta)),
+            stack: Vec::new(),
+            skipped: Vec::new(),
+        })
     }
-    children.sort();
-    for (name, abs) in children {
-        let mut child_rel = rel.to_vec();
-        if !child_rel.is_empty() {
-            child_rel.push(b'/');
-        }
-        child_rel.extend_from_slice(&name);
-        let meta = match std::fs::symlink_metadata(&abs) {
-            Ok(m) => m,
-            Err(e) => {
-                skipped.push(Skipped {
-                    path: display(&abs),
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let ft = meta.file_type();
-        if ft.is_dir() {
-            found.push(Found {
-                rel: child_rel.clone(),
-                abs: abs.clone(),
+
+    /// The next entries in walk order: at least `limit` unless the walk
+    /// ends, cut only before a directory, so that a database and its
+    /// companions (siblings) come in one batch. Empty at the end.
+    pub fn next_batch(&mut self, limit: usize) -> Vec<Found> {
+        let mut batch = Vec::new();
+        if let Some((root, meta)) = self.root.take() {
+            self.enter(&root, Vec::new());
+            batch.push(Found {
+                rel: Vec::new(),
+                abs: root,
                 kind: Kind::Dir,
                 meta,
                 target: Vec::new(),
             });
-            walk_dir(&abs, &child_rel, found, skipped);
-        } else if ft.is_file() {
-            found.push(Found {
-                rel: child_rel,
-                abs,
-                kind: Kind::File,
-                meta,
-                target: Vec::new(),
-            });
-        } else if ft.is_symlink() {
-            match std::fs::read_link(&abs) {
-                Ok(t) => {
-                    let target = OsStr::as_bytes(t.as_os_str()).to_vec();
-                    found.push(Found {
-                        rel: child_rel,
-                        abs,
-                        kind: Kind::Symlink,
-                        meta,
-                        target,
-                    });
-                }
-                Err(e) => skipped.push(Skipped {
-                    path: display(&abs),
-                    reason: format!("cannot read symlink: {e}"),
-                }),
-            }
-        } else {
-            let what = if ft.is_fifo() {
-                "FIFO"
-            } else if ft.is_socket() {
-                "socket"
-            } else {
-                "device file"
-            };
-            skipped.push(Skipped {
-                path: display(&abs),
-                reason: format!("{what}, not backed up"),
-            });
         }
+        while let Some((rel, children)) = self.stack.last_mut() {
+            let Some((name, abs)) = children.pop() else {
+                self.stack.pop();
+                continue;
+            };
+            let mut child_rel = rel.clone();
+            if !child_rel.is_empty() {
+                child_rel.push(b'/');
+            }
+            child_rel.extend_from_slice(&name);
+            let meta = match std::fs::symlink_metadata(&abs) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.skip(&abs, e.to_string());
+                    continue;
+                }
+            };
+            let ft = meta.file_type();
+            if ft.is_dir() {
+                if batch.len() >= limit && !self.companions_pending() {
+                    // The next batch starts here.
+                    let (_, children) = self.stack.last_mut().expect("being listed");
+                    children.push((name, abs));
+                    break;
+                }
+                self.enter(&abs, child_rel.clone());
+                batch.push(found(child_rel, abs, Kind::Dir, meta, Vec::new()));
+            } else if ft.is_file() {
+                batch.push(found(child_rel, abs, Kind::File, meta, Vec::new()));
+            } else if ft.is_symlink() {
+                match std::fs::read_link(&abs) {
+                    Ok(t) => {
+                        let target = OsStr::as_bytes(t.as_os_str()).to_vec();
+                        batch.push(found(child_rel, abs, Kind::Symlink, meta, target));
+                    }
+                    Err(e) => self.skip(&abs, format!("cannot read symlink: {e}")),
+                }
+            } else {
+                let what = if ft.is_fifo() {
+                    "FIFO"
+                } else if ft.is_socket() {
+                    "socket"
+                } else {
+                    "device file"
+                };
+                self.skip(&abs, format!("{what}, not backed up"));
+            }
+        }
+        batch
+    }
+
+    /// Whether a directory being listed still has a child named like a
+    /// database companion (`-wal`, `-shm`, `-journal`): its database may be
+    /// in this batch already, and they must be planned together. (A batch
+    /// is cut before a directory, and a sibling directory can sort between
+    /// `x.db` and `x.db-wal`.)
+    fn companions_pending(&self) -> bool {
+        self.stack.iter().any(|(_, children)| {
+            children
+                .iter()
+                .any(|(name, _)| super::sqlite::is_companion_name(name))
+        })
+    }
+
+    /// Lists `dir`'s children and puts them on the stack.
+    fn enter(&mut self, dir: &Path, rel: Vec<u8>) {
+        let reader = match std::fs::read_dir(dir) {
+            Ok(r) => r,
+            Err(e) => {
+                self.skip(dir, format!("cannot list directory: {e}"));
+                return;
+            }
+        };
+        let mut children: Vec<Child> = Vec::new();
+        for entry in reader {
+            match entry {
+                Ok(e) => children.push((e.file_name().as_bytes().to_vec(), e.path())),
+                Err(e) => self.skip(dir, format!("cannot list directory: {e}")),
+            }
+        }
+        children.sort_by(|a, b| b.0.cmp(&a.0)); // popped from the end
+        self.stack.push((rel, children));
+    }
+
+    fn skip(&mut self, path: &Path, reason: String) {
+        self.skipped.push(Skipped {
+            path: path.display().to_string(),
+            reason,
+        });
+    }
+}
+
+fn found(rel: Vec<u8>, abs: PathBuf, kind: Kind, meta: Metadata, target: Vec<u8>) -> Found {
+    Found {
+        rel,
+        abs,
+        kind,
+        meta,
+        target,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rels(batch: &[Found]) -> Vec<String> {
+        batch
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.rel).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn batches_keep_walk_order_and_cut_only_before_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for d in ["a", "a/x", "b", "sql"] {
+            std::fs::create_dir(root.join(d)).unwrap();
+        }
+        for f in ["a/1", "a/x/2", "b/3", "sql/db", "sql/db-wal", "z"] {
+            std::fs::write(root.join(f), f).unwrap();
+        }
+        let mut all = Vec::new();
+        let mut walker = Walker::new(root).unwrap();
+        let mut sizes = Vec::new();
+        loop {
+            let batch = walker.next_batch(1);
+            if batch.is_empty() {
+                break;
+            }
+            assert!(batch.len() == 1 || batch[0].kind == Kind::Dir || batch[0].rel.is_empty());
+            sizes.push(batch.len());
+            all.extend(rels(&batch));
+        }
+        assert_eq!(
+            all,
+            [
+                "",
+                "a",
+                "a/1",
+                "a/x",
+                "a/x/2",
+                "b",
+                "b/3",
+                "sql",
+                "sql/db",
+                "sql/db-wal",
+                "z"
+            ]
+        );
+        // The companions came together, behind their directory.
+        assert!(sizes.contains(&4), "{sizes:?}");
+        // A directory sorting between a database and its -wal: no cut
+        // before it while the -wal is still to come.
+        std::fs::create_dir(root.join("sql/db-attachments")).unwrap();
+        std::fs::write(root.join("sql/db-attachments/a"), "a").unwrap();
+        let mut walker = Walker::new(root).unwrap();
+        let mut batches = Vec::new();
+        loop {
+            let batch = walker.next_batch(1);
+            if batch.is_empty() {
+                break;
+            }
+            batches.push(rels(&batch));
+        }
+        let with_db = batches
+            .iter()
+            .find(|b| b.contains(&"sql/db".to_string()))
+            .unwrap();
+        assert!(with_db.contains(&"sql/db-wal".to_string()), "{batches:?}");
+        let mut one = Walker::new(root).unwrap();
+        assert_eq!(rels(&one.next_batch(usize::MAX)), batches.concat());
+        assert!(one.next_batch(usize::MAX).is_empty());
     }
 }

@@ -282,7 +282,7 @@ fn snapshots(
             _ if !choosable.contains(j.id.as_str()) => continue, // unsigned, beside a signed history
             _ => {}
         }
-        let (snap, signed_packs) = match repo.open_manifest(&j.id, &keys.identity) {
+        let (snap, signed_packs) = match repo.open_manifest(&j.id, keys) {
             Ok(opened) => opened,
             Err(e) => {
                 report.problems.push(format!("snapshot {key}: {e:#}"));

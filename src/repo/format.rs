@@ -69,10 +69,12 @@ pub struct Config {
 }
 
 /// The repository format a new repository's config names: version 2 adds
-/// signed manifests, writer certificates, revocations and seals; packs and
-/// indexes are unchanged. A version-1 repository stays version 1 (its
-/// config is written once) and takes version-2 manifests beside its old ones.
-pub const REPOSITORY_VERSION: u32 = 2;
+/// signed manifests, writer certificates, revocations and seals; version 3
+/// manifests whose entry list is stored as deduplicated parts
+/// (`repo::tree`); packs and indexes are unchanged. An older repository
+/// keeps its config (written once) and takes version-3 manifests beside
+/// its old ones.
+pub const REPOSITORY_VERSION: u32 = 3;
 
 impl Config {
     /// The same chunking parameters (the version may be 1 or 2).

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::format::{self, IndexPack, Snapshot};
 use super::signed::{self, Certificate, ManifestEnvelope, ManifestHeader, Seal, SignedObject};
-use super::{basename, is_object_name, ObjectKind, Repo, RepoError};
+use super::{basename, is_object_name, tree, ObjectKind, Repo, RepoError};
 use crate::keys::SecretKeys;
 
 /// What reading needs from the phrase.
@@ -61,11 +61,11 @@ impl Repo {
         }
         let env: ManifestEnvelope =
             format::from_cbor(&plain).map_err(|e| corrupt(e.to_string()))?;
-        if env.version != signed::SIGNED_VERSION {
+        if env.version != signed::SIGNED_VERSION && env.version != tree::TREE_VERSION {
             return Err(RepoError::UnsupportedVersion {
                 object,
                 found: env.version,
-                known: signed::SIGNED_VERSION,
+                known: tree::TREE_VERSION,
             }
             .into());
         }
@@ -450,38 +450,52 @@ impl Repo {
     pub fn open_manifest(
         &self,
         id: &str,
-        identity: &age::x25519::Identity,
+        keys: &ReadKeys,
     ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
-        match self.stored_manifest(id, identity)? {
-            Stored::V1(s) => Ok((s, None)),
-            Stored::V2(env) => {
-                let object = self.key(ObjectKind::Snapshot, id);
-                let header = env
-                    .header
-                    .manifest_header()
-                    .ok_or_else(|| RepoError::Corrupt {
-                        object: object.clone(),
-                        why: "its signature does not verify".into(),
-                    })?;
-                let corrupt = |e: anyhow::Error| RepoError::Corrupt {
-                    object: object.clone(),
-                    why: format!("{e:#}"),
-                };
-                let body = env.open_body(&header).map_err(corrupt)?;
-                let (snapshot, packs) = signed::as_snapshot(&header, body);
-                // The writer key is on the device too: a signed body gets
-                // every check an unsigned one does.
-                snapshot.check().map_err(corrupt)?;
-                let index = format::Index {
-                    version: format::VERSION,
-                    packs,
-                };
-                index
-                    .check(ObjectKind::Pack.max_stored())
-                    .map_err(corrupt)?;
-                Ok((snapshot, Some(index.packs)))
-            }
+        let env = match self.stored_manifest(id, &keys.identity)? {
+            Stored::V1(s) => return Ok((s, None)),
+            Stored::V2(env) => env,
+        };
+        let object = self.key(ObjectKind::Snapshot, id);
+        let corrupt = |e: anyhow::Error| RepoError::Corrupt {
+            object: object.clone(),
+            why: format!("{e:#}"),
+        };
+        let header = env
+            .header
+            .manifest_header()
+            .ok_or_else(|| corrupt(anyhow::anyhow!("its signature does not verify")))?;
+        if header.version != env.version {
+            return Err(corrupt(anyhow::anyhow!(
+                "its envelope says version {} and its signed header {}",
+                env.version,
+                header.version
+            ))
+            .into());
         }
+        let (snapshot, packs) = if header.version == tree::TREE_VERSION {
+            let body: tree::TreeBody = env.open_body(&header).map_err(corrupt)?;
+            self.read_tree(keys, &header, &body.entries).map_err(|e| {
+                // A part that is missing stays a missing object (exit 6 either way).
+                match e.downcast::<RepoError>() {
+                    Ok(repo_error) => anyhow::Error::from(repo_error),
+                    Err(other) => corrupt(other).into(),
+                }
+            })?
+        } else {
+            signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?)
+        };
+        // The writer key is on the device too: a signed body gets every
+        // check an unsigned one does.
+        snapshot.check().map_err(corrupt)?;
+        let index = format::Index {
+            version: format::VERSION,
+            packs,
+        };
+        index
+            .check(ObjectKind::Pack.max_stored())
+            .map_err(corrupt)?;
+        Ok((snapshot, Some(index.packs)))
     }
 }
 

@@ -18,6 +18,7 @@ mod read;
 pub mod repair;
 pub mod seal;
 pub mod signed;
+pub mod tree;
 pub mod verify;
 
 use bytes::Bytes;

@@ -2,6 +2,7 @@
 //! the map from chunks to packs, and which snapshot "latest" is.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::format::{self, ChunkId, Index, IndexEntry, IndexPack};
 use super::{basename, ObjectKind, Repo, RepoError};
@@ -10,7 +11,8 @@ use crate::store::Listed;
 /// Where each chunk is, as read from the indexes.
 #[derive(Default, Debug)]
 pub struct ChunkMap {
-    pub chunks: HashMap<ChunkId, (String, IndexEntry)>,
+    /// A pack's name is shared by its chunks (one allocation per pack).
+    pub chunks: HashMap<ChunkId, (Arc<str>, IndexEntry)>,
     pub pack_sizes: HashMap<String, u64>,
     /// Index objects that could not be read, and why.
     pub unreadable: Vec<String>,
@@ -22,8 +24,9 @@ impl ChunkMap {
         let mut map = ChunkMap::default();
         for pack in packs {
             map.pack_sizes.insert(pack.id.clone(), pack.size);
+            let name: Arc<str> = pack.id.as_str().into();
             for entry in pack.chunks {
-                map.chunks.insert(entry.id, (pack.id.clone(), entry));
+                map.chunks.insert(entry.id, (name.clone(), entry));
             }
         }
         map
@@ -86,14 +89,15 @@ impl Repo {
             for pack in index.packs {
                 map.pack_sizes.insert(pack.id.clone(), pack.size);
                 let present = stored.contains(pack.id.as_str());
+                let name: Arc<str> = pack.id.as_str().into();
                 for entry in pack.chunks {
                     // A chunk stored twice: take a copy the store still has.
                     let keep_old = map
                         .chunks
                         .get(&entry.id)
-                        .is_some_and(|(p, _)| !present || stored.contains(p.as_str()));
+                        .is_some_and(|(p, _)| !present || stored.contains(&**p));
                     if !keep_old {
-                        map.chunks.insert(entry.id, (pack.id.clone(), entry));
+                        map.chunks.insert(entry.id, (name.clone(), entry));
                     }
                 }
             }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::format::{self, ChunkId, Index, IndexEntry, IndexPack};
 use super::history::ReadKeys;
-use super::{basename, ObjectKind, Repo};
+use super::{basename, ObjectKind, Repo, RepoError};
 
 /// Packs read at once.
 const READERS: usize = 4;
@@ -61,9 +61,21 @@ pub fn repair(repo: &Repo, keys: &ReadKeys, now: i64) -> anyhow::Result<Repaired
         .flat_map(|p| p.chunks.iter().map(move |e| (e.id, p.id.as_str())))
         .collect();
     for j in history.choosable() {
-        let (snap, _) = match repo.open_manifest(&j.id, &keys.identity) {
+        let (snap, _) = match repo.open_manifest(&j.id, keys) {
             Ok(opened) => opened,
-            Err(_) => continue, // judged readable a moment ago: a store hiccup
+            // Its header was read a moment ago: a format-3 entry list
+            // whose parts have no intact copy left loses every file.
+            Err(e) if e.downcast_ref::<RepoError>().is_none() => return Err(e), // the store, not the data
+            Err(e) => {
+                report.unrecoverable.push(Lost {
+                    snapshot: j.id.clone(),
+                    time: j.time,
+                    files: vec![format!(
+                        "(every file: its entry list cannot be read: {e:#})"
+                    )],
+                });
+                continue;
+            }
         };
         let mut lost = Vec::new();
         let mut uses: HashSet<&str> = HashSet::new();

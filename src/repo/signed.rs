@@ -198,24 +198,28 @@ impl SignedObject {
 impl ManifestEnvelope {
     /// Signs `header` (whose `body_hash`/`body_len` are filled in here) and
     /// compresses `body`.
-    pub fn new(
+    pub fn new<B: Serialize>(
         writer: &SigningKey,
         mut header: ManifestHeader,
-        body: &ManifestBody,
+        body: &B,
     ) -> anyhow::Result<ManifestEnvelope> {
         let raw = format::to_cbor(body)?;
         header.body_len = raw.len() as u64;
         let compressed = zstd::bulk::compress(&raw, format::ZSTD_LEVEL)?;
         header.body_hash = *blake3::hash(&compressed).as_bytes();
         Ok(ManifestEnvelope {
-            version: SIGNED_VERSION,
+            // The envelope says which body it holds, as the signed header does.
+            version: header.version,
             header: sign(writer, MANIFEST_CONTEXT, format::to_cbor(&header)?),
             body: compressed,
         })
     }
 
     /// The body, after checking it is the one the header commits to.
-    pub fn open_body(&self, header: &ManifestHeader) -> anyhow::Result<ManifestBody> {
+    pub fn open_body<B: for<'de> Deserialize<'de>>(
+        &self,
+        header: &ManifestHeader,
+    ) -> anyhow::Result<B> {
         anyhow::ensure!(
             blake3::hash(&self.body).as_bytes() == &header.body_hash,
             "the manifest's body is not the one its signed header names"
@@ -236,17 +240,23 @@ impl ManifestEnvelope {
 
 /// A version-2 manifest as a (v1-shaped) snapshot, for the code that reads trees.
 pub fn as_snapshot(header: &ManifestHeader, body: ManifestBody) -> (Snapshot, Vec<IndexPack>) {
-    let snapshot = Snapshot {
-        version: header.version,
-        time: header.time,
-        nanos: header.nanos,
-        tags: header.tags.clone(),
-        expires_at: header.expires_at,
-        files: header.files,
-        bytes: header.bytes,
-        entries: body.entries,
-    };
-    (snapshot, body.packs)
+    (header.snapshot(body.entries), body.packs)
+}
+
+impl ManifestHeader {
+    /// The (v1-shaped) snapshot of these entries, as this header describes it.
+    pub fn snapshot(&self, entries: Vec<Entry>) -> Snapshot {
+        Snapshot {
+            version: self.version,
+            time: self.time,
+            nanos: self.nanos,
+            tags: self.tags.clone(),
+            expires_at: self.expires_at,
+            files: self.files,
+            bytes: self.bytes,
+            entries,
+        }
+    }
 }
 
 /// The short code `depart` shows for the head it sealed: 8 characters of
@@ -346,10 +356,10 @@ mod tests {
         };
         let env = ManifestEnvelope::new(&writer, header, &body).unwrap();
         let h = env.header.manifest_header().expect("signed by its writer");
-        assert_eq!(env.open_body(&h).unwrap(), body);
+        assert_eq!(env.open_body::<ManifestBody>(&h).unwrap(), body);
         let mut other = env.clone();
         other.body = zstd::bulk::compress(b"\x80", 3).unwrap();
-        assert!(other.open_body(&h).is_err());
+        assert!(other.open_body::<ManifestBody>(&h).is_err());
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) struct Plan {
 
 impl Plan {
     pub fn new(snapshot: &Snapshot, index: &ChunkMap) -> anyhow::Result<Plan> {
-        let mut by_pack: HashMap<String, Vec<IndexEntry>> = HashMap::new();
+        let mut by_pack: HashMap<&str, Vec<IndexEntry>> = HashMap::new();
         let mut placements: HashMap<ChunkId, Vec<(usize, u64)>> = HashMap::new();
         for (i, e) in snapshot.entries.iter().enumerate() {
             if e.kind != Kind::File {
@@ -39,7 +39,7 @@ impl Plan {
                 })?;
                 let spots = placements.entry(id).or_default();
                 if spots.is_empty() {
-                    by_pack.entry(pack.clone()).or_default().push(*entry);
+                    by_pack.entry(&**pack).or_default().push(*entry);
                 }
                 spots.push((i, offset));
                 offset = offset.saturating_add(entry.raw_length as u64);
@@ -56,7 +56,10 @@ impl Plan {
                 .into());
             }
         }
-        let mut packs: Vec<_> = by_pack.into_iter().collect();
+        let mut packs: Vec<_> = by_pack
+            .into_iter()
+            .map(|(pack, entries)| (pack.to_string(), entries))
+            .collect();
         packs.sort_by(|a, b| a.0.cmp(&b.0));
         let chunks_left = snapshot
             .entries

@@ -60,7 +60,7 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
     let chosen = choose(&history, req.snapshot, req.seal)?;
     let snapshot_id = chosen.id.clone();
     let chain = history.chain_status(chosen);
-    let (snapshot, signed_packs) = repo.open_manifest(&snapshot_id, &identity)?;
+    let (snapshot, signed_packs) = repo.open_manifest(&snapshot_id, &read_keys)?;
     // A signed manifest names its packs itself; only an unsigned one needs
     // the (unauthenticated) indexes.
     let index = match signed_packs {

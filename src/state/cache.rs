@@ -58,43 +58,50 @@ impl CachedSnapshot {
     }
 }
 
+fn cached_file(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedFile> {
+    Ok(CachedFile {
+        fingerprint: Fingerprint {
+            size: r.get::<_, i64>(1)? as u64,
+            mtime_ns: r.get(2)?,
+            ctime_ns: r.get(3)?,
+            inode: r.get::<_, i64>(4)? as u64,
+        },
+        chunks: r.get(5)?,
+        size: r.get::<_, i64>(6)? as u64,
+    })
+}
+
 impl State {
     /// Chunks a new snapshot may reuse, with the pack holding each: any chunk
     /// in a pack that never expires, and for a snapshot that itself expires,
     /// chunks in packs that expire no earlier. So a disappearing snapshot's
-    /// packs are never needed by a snapshot that outlives it.
+    /// packs are never needed by a snapshot that outlives it. `each` gets
+    /// every such chunk with its pack, in the order of chunk IDs.
     pub fn reusable_chunks(
         &self,
         repo: &str,
         expires_at: Option<i64>,
-    ) -> anyhow::Result<HashMap<ChunkId, (String, IndexEntry)>> {
+        mut each: impl FnMut(&str, IndexEntry),
+    ) -> anyhow::Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT c.chunk, c.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
-             WHERE c.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
+             WHERE c.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))
+             ORDER BY c.chunk",
         )?;
-        let rows = stmt.query_map(params![repo, expires_at], |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, u32>(3)?,
-                r.get::<_, u32>(4)?,
-            ))
-        })?;
-        let mut map = HashMap::new();
-        for row in rows {
-            let (chunk, pack, offset, length, raw_length) = row?;
-            if let Ok(id) = <ChunkId>::try_from(chunk.as_slice()) {
+        let mut rows = stmt.query(params![repo, expires_at])?;
+        while let Some(r) = rows.next()? {
+            let chunk = r.get_ref(0)?.as_blob()?;
+            if let Ok(id) = <ChunkId>::try_from(chunk) {
                 let entry = IndexEntry {
                     id,
-                    offset: offset as u64,
-                    length,
-                    raw_length,
+                    offset: r.get::<_, i64>(2)? as u64,
+                    length: r.get(3)?,
+                    raw_length: r.get(4)?,
                 };
-                map.insert(id, (pack, entry));
+                each(r.get_ref(1)?.as_str()?, entry);
             }
         }
-        Ok(map)
+        Ok(())
     }
 
     /// Records an uploaded pack; `indexed` says whether an index names it yet.
@@ -251,21 +258,74 @@ impl State {
             "SELECT path, size, mtime_ns, ctime_ns, inode, chunks, content_size FROM cache_files WHERE profile = ?1",
         )?;
         let rows = stmt.query_map([profile], |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                CachedFile {
-                    fingerprint: Fingerprint {
-                        size: r.get::<_, i64>(1)? as u64,
-                        mtime_ns: r.get(2)?,
-                        ctime_ns: r.get(3)?,
-                        inode: r.get::<_, i64>(4)? as u64,
-                    },
-                    chunks: r.get(5)?,
-                    size: r.get::<_, i64>(6)? as u64,
-                },
-            ))
+            Ok((r.get::<_, Vec<u8>>(0)?, cached_file(r)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Runs `f` (lookups) inside one read transaction: a lookup outside
+    /// one takes and releases SQLite's shared lock and checks the journal
+    /// each time, which costs more than the lookup.
+    pub fn reading<T>(&self, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let result = f();
+        tx.commit()?;
+        result
+    }
+
+    /// What the last backup of `profile` saw at `path`: one lookup, so a
+    /// backup never holds the whole cache.
+    pub fn cached_file(&self, profile: &str, path: &[u8]) -> anyhow::Result<Option<CachedFile>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT path, size, mtime_ns, ctime_ns, inode, chunks, content_size FROM cache_files WHERE profile = ?1 AND path = ?2",
+        )?;
+        Ok(stmt
+            .query_row(params![profile, path], cached_file)
+            .optional()?)
+    }
+
+    /// Records files a running backup read, in place: a row stays valid
+    /// from the moment its chunks are in a recorded pack, so a backup that
+    /// fails later leaves a cache the next one can use. The rows of files
+    /// it did not read (unchanged) are left as they are.
+    pub fn update_file_cache<'a>(
+        &self,
+        profile: &str,
+        files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
+    ) -> anyhow::Result<()> {
+        self.insert_file_cache(profile, files)
+    }
+
+    /// Once a backup's snapshot is stored: forgets the files it did not
+    /// see (`seen` says which it did), deleted since.
+    pub fn drop_unseen_files(
+        &self,
+        profile: &str,
+        seen: impl Fn(&[u8]) -> bool,
+    ) -> anyhow::Result<()> {
+        let gone: Vec<Vec<u8>> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT path FROM cache_files WHERE profile = ?1")?;
+            let mut rows = stmt.query([profile])?;
+            let mut gone = Vec::new();
+            while let Some(r) = rows.next()? {
+                let path = r.get_ref(0)?.as_blob()?;
+                if !seen(path) {
+                    gone.push(path.to_vec());
+                }
+            }
+            gone
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut del = tx.prepare("DELETE FROM cache_files WHERE profile = ?1 AND path = ?2")?;
+            for path in &gone {
+                del.execute(params![profile, path])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Replaces a profile's file cache with what the latest backup saw.
@@ -276,6 +336,16 @@ impl State {
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
+        tx.commit()?;
+        self.insert_file_cache(profile, files)
+    }
+
+    fn insert_file_cache<'a>(
+        &self,
+        profile: &str,
+        files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
+    ) -> anyhow::Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
         {
             let mut stmt = tx.prepare(
                 "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -308,7 +378,7 @@ impl State {
         &self,
         repo: &str,
         profile: &str,
-        referenced: &HashSet<ChunkId>,
+        referenced: impl Fn(&ChunkId) -> bool,
     ) -> anyhow::Result<usize> {
         let mut keep: HashSet<ChunkId> = HashSet::new();
         {
@@ -335,7 +405,7 @@ impl State {
             })?;
             rows.filter(|row| match row {
                 Ok((chunk, _)) => ChunkId::try_from(chunk.as_slice())
-                    .map_or(true, |id| !referenced.contains(&id) && !keep.contains(&id)),
+                    .map_or(true, |id| !referenced(&id) && !keep.contains(&id)),
                 Err(_) => true,
             })
             .collect::<Result<_, _>>()?

@@ -136,13 +136,21 @@ impl State {
     /// cache has just forgotten). Under an exclusive lock no connection is
     /// in a transaction, so the journal holds nothing SQLite needs: its
     /// header was zeroed at the last commit, and this transaction writes
-    /// no page. Overwritten in place, never truncated (that would free its
-    /// blocks with the old pages in them).
+    /// no page. Overwritten in place, and only then truncated (truncating
+    /// first would free its blocks with the old pages in them).
     fn scrub_journal(&self) -> anyhow::Result<()> {
         let path = self.home.join(format!("{DB_FILE}-journal"));
         self.conn.execute_batch("BEGIN EXCLUSIVE")?;
         // To its length exactly: how long the journal is, is SQLite's business.
-        let zeroed = crate::home::zero_in_place(&path, 1);
+        // Then emptied: its blocks hold zeros now, and a journal the size
+        // of the largest transaction ever would double the home.
+        let zeroed = crate::home::zero_in_place(&path, 1).and_then(|()| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&path)?
+                .set_len(0)
+        });
         self.conn.execute_batch("COMMIT")?;
         match zeroed {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

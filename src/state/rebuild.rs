@@ -73,7 +73,7 @@ pub fn rebuild_cache_from(
             }
             _ => {}
         }
-        let Ok((snap, listed)) = repo.open_manifest(&j.id, &keys.identity) else {
+        let Ok((snap, listed)) = repo.open_manifest(&j.id, keys) else {
             rebuilt.unreadable.push(key);
             continue;
         };

@@ -33,6 +33,25 @@ pub fn configured(var: &str, server: &str) -> Option<String> {
     }
 }
 
+/// The path of the command-line tool `name` (e.g. `sqlcipher`), or None
+/// (skip) when it is not installed; under CI=true (where `.ci/install.sh`
+/// installs it) a missing tool fails the test instead.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let msg = format!("{name} is not installed: .ci/install.sh installs it");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true and {msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+    }
+    found
+}
+
 /// A server process of a test's own, stopped on drop.
 pub struct Server {
     name: &'static str,

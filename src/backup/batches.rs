@@ -1,0 +1,183 @@
+//! The data directory, a batch at a time: walk a batch, decide what to
+//! read (one cache lookup per file), read and store it, append its entries
+//! to the list and its files to the file cache, forget it. Memory
+//! holds one batch of metadata, never the whole tree; what grows with the
+//! repository is one record of 48 bytes per chunk (`Locations`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::listing::{ListWriter, Stored};
+use super::locations::Locations;
+use super::walk::{Skipped, Walker};
+use super::{manifest, pipeline, reader, BackupRequest};
+use crate::progress::Progress;
+use crate::repo::Repo;
+use crate::state::State;
+
+/// Entries walked per batch: some megabytes of metadata.
+const BATCH: usize = 20_000;
+
+/// What reading the whole tree did.
+#[derive(Default)]
+pub struct Totals {
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub bytes: u64,
+    pub files_read: u64,
+    pub bytes_read: u64,
+    pub new_chunks: u64,
+    pub new_packs: u64,
+    pub stored_bytes: u64,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+    /// A hash of each file the file cache keeps (sorted at the end): the
+    /// cache's other rows are of files gone.
+    pub seen: Vec<u64>,
+}
+
+/// 64 bits of a path, to tell the files a backup saw from the rest of the
+/// cache in 8 bytes each (a collision keeps one stale row: harmless).
+pub fn path_hash(path: &[u8]) -> u64 {
+    let h = blake3::hash(path);
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+pub struct Input<'a> {
+    pub state: &'a State,
+    pub repo: &'a Repo,
+    pub req: &'a BackupRequest<'a>,
+    pub recipient: &'a age::x25519::Recipient,
+}
+
+/// Walks, reads and lists the data directory; updates the file cache.
+pub fn read_tree(
+    input: Input<'_>,
+    location: &mut Locations,
+    mut list: ListWriter<'_>,
+) -> anyhow::Result<(Totals, Stored)> {
+    let (state, req) = (input.state, input.req);
+    let mut walker = Walker::new(req.data_dir)?;
+    let mut totals = Totals::default();
+    let progress = Offset::new(req.progress);
+    loop {
+        let found = walker.next_batch(BATCH);
+        if found.is_empty() {
+            break;
+        }
+        let cache = |path: &[u8]| state.cached_file(req.profile, path);
+        let (jobs, reused) = state.reading(|| reader::plan(&found, cache, location))?;
+        let mut read = if jobs.is_empty() {
+            pipeline::Read::default()
+        } else {
+            pipeline::run(
+                state,
+                input.repo,
+                pipeline::Input {
+                    jobs: &jobs,
+                    found: &found,
+                    known: location,
+                    req,
+                    progress: &progress,
+                    recipient: input.recipient,
+                },
+            )?
+        };
+        progress.next_run();
+        for pack in &read.stored {
+            location.set_pack_size(&pack.id, pack.size);
+            for e in &pack.chunks {
+                location.insert(&pack.id, e);
+            }
+        }
+        let results = std::mem::take(&mut read.results);
+        let tree = manifest::assemble(
+            &found,
+            reused,
+            results,
+            &mut totals.skipped,
+            &mut totals.warnings,
+        );
+        for entry in &tree.entries {
+            list.push(entry, location)?;
+        }
+        state.update_file_cache(
+            req.profile,
+            tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
+        )?;
+        totals.seen.extend(tree.seen.iter().map(|p| path_hash(p)));
+        for id in &tree.referenced {
+            location.mark_named(id);
+        }
+        totals.add(tree, &read);
+    }
+    req.progress.finish();
+    totals.seen.sort_unstable();
+    totals.skipped.append(&mut walker.skipped);
+    let stored = list.finish(location)?;
+    for id in &stored.parts {
+        location.mark_named(id);
+    }
+    Ok((totals, stored))
+}
+
+impl Totals {
+    fn add(&mut self, tree: manifest::Tree, read: &pipeline::Read) {
+        self.files += tree.files;
+        self.dirs += tree.dirs;
+        self.symlinks += tree.symlinks;
+        self.bytes += tree.bytes;
+        self.files_read += tree.files_read;
+        self.bytes_read += read.bytes_read;
+        self.new_chunks += read.new_chunks;
+        self.new_packs += read.new_packs;
+        self.stored_bytes += read.stored_bytes;
+    }
+}
+
+/// The progress of every run of the pipeline as one: each run counts from
+/// zero, and its totals add to the earlier runs'.
+struct Offset<'a> {
+    inner: &'a dyn Progress,
+    total_before: AtomicU64,
+    done_before: AtomicU64,
+    total: AtomicU64,
+    done: AtomicU64,
+}
+
+impl<'a> Offset<'a> {
+    fn new(inner: &'a dyn Progress) -> Offset<'a> {
+        Offset {
+            inner,
+            total_before: AtomicU64::new(0),
+            done_before: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+        }
+    }
+
+    fn next_run(&self) {
+        self.total_before
+            .fetch_add(self.total.swap(0, Ordering::Relaxed), Ordering::Relaxed);
+        self.done_before
+            .fetch_add(self.done.swap(0, Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
+impl Progress for Offset<'_> {
+    fn set_total(&self, bytes: u64) {
+        self.total.store(bytes, Ordering::Relaxed);
+        self.inner
+            .set_total(self.total_before.load(Ordering::Relaxed) + bytes);
+    }
+    fn set_done(&self, bytes: u64) {
+        self.done.store(bytes, Ordering::Relaxed);
+        self.inner
+            .set_done(self.done_before.load(Ordering::Relaxed) + bytes);
+    }
+    fn add_done(&self, bytes: u64) {
+        self.done.fetch_add(bytes, Ordering::Relaxed);
+        self.inner.add_done(bytes);
+    }
+    fn finish(&self) {}
+}

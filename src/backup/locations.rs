@@ -1,0 +1,186 @@
+//! Where each chunk a backup may name is: the reusable ones the cache
+//! knows and those this backup stores, and which of them the snapshot
+//! names. One entry per chunk of the repository, so it is kept small: a
+//! pack is a number here (its name is kept once), a place is four `u32`s
+//! (packs are at most 32 MiB), and the cache's chunks — most of them —
+//! sit in one sorted vector (48 bytes each, no hash table's slack).
+
+use std::collections::HashMap;
+
+use crate::repo::format::{ChunkId, IndexEntry};
+use crate::repo::tree::BlobRef;
+
+#[derive(Clone, Copy)]
+struct Place {
+    /// The pack's number, with [`NAMED`] set once the snapshot names the chunk.
+    pack: u32,
+    offset: u32,
+    length: u32,
+    raw_length: u32,
+}
+
+const NAMED: u32 = 1 << 31;
+
+impl Place {
+    fn pack(&self) -> usize {
+        (self.pack & !NAMED) as usize
+    }
+}
+
+#[derive(Default)]
+pub struct Locations {
+    packs: Vec<(String, u64)>,
+    numbers: HashMap<String, u32>,
+    /// The cache's chunks, sorted by ID (as the cache lists them).
+    sorted: Vec<(ChunkId, Place)>,
+    /// Chunks added out of order: this backup's.
+    added: HashMap<ChunkId, Place>,
+}
+
+impl Locations {
+    /// Records a pack's stored size (its chunks may come before or after).
+    pub fn set_pack_size(&mut self, pack: &str, size: u64) {
+        let n = self.number(pack);
+        self.packs[n as usize].1 = size;
+    }
+
+    /// Chunk `entry` is in `pack` (the first place recorded stays).
+    pub fn insert(&mut self, pack: &str, entry: &IndexEntry) {
+        if self.contains(&entry.id) {
+            return;
+        }
+        let place = Place {
+            pack: self.number(pack),
+            // Pack offsets are below MAX_PACK_BYTES (32 MiB).
+            offset: u32::try_from(entry.offset).unwrap_or(u32::MAX),
+            length: entry.length,
+            raw_length: entry.raw_length,
+        };
+        match self.sorted.last() {
+            Some((last, _)) if *last >= entry.id => {
+                self.added.insert(entry.id, place);
+            }
+            _ if self.added.is_empty() => self.sorted.push((entry.id, place)),
+            _ => {
+                self.added.insert(entry.id, place);
+            }
+        }
+    }
+
+    fn place(&self, id: &ChunkId) -> Option<&Place> {
+        match self.sorted.binary_search_by(|(c, _)| c.cmp(id)) {
+            Ok(i) => Some(&self.sorted[i].1),
+            Err(_) => self.added.get(id),
+        }
+    }
+
+    fn place_mut(&mut self, id: &ChunkId) -> Option<&mut Place> {
+        match self.sorted.binary_search_by(|(c, _)| c.cmp(id)) {
+            Ok(i) => Some(&mut self.sorted[i].1),
+            Err(_) => self.added.get_mut(id),
+        }
+    }
+
+    pub fn contains(&self, id: &ChunkId) -> bool {
+        self.place(id).is_some()
+    }
+
+    /// The snapshot names chunk `id`.
+    pub fn mark_named(&mut self, id: &ChunkId) {
+        if let Some(p) = self.place_mut(id) {
+            p.pack |= NAMED;
+        }
+    }
+
+    pub fn is_named(&self, id: &ChunkId) -> bool {
+        self.place(id).is_some_and(|p| p.pack & NAMED != 0)
+    }
+
+    /// The packs holding a chunk the snapshot names.
+    pub fn named_packs(&self) -> std::collections::HashSet<String> {
+        let mut numbers = std::collections::HashSet::new();
+        for p in self
+            .sorted
+            .iter()
+            .map(|(_, p)| p)
+            .chain(self.added.values())
+        {
+            if p.pack & NAMED != 0 {
+                numbers.insert(p.pack());
+            }
+        }
+        numbers
+            .into_iter()
+            .map(|n| self.packs[n].0.clone())
+            .collect()
+    }
+
+    /// The ref naming chunk `id` where it is.
+    pub fn blob_ref(&self, id: &ChunkId) -> anyhow::Result<BlobRef> {
+        let place = self.place(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "chunk {} of this snapshot is in no recorded pack",
+                hex::encode(&id[..8])
+            )
+        })?;
+        let (pack, size) = &self.packs[place.pack()];
+        BlobRef::new(
+            pack,
+            *size,
+            &IndexEntry {
+                id: *id,
+                offset: u64::from(place.offset),
+                length: place.length,
+                raw_length: place.raw_length,
+            },
+        )
+    }
+
+    fn number(&mut self, pack: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(pack) {
+            return n;
+        }
+        let n = self.packs.len() as u32;
+        self.packs.push((pack.to_string(), 0));
+        self.numbers.insert(pack.to_string(), n);
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u8, offset: u64) -> IndexEntry {
+        IndexEntry {
+            id: [id; 32],
+            offset,
+            length: 10,
+            raw_length: 20,
+        }
+    }
+
+    #[test]
+    fn places_in_and_out_of_order_are_found_and_marked() {
+        let mut l = Locations::default();
+        l.set_pack_size(&"aa".repeat(32), 100);
+        for id in [1u8, 3, 5] {
+            l.insert(&"aa".repeat(32), &entry(id, u64::from(id)));
+        }
+        l.insert(&"bb".repeat(32), &entry(2, 7)); // out of order: added
+        l.insert(&"bb".repeat(32), &entry(3, 9)); // known: the first place stays
+        for id in [1u8, 2, 3, 5] {
+            assert!(l.contains(&[id; 32]), "{id}");
+        }
+        assert!(!l.contains(&[4; 32]));
+        assert_eq!(l.blob_ref(&[3; 32]).unwrap().entry_offset, 3);
+        assert_eq!(l.blob_ref(&[2; 32]).unwrap().pack_name(), "bb".repeat(32));
+        l.mark_named(&[2; 32]);
+        assert!(l.is_named(&[2; 32]) && !l.is_named(&[1; 32]));
+        assert_eq!(l.blob_ref(&[2; 32]).unwrap().pack_name(), "bb".repeat(32));
+        assert_eq!(
+            l.named_packs().into_iter().collect::<Vec<_>>(),
+            vec!["bb".repeat(32)]
+        );
+    }
+}

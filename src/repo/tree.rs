@@ -1,0 +1,513 @@
+//! Format 3 manifests: the snapshot's entries as a list that deduplicates
+//! itself (docs/format.md, *Manifests (version 3)*).
+//!
+//! The entries are written as one stream of CBOR items, cut by content
+//! (FastCDC, 8/32/128 KiB) into *parts* that are stored as blobs in packs,
+//! like file content. A part is named by a [`BlobRef`]: its chunk ID and
+//! where it lies, in 80 fixed bytes. When there are more than [`FANOUT`]
+//! parts, their refs are themselves a stream, cut and stored the same way,
+//! up to a top level of at most [`FANOUT`] refs in the signed body: a Merkle
+//! tree whose unchanged subtrees keep their bytes and so their IDs. An
+//! hourly backup stores only the parts that changed (and the levels above
+//! them), never the whole list.
+//!
+//! A file entry names its content by blob refs too, so the list carries
+//! where every chunk is: restore needs no index, and an unchanged file's
+//! refs are the same bytes every hour.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::format::{self, ChunkId, Entry, IndexEntry, IndexPack, Kind, Snapshot};
+use super::history::ReadKeys;
+use super::signed::ManifestHeader;
+use super::Repo;
+
+/// The manifest version whose body is a [`TreeBody`].
+pub const TREE_VERSION: u32 = 3;
+/// Bytes of one [`BlobRef`].
+pub const REF_LEN: usize = 80;
+/// List parts: FastCDC minimum, average and maximum.
+pub const PART_MIN: u32 = 8 * 1024;
+pub const PART_AVG: u32 = 32 * 1024;
+pub const PART_MAX: u32 = 128 * 1024;
+/// The most refs a level holds before another level goes above it.
+pub const FANOUT: usize = 256;
+/// Levels above the entry stream a reader follows (256^5 parts is beyond
+/// any tree; a deeper claim is corrupt).
+pub const MAX_DEPTH: u32 = 4;
+/// The most an entry stream may have: 2 GiB, some 10 million entries.
+pub const MAX_STREAM_BYTES: u64 = 2 << 30;
+
+/// Where one blob is: its chunk ID, its pack (the object name's 32 bytes)
+/// and that pack's stored size, and the blob's place in the pack's payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlobRef {
+    pub id: ChunkId,
+    pub pack: [u8; 32],
+    pub pack_size: u32,
+    pub entry_offset: u32,
+    pub length: u32,
+    pub raw_length: u32,
+}
+
+impl BlobRef {
+    /// The ref of chunk `entry` in `pack` (a 64-hex name) of `pack_size` bytes.
+    pub fn new(pack: &str, pack_size: u64, entry: &IndexEntry) -> anyhow::Result<BlobRef> {
+        let mut name = [0u8; 32];
+        hex::decode_to_slice(pack, &mut name)
+            .map_err(|_| anyhow::anyhow!("pack {pack:?} is not an object name"))?;
+        Ok(BlobRef {
+            id: entry.id,
+            pack: name,
+            pack_size: u32::try_from(pack_size)?,
+            entry_offset: u32::try_from(entry.offset)?,
+            length: entry.length,
+            raw_length: entry.raw_length,
+        })
+    }
+
+    /// `id ‖ pack ‖ u32le(pack_size) ‖ u32le(offset) ‖ u32le(length) ‖ u32le(raw_length)`.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.id);
+        out.extend_from_slice(&self.pack);
+        for n in [
+            self.pack_size,
+            self.entry_offset,
+            self.length,
+            self.raw_length,
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+
+    pub fn read(bytes: &[u8; REF_LEN]) -> BlobRef {
+        let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+        BlobRef {
+            id: bytes[..32].try_into().expect("32 bytes"),
+            pack: bytes[32..64].try_into().expect("32 bytes"),
+            pack_size: u32_at(64),
+            entry_offset: u32_at(68),
+            length: u32_at(72),
+            raw_length: u32_at(76),
+        }
+    }
+
+    pub fn pack_name(&self) -> String {
+        hex::encode(self.pack)
+    }
+
+    pub fn entry(&self) -> IndexEntry {
+        IndexEntry {
+            id: self.id,
+            offset: u64::from(self.entry_offset),
+            length: self.length,
+            raw_length: self.raw_length,
+        }
+    }
+}
+
+/// Splits concatenated refs; `None` unless a whole number of them.
+pub fn refs(bytes: &[u8]) -> Option<impl Iterator<Item = BlobRef> + '_> {
+    (bytes.len() % REF_LEN == 0).then(|| {
+        bytes
+            .chunks_exact(REF_LEN)
+            .map(|r| BlobRef::read(r.try_into().expect("80 bytes")))
+    })
+}
+
+/// A stored list: the refs of its top level, how many levels of refs lie
+/// between them and the stream, and the stream's length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRef {
+    pub depth: u32,
+    pub length: u64,
+    #[serde(with = "serde_bytes")]
+    pub parts: Vec<u8>,
+}
+
+/// The body of a version-3 manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeBody {
+    pub entries: ListRef,
+}
+
+/// One item of the entry stream: an [`Entry`] whose content is named by
+/// blob refs (`blobs`) instead of bare chunk IDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEntry {
+    #[serde(with = "serde_bytes")]
+    pub path: Vec<u8>,
+    pub kind: Kind,
+    pub mode: u32,
+    pub mtime_ns: i64,
+    pub size: u64,
+    #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
+    pub target: Vec<u8>,
+    #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
+    pub blobs: Vec<u8>,
+}
+
+/// Cuts a stream into list parts (content-defined, so an edit moves only
+/// the parts around it).
+pub fn cut(stream: &[u8]) -> impl Iterator<Item = &[u8]> {
+    fastcdc::v2020::FastCDC::new(stream, PART_MIN, PART_AVG, PART_MAX)
+        .map(move |c| &stream[c.offset..c.offset + c.length])
+}
+
+impl Repo {
+    /// The entry stream of a version-3 body: every level fetched, each
+    /// part authenticated by its keyed hash. Also returns every ref met
+    /// (parts of every level), so the caller can count their packs as used.
+    pub fn read_list(
+        &self,
+        keys: &ReadKeys,
+        list: &ListRef,
+    ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
+        let mut packs = PackCache::default();
+        let (stream_parts, mut met) = self.list_levels(keys, list, &mut packs)?;
+        stream_fits(list, stream_parts.len())?;
+        let mut stream = Vec::new();
+        for r in &stream_parts {
+            stream.extend_from_slice(&packs.blob(self, keys, r)?);
+            anyhow::ensure!(
+                stream.len() as u64 <= list.length,
+                "the entry stream is longer than the {} bytes the body names",
+                list.length
+            );
+        }
+        anyhow::ensure!(
+            stream.len() as u64 == list.length,
+            "the entry stream has {} bytes, not the {} the body names",
+            stream.len(),
+            list.length
+        );
+        met.extend(stream_parts);
+        Ok((stream, met))
+    }
+
+    /// A version-3 manifest's snapshot and the packs it uses, its entries
+    /// decoded as its parts arrive (the stream is never held whole).
+    pub fn read_tree(
+        &self,
+        keys: &ReadKeys,
+        header: &ManifestHeader,
+        list: &ListRef,
+    ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
+        let mut cache = PackCache::default();
+        let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
+        stream_fits(list, stream_parts.len())?;
+        let mut packs = PackMap::default();
+        met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
+        let mut parts = std::io::BufReader::with_capacity(
+            PART_MAX as usize,
+            Parts {
+                repo: self,
+                keys,
+                cache,
+                refs: stream_parts.into_iter(),
+                current: std::io::Cursor::new(Vec::new()),
+                read: 0,
+                length: list.length,
+            },
+        );
+        let mut entries = Vec::new();
+        while !std::io::BufRead::fill_buf(&mut parts)?.is_empty() {
+            let stored: StoredEntry = ciborium::from_reader(&mut parts)
+                .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", entries.len()))?;
+            entries.push(packs.entry(stored)?);
+        }
+        let read = parts.get_ref().read;
+        anyhow::ensure!(
+            read == list.length,
+            "the entry stream has {read} bytes, not the {} the body names",
+            list.length
+        );
+        Ok((header.snapshot(entries), packs.into_packs()))
+    }
+
+    /// The refs of the entry stream's parts, every level above them fetched
+    /// and checked, and the refs of those levels' own parts.
+    fn list_levels(
+        &self,
+        keys: &ReadKeys,
+        list: &ListRef,
+        packs: &mut PackCache,
+    ) -> anyhow::Result<(Vec<BlobRef>, Vec<BlobRef>)> {
+        anyhow::ensure!(
+            list.depth <= MAX_DEPTH,
+            "a list of {} levels, more than {MAX_DEPTH}",
+            list.depth
+        );
+        anyhow::ensure!(
+            list.length <= MAX_STREAM_BYTES,
+            "an entry stream of {} bytes, more than {MAX_STREAM_BYTES}",
+            list.length
+        );
+        let mut met = Vec::new();
+        let mut level = list.parts.clone();
+        for _ in 0..list.depth {
+            let these: Vec<BlobRef> = refs(&level)
+                .ok_or_else(|| anyhow::anyhow!("a level of refs that is not 80 bytes each"))?
+                .collect();
+            // The level below is at most PART_MAX bytes per ref.
+            let max = (these.len() as u64)
+                .saturating_mul(u64::from(PART_MAX))
+                .min(MAX_STREAM_BYTES);
+            let mut next = Vec::new();
+            for r in &these {
+                let part = packs.blob(self, keys, r)?;
+                anyhow::ensure!(
+                    next.len() as u64 + part.len() as u64 <= max,
+                    "a list level longer than its refs allow ({max} bytes)"
+                );
+                next.extend_from_slice(&part);
+            }
+            met.extend(these);
+            level = next;
+        }
+        let stream_parts = refs(&level)
+            .ok_or_else(|| anyhow::anyhow!("a level of refs that is not 80 bytes each"))?
+            .collect();
+        Ok((stream_parts, met))
+    }
+}
+
+/// The entry stream is at most `PART_MAX` bytes per part (docs/format.md, *Bounds*).
+fn stream_fits(list: &ListRef, parts: usize) -> anyhow::Result<()> {
+    let max = (parts as u64).saturating_mul(u64::from(PART_MAX));
+    anyhow::ensure!(
+        list.length <= max,
+        "an entry stream of {} bytes in {parts} parts, more than {} bytes a part",
+        list.length,
+        PART_MAX
+    );
+    Ok(())
+}
+
+/// The entry stream, read part by part.
+struct Parts<'a> {
+    repo: &'a Repo,
+    keys: &'a ReadKeys,
+    cache: PackCache,
+    refs: std::vec::IntoIter<BlobRef>,
+    current: std::io::Cursor<Vec<u8>>,
+    /// Bytes handed out so far, never more than `length`.
+    read: u64,
+    length: u64,
+}
+
+impl std::io::Read for Parts<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.read += n as u64;
+                if self.read > self.length {
+                    return Err(std::io::Error::other(format!(
+                        "the entry stream is longer than the {} bytes the body names",
+                        self.length
+                    )));
+                }
+                return Ok(n);
+            }
+            let Some(r) = self.refs.next() else {
+                return Ok(0);
+            };
+            let part = self
+                .cache
+                .blob(self.repo, self.keys, &r)
+                .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+            self.current = std::io::Cursor::new(part);
+        }
+    }
+}
+
+/// The packs a snapshot's refs name, each with the entries named in it.
+#[derive(Default)]
+struct PackMap {
+    packs: BTreeMap<[u8; 32], (u32, BTreeMap<u64, IndexEntry>)>,
+}
+
+impl PackMap {
+    fn add(&mut self, r: &BlobRef) {
+        let (size, chunks) = self
+            .packs
+            .entry(r.pack)
+            .or_insert((r.pack_size, BTreeMap::new()));
+        *size = (*size).max(r.pack_size);
+        chunks.insert(u64::from(r.entry_offset), r.entry());
+    }
+
+    /// The entry, its content named by chunk IDs (and its refs recorded).
+    fn entry(&mut self, e: StoredEntry) -> anyhow::Result<Entry> {
+        let blobs = refs(&e.blobs).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{:?}: a blob list that is not 80 bytes per blob",
+                String::from_utf8_lossy(&e.path)
+            )
+        })?;
+        let mut chunks = Vec::with_capacity(e.blobs.len() / REF_LEN * 32);
+        for r in blobs {
+            chunks.extend_from_slice(&r.id);
+            self.add(&r);
+        }
+        Ok(Entry {
+            path: e.path,
+            kind: e.kind,
+            mode: e.mode,
+            mtime_ns: e.mtime_ns,
+            size: e.size,
+            target: e.target,
+            chunks,
+        })
+    }
+
+    fn into_packs(self) -> Vec<IndexPack> {
+        self.packs
+            .into_iter()
+            .map(|(pack, (size, chunks))| IndexPack {
+                id: hex::encode(pack),
+                size: u64::from(size),
+                chunks: chunks.into_values().collect(),
+                expires_at: None,
+            })
+            .collect()
+    }
+}
+
+/// The last packs a list read fetched: consecutive parts are mostly in
+/// the same pack. A part whose pack is missing or damaged is taken from
+/// another copy the readable indexes list, as restore does for file
+/// content (docs/format.md, *Damage*).
+#[derive(Default)]
+struct PackCache {
+    recent: Vec<(String, bytes::Bytes)>,
+    copies: Option<HashMap<ChunkId, Vec<(String, IndexEntry)>>>,
+}
+
+impl PackCache {
+    const KEEP: usize = 4;
+
+    fn blob(&mut self, repo: &Repo, keys: &ReadKeys, r: &BlobRef) -> anyhow::Result<Vec<u8>> {
+        let first = match self.blob_in(repo, keys, &r.pack_name(), &r.entry()) {
+            Ok(part) => return Ok(part),
+            Err(e) => e,
+        };
+        if self.copies.is_none() {
+            self.copies = Some(repo.chunk_copies(&keys.identity).unwrap_or_default());
+        }
+        let others = self
+            .copies
+            .as_ref()
+            .and_then(|c| c.get(&r.id))
+            .cloned()
+            .unwrap_or_default();
+        for (pack, entry) in others {
+            if pack != r.pack_name() {
+                if let Ok(part) = self.blob_in(repo, keys, &pack, &entry) {
+                    return Ok(part);
+                }
+            }
+        }
+        Err(first)
+    }
+
+    fn blob_in(
+        &mut self,
+        repo: &Repo,
+        keys: &ReadKeys,
+        name: &str,
+        entry: &IndexEntry,
+    ) -> anyhow::Result<Vec<u8>> {
+        let payload = match self.recent.iter().find(|(n, _)| n == name) {
+            Some((_, p)) => p.clone(),
+            None => {
+                let p = repo.fetch_pack(name, &keys.identity)?;
+                if self.recent.len() == Self::KEEP {
+                    self.recent.remove(0);
+                }
+                self.recent.push((name.to_string(), p.clone()));
+                p
+            }
+        };
+        entry.check()?;
+        let blob = format::blob(&payload, entry)?;
+        format::open_blob(&keys.dedup_key, entry, blob)
+            .map_err(|e| anyhow::anyhow!("list part in pack {name}: {e:#}"))
+    }
+}
+
+/// Decodes the entry stream, item by item.
+pub fn decode_entries(stream: &[u8]) -> anyhow::Result<Vec<StoredEntry>> {
+    let mut rest = stream;
+    let mut entries = Vec::new();
+    while !rest.is_empty() {
+        let entry: StoredEntry = ciborium::from_reader(&mut rest)
+            .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", entries.len()))?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// A version-3 manifest as a (v1-shaped) snapshot and the packs it uses:
+/// those of its files' chunks and of its list's own parts.
+pub fn as_snapshot(
+    header: &ManifestHeader,
+    stored: Vec<StoredEntry>,
+    list_parts: &[BlobRef],
+) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
+    let mut packs = PackMap::default();
+    list_parts.iter().for_each(|r| packs.add(r));
+    let entries = stored
+        .into_iter()
+        .map(|e| packs.entry(e))
+        .collect::<anyhow::Result<_>>()?;
+    Ok((header.snapshot(entries), packs.into_packs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_ref_is_80_bytes_and_reads_back() {
+        let entry = IndexEntry {
+            id: [7; 32],
+            offset: 123_456,
+            length: 4000,
+            raw_length: 4096,
+        };
+        let r = BlobRef::new(&"ab".repeat(32), 9_000_000, &entry).unwrap();
+        let mut out = Vec::new();
+        r.write(&mut out);
+        assert_eq!(out.len(), REF_LEN);
+        assert_eq!(BlobRef::read(out.as_slice().try_into().unwrap()), r);
+        assert_eq!(r.entry(), entry);
+        assert_eq!(r.pack_name(), "ab".repeat(32));
+    }
+
+    #[test]
+    fn parts_cover_the_stream_and_an_edit_moves_few_of_them() {
+        let stream: Vec<u8> = (0..2_000_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let parts: Vec<&[u8]> = cut(&stream).collect();
+        assert_eq!(parts.concat(), stream);
+        assert!(parts.iter().all(|p| p.len() <= PART_MAX as usize));
+        let mut edited = stream.clone();
+        edited[1_000_000] ^= 0xff;
+        let before: std::collections::HashSet<&[u8]> = parts.iter().copied().collect();
+        let changed = cut(&edited).filter(|p| !before.contains(p)).count();
+        assert!(changed <= 2, "{changed} parts changed for one byte");
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_arbitrary_streams_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = decode_entries(&bytes);
+        }
+    }
+}
