@@ -80,7 +80,11 @@ fn crossing_processes(tag: &str, root: &Path, gate_cmdline: &[u8]) -> Vec<i32> {
         }
         let env = fs::read(proc.join("environ")).unwrap_or_default();
         let cwd = fs::read_link(proc.join("cwd")).unwrap_or_default();
-        let exec_done = fs::read(proc.join("cmdline")).is_ok_and(|c| c != gate_cmdline);
+        // A process being forked or exec'd can show an empty cmdline for a
+        // moment: only a non-empty one that is not the gate's has exec'd
+        // (freezing the gate's own fork would hang the gate).
+        let exec_done =
+            fs::read(proc.join("cmdline")).is_ok_and(|c| !c.is_empty() && c != gate_cmdline);
         if exec_done && (contains(&env, tag.as_bytes()) || cwd.starts_with(root)) {
             out.push(pid);
         }

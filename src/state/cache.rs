@@ -84,8 +84,8 @@ impl State {
         mut each: impl FnMut(&str, IndexEntry),
     ) -> anyhow::Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT c.chunk, c.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
-             WHERE c.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))
+            "SELECT c.chunk, p.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.rowid = c.pack_row
+             WHERE p.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))
              ORDER BY c.chunk",
         )?;
         let mut rows = stmt.query(params![repo, expires_at])?;
@@ -120,16 +120,20 @@ impl State {
             params![repo, pack.id, pack.size as i64, blake3, indexed, pack.expires_at],
         )?;
         {
+            let row: i64 = tx.query_row(
+                "SELECT rowid FROM cache_packs WHERE repo = ?1 AND pack = ?2",
+                params![repo, pack.id],
+                |r| r.get(0),
+            )?;
             // A chunk may be in several packs (a disappearing snapshot's copy
             // and a lasting one): one row per copy.
             let mut stmt = tx.prepare(
-                "INSERT OR IGNORE INTO cache_chunks (repo, chunk, pack, offset, length, raw_length) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR IGNORE INTO cache_chunks (pack_row, chunk, offset, length, raw_length) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for e in &pack.chunks {
                 stmt.execute(params![
-                    repo,
+                    row,
                     &e.id[..],
-                    pack.id,
                     e.offset as i64,
                     e.length,
                     e.raw_length
@@ -154,7 +158,8 @@ impl State {
             .query_map(params![repo], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         let mut chunk_stmt = self.conn.prepare(
-            "SELECT chunk, offset, length, raw_length FROM cache_chunks WHERE repo = ?1 AND pack = ?2 ORDER BY offset",
+            "SELECT chunk, offset, length, raw_length FROM cache_chunks
+             WHERE pack_row = (SELECT rowid FROM cache_packs WHERE repo = ?1 AND pack = ?2) ORDER BY offset",
         )?;
         let mut out = Vec::new();
         for (id, size, expires_at) in packs {
@@ -184,9 +189,11 @@ impl State {
     /// Returns whether there was anything to forget.
     pub fn forget_repository(&self, repo: &str) -> anyhow::Result<bool> {
         let tx = self.conn.unchecked_transaction()?;
-        let mut n = 0;
+        let mut n = tx.execute(
+            "DELETE FROM cache_chunks WHERE pack_row IN (SELECT rowid FROM cache_packs WHERE repo = ?1)",
+            [repo],
+        )?;
         for table in [
-            "cache_chunks",
             "cache_packs",
             "cache_snapshots",
             "cache_indexes",
@@ -244,9 +251,9 @@ impl State {
     /// copy in an intact pack (0: its data is stored again).
     pub fn damaged_packs(&self, repo: &str) -> anyhow::Result<HashMap<String, u64>> {
         let mut stmt = self.conn.prepare(
-            "SELECT p.pack, (SELECT COUNT(*) FROM cache_chunks c WHERE c.repo = p.repo AND c.pack = p.pack
-                AND NOT EXISTS (SELECT 1 FROM cache_chunks o JOIN cache_packs op ON op.repo = o.repo AND op.pack = o.pack
-                    WHERE o.repo = c.repo AND o.chunk = c.chunk AND op.damaged = 0))
+            "SELECT p.pack, (SELECT COUNT(*) FROM cache_chunks c WHERE c.pack_row = p.rowid
+                AND NOT EXISTS (SELECT 1 FROM cache_chunks o JOIN cache_packs op ON op.rowid = o.pack_row
+                    WHERE o.chunk = c.chunk AND op.repo = p.repo AND op.damaged = 0))
              FROM cache_packs p WHERE p.repo = ?1 AND p.damaged = 1",
         )?;
         let rows = stmt.query_map([repo], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
@@ -395,13 +402,13 @@ impl State {
             }
         }
         let tx = self.conn.unchecked_transaction()?;
-        let gone: Vec<(Vec<u8>, String)> = {
+        let gone: Vec<(Vec<u8>, i64)> = {
             let mut stmt = tx.prepare(
-                "SELECT c.chunk, c.pack FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack
-                 WHERE c.repo = ?1 AND p.indexed = 1",
+                "SELECT c.chunk, c.pack_row FROM cache_chunks c JOIN cache_packs p ON p.rowid = c.pack_row
+                 WHERE p.repo = ?1 AND p.indexed = 1",
             )?;
             let rows = stmt.query_map([repo], |r| {
-                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
             })?;
             rows.filter(|row| match row {
                 Ok((chunk, _)) => ChunkId::try_from(chunk.as_slice())
@@ -411,10 +418,10 @@ impl State {
             .collect::<Result<_, _>>()?
         };
         {
-            let mut del = tx
-                .prepare("DELETE FROM cache_chunks WHERE repo = ?1 AND chunk = ?2 AND pack = ?3")?;
-            for (chunk, pack) in &gone {
-                del.execute(params![repo, chunk, pack])?;
+            let mut del =
+                tx.prepare("DELETE FROM cache_chunks WHERE chunk = ?1 AND pack_row = ?2")?;
+            for (chunk, pack_row) in &gone {
+                del.execute(params![chunk, pack_row])?;
             }
         }
         tx.commit()?;
@@ -538,7 +545,7 @@ impl State {
     pub fn forget_pack(&self, repo: &str, pack: &str) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "DELETE FROM cache_chunks WHERE repo = ?1 AND pack = ?2",
+            "DELETE FROM cache_chunks WHERE pack_row = (SELECT rowid FROM cache_packs WHERE repo = ?1 AND pack = ?2)",
             params![repo, pack],
         )?;
         tx.execute(

@@ -122,6 +122,24 @@ const MIGRATIONS: &[&str] = &[
     // (`check`, `depart` or a backup found it damaged): its chunks are not
     // reused, so the next backup uploads them again (docs/format.md §Damage).
     "ALTER TABLE cache_packs ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;",
+    // 9: a chunk's row names its pack by the pack row's number, not by the
+    // store URL and the pack's 64-hex name (about 120 bytes less a chunk,
+    // of a home that holds one row per chunk), and an index by pack makes
+    // a pack's chunks one lookup instead of a scan of the repository's.
+    "CREATE TABLE cache_chunks_by_row (
+        pack_row INTEGER NOT NULL,
+        chunk BLOB NOT NULL,
+        offset INTEGER NOT NULL,
+        length INTEGER NOT NULL,
+        raw_length INTEGER NOT NULL,
+        PRIMARY KEY (chunk, pack_row)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO cache_chunks_by_row (pack_row, chunk, offset, length, raw_length)
+        SELECT p.rowid, c.chunk, c.offset, c.length, c.raw_length
+        FROM cache_chunks c JOIN cache_packs p ON p.repo = c.repo AND p.pack = c.pack;
+    DROP TABLE cache_chunks;
+    ALTER TABLE cache_chunks_by_row RENAME TO cache_chunks;
+    CREATE INDEX cache_chunks_of_pack ON cache_chunks (pack_row);",
 ];
 
 pub fn current() -> i64 {
