@@ -39,6 +39,10 @@ pub const FANOUT: usize = 256;
 pub const MAX_DEPTH: u32 = 4;
 /// The most an entry stream may have: 2 GiB, some 10 million entries.
 pub const MAX_STREAM_BYTES: u64 = 2 << 30;
+/// The most a level of refs above the stream may have (it is held whole):
+/// 64 MiB, 800 000 refs, room for parts of 100 GiB. A writer's entry stream
+/// at its 2 GiB bound has about 65 000 parts, 5 MiB of refs.
+pub const MAX_REF_LEVEL_BYTES: u64 = 64 << 20;
 
 /// Where one blob is: its chunk ID, its pack (the object name's 32 bytes)
 /// and that pack's stored size, and the blob's place in the pack's payload.
@@ -243,10 +247,11 @@ impl Repo {
             let these: Vec<BlobRef> = refs(&level)
                 .ok_or_else(|| anyhow::anyhow!("a level of refs that is not 80 bytes each"))?
                 .collect();
-            // The level below is at most PART_MAX bytes per ref.
+            // The level below is at most PART_MAX bytes per ref, and, being
+            // refs held whole in memory, at most MAX_REF_LEVEL_BYTES.
             let max = (these.len() as u64)
                 .saturating_mul(u64::from(PART_MAX))
-                .min(MAX_STREAM_BYTES);
+                .min(MAX_REF_LEVEL_BYTES);
             let mut next = Vec::new();
             for r in &these {
                 let part = packs.blob(self, keys, r)?;
