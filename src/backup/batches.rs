@@ -84,12 +84,7 @@ pub fn read_tree(
             )?
         };
         progress.next_run();
-        for pack in &read.stored {
-            location.set_pack_size(&pack.id, pack.size);
-            for e in &pack.chunks {
-                location.insert(&pack.id, e);
-            }
-        }
+        read.stored.iter().for_each(|pack| location.add_pack(pack));
         let results = std::mem::take(&mut read.results);
         let tree = manifest::assemble(
             &found,

@@ -211,10 +211,7 @@ impl Listing<'_> {
             &hex::decode(&pack.id)?,
             false,
         )?;
-        location.set_pack_size(&pack.id, size);
-        for e in &pack.chunks {
-            location.insert(&pack.id, e);
-        }
+        location.add_pack(&pack);
         stored.stored_bytes += size;
         stored.new_packs += 1;
         Ok(())

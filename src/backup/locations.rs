@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::repo::format::{ChunkId, IndexEntry};
+use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
 use crate::repo::tree::BlobRef;
 
 #[derive(Clone, Copy)]
@@ -42,6 +42,14 @@ impl Locations {
     pub fn set_pack_size(&mut self, pack: &str, size: u64) {
         let n = self.number(pack);
         self.packs[n as usize].1 = size;
+    }
+
+    /// A stored pack: its size and every chunk in it.
+    pub fn add_pack(&mut self, pack: &IndexPack) {
+        self.set_pack_size(&pack.id, pack.size);
+        for e in &pack.chunks {
+            self.insert(&pack.id, e);
+        }
     }
 
     /// Chunk `entry` is in `pack` (the first place recorded stays).

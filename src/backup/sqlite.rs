@@ -46,9 +46,12 @@ pub fn looks_like_database(path: &Path, exists: impl Fn(&Path) -> bool) -> bool 
             .any(|c| exists(&companion(path, c)))
 }
 
-/// Whether a file name ends like a database's companion.
-pub fn is_companion_name(name: &[u8]) -> bool {
-    COMPANIONS.iter().any(|c| name.ends_with(c.as_bytes()))
+/// The database name a companion's name belongs to (`x` for `x-wal`).
+pub fn companion_base(name: &[u8]) -> Option<&[u8]> {
+    COMPANIONS
+        .iter()
+        .find_map(|c| name.strip_suffix(c.as_bytes()))
+        .filter(|base| !base.is_empty())
 }
 
 pub fn companion(path: &Path, suffix: &str) -> PathBuf {

@@ -43,6 +43,16 @@ pub fn mtime_ns(meta: &Metadata) -> i64 {
 /// A directory's child: its name and path.
 type Child = (Vec<u8>, PathBuf);
 
+/// A directory being listed.
+struct Listing {
+    rel: Vec<u8>,
+    /// Children still to visit (sorted, last to visit first).
+    children: Vec<Child>,
+    /// Children named like a companion of a sibling database (`x-wal`
+    /// beside `x`): the batch is not cut while one of them is to come.
+    companions: Vec<Vec<u8>>,
+}
+
 /// Walks a data directory depth-first in byte order of names, a batch at
 /// a time, so a backup holds one batch of metadata, never the whole tree.
 /// Special files are skipped (reported), unreadable directories reported,
@@ -51,7 +61,7 @@ pub struct Walker {
     root: Option<(PathBuf, Metadata)>,
     /// The directories being listed, innermost last: each one's relative
     /// path and the children still to visit (sorted, last to visit first).
-    stack: Vec<(Vec<u8>, Vec<Child>)>,
+    stack: Vec<Listing>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -86,7 +96,7 @@ impl Walker {
                 target: Vec::new(),
             });
         }
-        while let Some((rel, children)) = self.stack.last_mut() {
+        while let Some(Listing { rel, children, .. }) = self.stack.last_mut() {
             let Some((name, abs)) = children.pop() else {
                 self.stack.pop();
                 continue;
@@ -107,8 +117,8 @@ impl Walker {
             if ft.is_dir() {
                 if batch.len() >= limit && !self.companions_pending() {
                     // The next batch starts here.
-                    let (_, children) = self.stack.last_mut().expect("being listed");
-                    children.push((name, abs));
+                    let listing = self.stack.last_mut().expect("being listed");
+                    listing.children.push((name, abs));
                     break;
                 }
                 self.enter(&abs, child_rel.clone());
@@ -137,16 +147,14 @@ impl Walker {
         batch
     }
 
-    /// Whether a directory being listed still has a child named like a
-    /// database companion (`-wal`, `-shm`, `-journal`): its database may be
-    /// in this batch already, and they must be planned together. (A batch
-    /// is cut before a directory, and a sibling directory can sort between
-    /// `x.db` and `x.db-wal`.)
+    /// Whether a directory being listed still has a database companion
+    /// (`-wal`, `-shm`, `-journal` beside its database) to come: its
+    /// database may be in this batch already, and they must be planned
+    /// together. (A batch is cut before a directory, and a sibling
+    /// directory can sort between `x.db` and `x.db-wal`.)
     fn companions_pending(&self) -> bool {
-        self.stack.iter().any(|(_, children)| {
-            children
-                .iter()
-                .any(|(name, _)| super::sqlite::is_companion_name(name))
+        self.stack.iter().any(|l| {
+            !l.companions.is_empty() && l.children.iter().any(|(n, _)| l.companions.contains(n))
         })
     }
 
@@ -167,7 +175,19 @@ impl Walker {
             }
         }
         children.sort_by(|a, b| b.0.cmp(&a.0)); // popped from the end
-        self.stack.push((rel, children));
+        let companions = children
+            .iter()
+            .filter(|(name, _)| {
+                super::sqlite::companion_base(name)
+                    .is_some_and(|base| children.iter().any(|(n, _)| n == base))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        self.stack.push(Listing {
+            rel,
+            children,
+            companions,
+        });
     }
 
     fn skip(&mut self, path: &Path, reason: String) {
@@ -259,6 +279,10 @@ mod tests {
         assert!(with_db.contains(&"sql/db-wal".to_string()), "{batches:?}");
         let mut one = Walker::new(root).unwrap();
         assert_eq!(rels(&one.next_batch(usize::MAX)), batches.concat());
+        // A companion-like name with no database beside it holds nothing up.
+        std::fs::write(root.join("zz-journal"), "not a companion").unwrap();
+        let mut lone = Walker::new(root).unwrap();
+        assert_eq!(rels(&lone.next_batch(1)), [""]);
         assert!(one.next_batch(usize::MAX).is_empty());
     }
 }

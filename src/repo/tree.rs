@@ -39,6 +39,10 @@ pub const FANOUT: usize = 256;
 pub const MAX_DEPTH: u32 = 4;
 /// The most an entry stream may have: 2 GiB, some 10 million entries.
 pub const MAX_STREAM_BYTES: u64 = 2 << 30;
+/// The most a level of refs above the stream may have (it is held whole):
+/// 64 MiB, 800 000 refs, room for parts of 100 GiB. A writer's entry stream
+/// at its 2 GiB bound has about 65 000 parts, 5 MiB of refs.
+pub const MAX_REF_LEVEL_BYTES: u64 = 64 << 20;
 
 /// Where one blob is: its chunk ID, its pack (the object name's 32 bytes)
 /// and that pack's stored size, and the blob's place in the pack's payload.
@@ -165,26 +169,13 @@ impl Repo {
         keys: &ReadKeys,
         list: &ListRef,
     ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
-        let mut packs = PackCache::default();
-        let (stream_parts, mut met) = self.list_levels(keys, list, &mut packs)?;
-        stream_fits(list, stream_parts.len())?;
+        let mut cache = PackCache::default();
+        let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
+        let mut parts = self.parts(keys, list, cache, &stream_parts)?;
         let mut stream = Vec::new();
-        for r in &stream_parts {
-            stream.extend_from_slice(&packs.blob(self, keys, r)?);
-            anyhow::ensure!(
-                stream.len() as u64 <= list.length,
-                "the entry stream is longer than the {} bytes the body names",
-                list.length
-            );
-        }
-        anyhow::ensure!(
-            stream.len() as u64 == list.length,
-            "the entry stream has {} bytes, not the {} the body names",
-            stream.len(),
-            list.length
-        );
-        met.extend(stream_parts);
-        Ok((stream, met))
+        std::io::Read::read_to_end(&mut parts, &mut stream)?;
+        parts.ensure_whole()?;
+        Ok((stream, met.into_iter().chain(stream_parts).collect()))
     }
 
     /// A version-3 manifest's snapshot and the packs it uses, its entries
@@ -197,34 +188,39 @@ impl Repo {
     ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
         let mut cache = PackCache::default();
         let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
-        stream_fits(list, stream_parts.len())?;
         let mut packs = PackMap::default();
         met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
-        let mut parts = std::io::BufReader::with_capacity(
-            PART_MAX as usize,
-            Parts {
-                repo: self,
-                keys,
-                cache,
-                refs: stream_parts.into_iter(),
-                current: std::io::Cursor::new(Vec::new()),
-                read: 0,
-                length: list.length,
-            },
-        );
+        let parts = self.parts(keys, list, cache, &stream_parts)?;
+        let mut parts = std::io::BufReader::with_capacity(PART_MAX as usize, parts);
         let mut entries = Vec::new();
         while !std::io::BufRead::fill_buf(&mut parts)?.is_empty() {
             let stored: StoredEntry = ciborium::from_reader(&mut parts)
                 .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", entries.len()))?;
             entries.push(packs.entry(stored)?);
         }
-        let read = parts.get_ref().read;
-        anyhow::ensure!(
-            read == list.length,
-            "the entry stream has {read} bytes, not the {} the body names",
-            list.length
-        );
+        parts.get_ref().ensure_whole()?;
         Ok((header.snapshot(entries), packs.into_packs()))
+    }
+
+    /// The entry stream of `list`, to read part by part, once its length
+    /// is within what its parts may hold.
+    fn parts<'a>(
+        &'a self,
+        keys: &'a ReadKeys,
+        list: &ListRef,
+        cache: PackCache,
+        stream_parts: &'a [BlobRef],
+    ) -> anyhow::Result<Parts<'a>> {
+        stream_fits(list, stream_parts.len())?;
+        Ok(Parts {
+            repo: self,
+            keys,
+            cache,
+            refs: stream_parts.iter(),
+            current: std::io::Cursor::new(Vec::new()),
+            read: 0,
+            length: list.length,
+        })
     }
 
     /// The refs of the entry stream's parts, every level above them fetched
@@ -251,10 +247,11 @@ impl Repo {
             let these: Vec<BlobRef> = refs(&level)
                 .ok_or_else(|| anyhow::anyhow!("a level of refs that is not 80 bytes each"))?
                 .collect();
-            // The level below is at most PART_MAX bytes per ref.
+            // The level below is at most PART_MAX bytes per ref, and, being
+            // refs held whole in memory, at most MAX_REF_LEVEL_BYTES.
             let max = (these.len() as u64)
                 .saturating_mul(u64::from(PART_MAX))
-                .min(MAX_STREAM_BYTES);
+                .min(MAX_REF_LEVEL_BYTES);
             let mut next = Vec::new();
             for r in &these {
                 let part = packs.blob(self, keys, r)?;
@@ -291,11 +288,24 @@ struct Parts<'a> {
     repo: &'a Repo,
     keys: &'a ReadKeys,
     cache: PackCache,
-    refs: std::vec::IntoIter<BlobRef>,
+    refs: std::slice::Iter<'a, BlobRef>,
     current: std::io::Cursor<Vec<u8>>,
     /// Bytes handed out so far, never more than `length`.
     read: u64,
     length: u64,
+}
+
+impl Parts<'_> {
+    /// Every part read: the stream is exactly as long as the body says.
+    fn ensure_whole(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.read == self.length,
+            "the entry stream has {} bytes, not the {} the body names",
+            self.read,
+            self.length
+        );
+        Ok(())
+    }
 }
 
 impl std::io::Read for Parts<'_> {
@@ -317,7 +327,7 @@ impl std::io::Read for Parts<'_> {
             };
             let part = self
                 .cache
-                .blob(self.repo, self.keys, &r)
+                .blob(self.repo, self.keys, r)
                 .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
             self.current = std::io::Cursor::new(part);
         }
@@ -449,22 +459,6 @@ pub fn decode_entries(stream: &[u8]) -> anyhow::Result<Vec<StoredEntry>> {
         entries.push(entry);
     }
     Ok(entries)
-}
-
-/// A version-3 manifest as a (v1-shaped) snapshot and the packs it uses:
-/// those of its files' chunks and of its list's own parts.
-pub fn as_snapshot(
-    header: &ManifestHeader,
-    stored: Vec<StoredEntry>,
-    list_parts: &[BlobRef],
-) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
-    let mut packs = PackMap::default();
-    list_parts.iter().for_each(|r| packs.add(r));
-    let entries = stored
-        .into_iter()
-        .map(|e| packs.entry(e))
-        .collect::<anyhow::Result<_>>()?;
-    Ok((header.snapshot(entries), packs.into_packs()))
 }
 
 #[cfg(test)]

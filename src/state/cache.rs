@@ -58,6 +58,31 @@ impl CachedSnapshot {
     }
 }
 
+/// Writes (or rewrites) file cache rows, inside the caller's transaction.
+fn write_files<'a>(
+    conn: &rusqlite::Connection,
+    profile: &str,
+    files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
+) -> anyhow::Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (path, f) in files {
+        let fp = f.fingerprint;
+        stmt.execute(params![
+            profile,
+            path,
+            fp.size as i64,
+            fp.mtime_ns,
+            fp.ctime_ns,
+            fp.inode as i64,
+            f.chunks,
+            f.size as i64
+        ])?;
+    }
+    Ok(())
+}
+
 fn cached_file(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedFile> {
     Ok(CachedFile {
         fingerprint: Fingerprint {
@@ -260,16 +285,6 @@ impl State {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn file_cache(&self, profile: &str) -> anyhow::Result<HashMap<Vec<u8>, CachedFile>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT path, size, mtime_ns, ctime_ns, inode, chunks, content_size FROM cache_files WHERE profile = ?1",
-        )?;
-        let rows = stmt.query_map([profile], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, cached_file(r)?))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Runs `f` (lookups) inside one read transaction: a lookup outside
     /// one takes and releases SQLite's shared lock and checks the journal
     /// each time, which costs more than the lookup.
@@ -300,7 +315,10 @@ impl State {
         profile: &str,
         files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
     ) -> anyhow::Result<()> {
-        self.insert_file_cache(profile, files)
+        let tx = self.conn.unchecked_transaction()?;
+        write_files(&tx, profile, files)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Once a backup's snapshot is stored: forgets the files it did not
@@ -343,34 +361,7 @@ impl State {
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
-        tx.commit()?;
-        self.insert_file_cache(profile, files)
-    }
-
-    fn insert_file_cache<'a>(
-        &self,
-        profile: &str,
-        files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
-    ) -> anyhow::Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        {
-            let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for (path, f) in files {
-                let fp = f.fingerprint;
-                stmt.execute(params![
-                    profile,
-                    path,
-                    fp.size as i64,
-                    fp.mtime_ns,
-                    fp.ctime_ns,
-                    fp.inode as i64,
-                    f.chunks,
-                    f.size as i64
-                ])?;
-            }
-        }
+        write_files(&tx, profile, files)?;
         tx.commit()?;
         Ok(())
     }
