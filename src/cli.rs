@@ -14,6 +14,7 @@ pub mod remote_wipe;
 mod backup;
 mod gate;
 mod history;
+mod inspect;
 mod profile;
 mod pseudonym;
 mod restore;
@@ -22,7 +23,8 @@ mod wipe;
 mod writer;
 pub use backup::BackupArgs;
 pub use gate::{DeadmanCommand, DuressCommand, UnlockArgs};
-pub use history::{PruneArgs, SnapshotsArgs};
+pub use history::{ForgetArgs, PruneArgs, SnapshotsArgs};
+pub use inspect::{DiffArgs, LsArgs, RepoArgs, StatsArgs};
 pub use profile::{InitArgs, ProfileCommand};
 pub use pseudonym::PseudonymCommand;
 pub use restore::RestoreArgs;
@@ -85,6 +87,15 @@ pub enum Command {
     /// List the snapshots in a store.
     Snapshots(SnapshotsArgs),
 
+    /// List what a snapshot holds, or one path of it and below (needs the phrase).
+    Ls(LsArgs),
+
+    /// Show the paths added, removed and changed between two snapshots (needs the phrase).
+    Diff(DiffArgs),
+
+    /// Repository size, deduplication and per-snapshot sizes.
+    Stats(StatsArgs),
+
     /// Verify a repository: structure, or with --read-data every byte.
     Check(CheckArgs),
 
@@ -93,6 +104,10 @@ pub enum Command {
 
     /// Forget snapshots outside a retention policy or past --expire-after, and delete their data.
     Prune(PruneArgs),
+
+    /// Forget the named snapshots; their data is deleted by the next prune.
+    Forget(ForgetArgs),
+
     /// Destroy a profile's data directory and crossing's own state, file by file (see docs/wipe.md).
     Wipe(WipeArgs),
 

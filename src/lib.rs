@@ -21,6 +21,7 @@ pub mod clients;
 pub mod commands;
 pub mod error;
 pub mod home;
+pub mod inspect;
 pub mod keys;
 pub mod progress;
 pub mod prompt;

@@ -54,3 +54,27 @@ pub struct PruneArgs {
     #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The named snapshots' manifests are deleted, as prune deletes those it forgets; \
+their data goes at the next `crossing prune`, once no kept snapshot uses it. Without the phrase, \
+only snapshots this device's cache knows can be named; with --phrase-file the cache is rebuilt \
+from the store first, and untrusted snapshots are refused."
+)]
+pub struct ForgetArgs {
+    /// Snapshot IDs (or unique prefixes of them), or "latest".
+    #[arg(required = true, value_name = "SNAPSHOT")]
+    pub snapshots: Vec<String>,
+    /// The profile (default: the only one, or among several the one named "default").
+    #[arg(long, env = "CROSSING_PROFILE")]
+    pub profile: Option<String>,
+    /// Show what would be forgotten; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rebuild the cache from the store first, so any trusted snapshot can be named.
+    #[arg(long, env = "CROSSING_PHRASE_FILE", value_name = "FILE|-")]
+    pub phrase_file: Option<PathBuf>,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}

@@ -7,7 +7,10 @@ pub mod backup;
 pub mod check;
 pub mod deadman;
 pub mod depart;
+pub mod diff;
 pub mod duress;
+pub mod forget;
+pub mod ls;
 pub mod profile;
 pub mod prune;
 pub mod pseudonym;
@@ -15,6 +18,7 @@ pub mod remote_wipe;
 pub mod repair;
 pub mod restore;
 pub mod snapshots;
+pub mod stats;
 pub mod tidy;
 pub mod unlock;
 pub mod wipe;
@@ -97,6 +101,37 @@ pub fn profile_phrase(
     let secrets = crate::prompt::read_phrase(source)?.derive();
     crate::state::setup::ensure_profile_phrase(profile, keys, &secrets)?;
     Ok(secrets)
+}
+
+/// The repository to read with the phrase: the phrase's own under
+/// `--store`, else the profile's (the phrase refused, exit 4, unless it is
+/// that profile's pseudonym's), opened for reading.
+pub fn repo_with_phrase(
+    ctx: &Context,
+    args: &crate::cli::RepoArgs,
+) -> anyhow::Result<(crate::repo::Repo, crate::repo::history::ReadKeys)> {
+    use crate::repo::{history::ReadKeys, Repo};
+    let options = args.store_options.parse()?;
+    let phrase = args.phrase.phrase_file.as_deref();
+    let (repo, secrets) = match &args.store {
+        Some(url) => {
+            let secrets = crate::prompt::read_phrase(phrase)?.derive();
+            let store = crate::store::Store::open(url, &options, false)?;
+            (Repo::new(store, &secrets.public().locator), secrets)
+        }
+        None => {
+            let state = ctx.state()?;
+            let profile = state.chosen_profile(args.profile.as_deref())?;
+            let options = profile.store_options.merged(&options);
+            let (keys, repo) =
+                crate::state::setup::profile_repo(&state, &profile, &options, false)?;
+            let secrets = profile_phrase(&profile, &keys, phrase)?;
+            (repo, secrets)
+        }
+    };
+    let keys = ReadKeys::of(&secrets);
+    repo.open_for_reading(&keys.identity)?;
+    Ok((repo, keys))
 }
 
 /// Commands that weaken a protection (disarm, clear, check in) need the PIN

@@ -172,7 +172,7 @@ pub fn apply(
     Ok(())
 }
 
-fn forget_snapshots(
+pub(super) fn forget_snapshots(
     state: &State,
     repo: &Repo,
     cache_key: &str,

@@ -20,6 +20,7 @@
 //! - `delete`: which packs are dead, and the deletions in their safe order.
 
 mod delete;
+pub mod forget;
 mod judge;
 pub mod policy;
 

@@ -126,6 +126,25 @@ pub fn writer_name(writer: &[u8; 32]) -> String {
     hex::encode(&writer[..8])
 }
 
+/// The one rule every command names a snapshot by: "latest" (what
+/// `latest` gives), or a unique prefix of an ID among `all`.
+pub fn select<'a, T>(
+    wanted: &str,
+    all: &'a [T],
+    id: impl Fn(&T) -> &str,
+    latest: impl FnOnce() -> Option<&'a T>,
+) -> Result<&'a T, RepoError> {
+    if wanted == "latest" {
+        return latest().ok_or_else(|| RepoError::NoSuchSnapshot(wanted.to_string()));
+    }
+    let mut matches = all.iter().filter(|s| id(s).starts_with(wanted));
+    match (matches.next(), matches.next()) {
+        (None, _) => Err(RepoError::NoSuchSnapshot(wanted.to_string())),
+        (Some(one), None) => Ok(one),
+        _ => Err(RepoError::AmbiguousSnapshot(wanted.to_string())),
+    }
+}
+
 impl Repo {
     /// Reads and judges every manifest (`now`: the present, for the skew rule).
     pub fn history(&self, keys: &ReadKeys, now: i64) -> anyhow::Result<History> {
@@ -383,27 +402,14 @@ impl History {
     /// "latest" or a unique ID prefix. An explicit ID may name an unsigned
     /// manifest (migration), never an untrusted one.
     pub fn resolve(&self, wanted: &str) -> anyhow::Result<&Judged> {
-        if wanted == "latest" {
-            return self
-                .latest()
-                .ok_or_else(|| RepoError::NoSuchSnapshot(wanted.to_string()).into());
-        }
-        let matches: Vec<&Judged> = self
-            .snapshots
-            .iter()
-            .filter(|j| j.id.starts_with(wanted))
-            .collect();
-        match matches.as_slice() {
-            [] => Err(RepoError::NoSuchSnapshot(wanted.to_string()).into()),
-            [one] => match &one.trust {
-                Trust::Trusted | Trust::Unsigned => Ok(one),
-                Trust::Untrusted(why) | Trust::Unreadable(why) => Err(RepoError::Untrusted {
-                    snapshot: one.id.clone(),
-                    why: why.clone(),
-                }
-                .into()),
-            },
-            _ => Err(RepoError::AmbiguousSnapshot(wanted.to_string()).into()),
+        let one = select(wanted, &self.snapshots, |j| &j.id, || self.latest())?;
+        match &one.trust {
+            Trust::Trusted | Trust::Unsigned => Ok(one),
+            Trust::Untrusted(why) | Trust::Unreadable(why) => Err(RepoError::Untrusted {
+                snapshot: one.id.clone(),
+                why: why.clone(),
+            }
+            .into()),
         }
     }
 
@@ -444,16 +450,21 @@ impl History {
     }
 }
 
+/// A manifest's body, authenticated and checked, its entries still to read.
+pub enum Body {
+    /// Versions 1 and 2: the whole snapshot, and for version 2 its packs.
+    Whole(Snapshot, Option<Vec<IndexPack>>),
+    /// Version 3: its signed header and its entry list, to read part by part.
+    Tree(ManifestHeader, tree::ListRef),
+}
+
 impl Repo {
-    /// The tree of manifest `id`, and for a signed one the packs it names
-    /// (a signed manifest needs no index).
-    pub fn open_manifest(
-        &self,
-        id: &str,
-        keys: &ReadKeys,
-    ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
+    /// The body of manifest `id`, opened as far as it can be without
+    /// reading a version-3 entry list (`open_manifest` reads it whole,
+    /// `Repo::entry_stream` part by part).
+    pub fn manifest_body(&self, id: &str, keys: &ReadKeys) -> anyhow::Result<Body> {
         let env = match self.stored_manifest(id, &keys.identity)? {
-            Stored::V1(s) => return Ok((s, None)),
+            Stored::V1(s) => return Ok(Body::Whole(s, None)),
             Stored::V2(env) => env,
         };
         let object = self.key(ObjectKind::Snapshot, id);
@@ -473,30 +484,54 @@ impl Repo {
             ))
             .into());
         }
-        let (snapshot, packs) = if header.version == tree::TREE_VERSION {
+        if header.version == tree::TREE_VERSION {
             let body: tree::TreeBody = env.open_body(&header).map_err(corrupt)?;
-            self.read_tree(keys, &header, &body.entries).map_err(|e| {
-                // A part that is missing stays a missing object (exit 6 either way).
-                match e.downcast::<RepoError>() {
-                    Ok(repo_error) => anyhow::Error::from(repo_error),
-                    Err(other) => corrupt(other).into(),
-                }
-            })?
-        } else {
-            signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?)
-        };
-        // The writer key is on the device too: a signed body gets every
-        // check an unsigned one does.
-        snapshot.check().map_err(corrupt)?;
-        let index = format::Index {
-            version: format::VERSION,
-            packs,
-        };
-        index
-            .check(ObjectKind::Pack.max_stored())
-            .map_err(corrupt)?;
-        Ok((snapshot, Some(index.packs)))
+            return Ok(Body::Tree(header, body.entries));
+        }
+        let (snapshot, packs) =
+            signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?);
+        let packs = checked(snapshot.check(), packs).map_err(corrupt)?;
+        Ok(Body::Whole(snapshot, Some(packs)))
     }
+
+    /// The tree of manifest `id`, and for a signed one the packs it names
+    /// (a signed manifest needs no index).
+    pub fn open_manifest(
+        &self,
+        id: &str,
+        keys: &ReadKeys,
+    ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
+        let (header, list) = match self.manifest_body(id, keys)? {
+            Body::Whole(snapshot, packs) => return Ok((snapshot, packs)),
+            Body::Tree(header, list) => (header, list),
+        };
+        let object = self.key(ObjectKind::Snapshot, id);
+        let corrupt = |e: anyhow::Error| RepoError::Corrupt {
+            object: object.clone(),
+            why: format!("{e:#}"),
+        };
+        let (snapshot, packs) = self.read_tree(keys, &header, &list).map_err(|e| {
+            // A part that is missing stays a missing object (exit 6 either way).
+            match e.downcast::<RepoError>() {
+                Ok(repo_error) => anyhow::Error::from(repo_error),
+                Err(other) => corrupt(other).into(),
+            }
+        })?;
+        let packs = checked(snapshot.check(), packs).map_err(corrupt)?;
+        Ok((snapshot, Some(packs)))
+    }
+}
+
+/// The writer key is on the device too: a signed body gets every check an
+/// unsigned one does, and the packs it names are checked as an index's.
+fn checked(entries: anyhow::Result<()>, packs: Vec<IndexPack>) -> anyhow::Result<Vec<IndexPack>> {
+    entries?;
+    let index = format::Index {
+        version: format::VERSION,
+        packs,
+    };
+    index.check(ObjectKind::Pack.max_stored())?;
+    Ok(index.packs)
 }
 
 fn timestamp(secs: i64) -> String {

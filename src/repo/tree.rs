@@ -171,7 +171,7 @@ impl Repo {
     ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
         let mut cache = PackCache::default();
         let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
-        let mut parts = self.parts(keys, list, cache, &stream_parts)?;
+        let mut parts = self.parts(keys, list, cache, stream_parts.clone())?;
         let mut stream = Vec::new();
         std::io::Read::read_to_end(&mut parts, &mut stream)?;
         parts.ensure_whole()?;
@@ -190,7 +190,7 @@ impl Repo {
         let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
         let mut packs = PackMap::default();
         met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
-        let parts = self.parts(keys, list, cache, &stream_parts)?;
+        let parts = self.parts(keys, list, cache, stream_parts)?;
         let mut parts = std::io::BufReader::with_capacity(PART_MAX as usize, parts);
         let mut entries = Vec::new();
         while !std::io::BufRead::fill_buf(&mut parts)?.is_empty() {
@@ -209,14 +209,14 @@ impl Repo {
         keys: &'a ReadKeys,
         list: &ListRef,
         cache: PackCache,
-        stream_parts: &'a [BlobRef],
+        stream_parts: Vec<BlobRef>,
     ) -> anyhow::Result<Parts<'a>> {
         stream_fits(list, stream_parts.len())?;
         Ok(Parts {
             repo: self,
             keys,
             cache,
-            refs: stream_parts.iter(),
+            refs: stream_parts.into_iter(),
             current: std::io::Cursor::new(Vec::new()),
             read: 0,
             length: list.length,
@@ -288,7 +288,7 @@ struct Parts<'a> {
     repo: &'a Repo,
     keys: &'a ReadKeys,
     cache: PackCache,
-    refs: std::slice::Iter<'a, BlobRef>,
+    refs: std::vec::IntoIter<BlobRef>,
     current: std::io::Cursor<Vec<u8>>,
     /// Bytes handed out so far, never more than `length`.
     read: u64,
@@ -327,7 +327,7 @@ impl std::io::Read for Parts<'_> {
             };
             let part = self
                 .cache
-                .blob(self.repo, self.keys, r)
+                .blob(self.repo, self.keys, &r)
                 .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
             self.current = std::io::Cursor::new(part);
         }
@@ -352,26 +352,11 @@ impl PackMap {
 
     /// The entry, its content named by chunk IDs (and its refs recorded).
     fn entry(&mut self, e: StoredEntry) -> anyhow::Result<Entry> {
-        let blobs = refs(&e.blobs).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{:?}: a blob list that is not 80 bytes per blob",
-                String::from_utf8_lossy(&e.path)
-            )
-        })?;
-        let mut chunks = Vec::with_capacity(e.blobs.len() / REF_LEN * 32);
-        for r in blobs {
-            chunks.extend_from_slice(&r.id);
-            self.add(&r);
-        }
-        Ok(Entry {
-            path: e.path,
-            kind: e.kind,
-            mode: e.mode,
-            mtime_ns: e.mtime_ns,
-            size: e.size,
-            target: e.target,
-            chunks,
-        })
+        refs(&e.blobs)
+            .into_iter()
+            .flatten()
+            .for_each(|r| self.add(&r));
+        plain_entry(e)
     }
 
     fn into_packs(self) -> Vec<IndexPack> {
@@ -384,6 +369,82 @@ impl PackMap {
                 expires_at: None,
             })
             .collect()
+    }
+}
+
+/// An entry of the stream as version 1 has it: its content named by chunk IDs.
+fn plain_entry(e: StoredEntry) -> anyhow::Result<Entry> {
+    let blobs = refs(&e.blobs).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{:?}: a blob list that is not 80 bytes per blob",
+            String::from_utf8_lossy(&e.path)
+        )
+    })?;
+    let chunks = blobs.flat_map(|r| r.id).collect();
+    Ok(Entry {
+        path: e.path,
+        kind: e.kind,
+        mode: e.mode,
+        mtime_ns: e.mtime_ns,
+        size: e.size,
+        target: e.target,
+        chunks,
+    })
+}
+
+impl Repo {
+    /// A version-3 list's entries, one at a time as its parts arrive (only
+    /// the levels of refs are held whole), each checked as a reader checks
+    /// a manifest's; the last item is an error if the stream is not exactly
+    /// as long as the body says. Stopping early reads no further part.
+    pub fn entry_stream<'a>(
+        &'a self,
+        keys: &'a ReadKeys,
+        list: &ListRef,
+    ) -> anyhow::Result<EntryStream<'a>> {
+        let mut cache = PackCache::default();
+        let (stream_parts, _) = self.list_levels(keys, list, &mut cache)?;
+        let parts = self.parts(keys, list, cache, stream_parts)?;
+        Ok(EntryStream {
+            parts: std::io::BufReader::with_capacity(PART_MAX as usize, parts),
+            read: 0,
+            done: false,
+        })
+    }
+}
+
+/// See [`Repo::entry_stream`].
+pub struct EntryStream<'a> {
+    parts: std::io::BufReader<Parts<'a>>,
+    read: usize,
+    done: bool,
+}
+
+impl EntryStream<'_> {
+    fn next_entry(&mut self) -> anyhow::Result<Option<Entry>> {
+        if std::io::BufRead::fill_buf(&mut self.parts)?.is_empty() {
+            self.parts.get_ref().ensure_whole()?;
+            return Ok(None);
+        }
+        let stored: StoredEntry = ciborium::from_reader(&mut self.parts)
+            .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", self.read))?;
+        self.read += 1;
+        let entry = plain_entry(stored)?;
+        entry.check()?;
+        Ok(Some(entry))
+    }
+}
+
+impl Iterator for EntryStream<'_> {
+    type Item = anyhow::Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = self.next_entry().transpose();
+        self.done = !matches!(next, Some(Ok(_)));
+        next
     }
 }
 

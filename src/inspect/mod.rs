@@ -1,0 +1,84 @@
+//! Looking into a repository with the phrase, the way a restic, borg or
+//! kopia user expects: what a snapshot holds (`ls`), what changed between
+//! two (`diff`), and what the repository weighs (`stats`). Nothing here
+//! writes to the store or the device.
+//!
+//! A snapshot is chosen as `restore` chooses it (`History::resolve`: the
+//! same trust rules, so an untrusted or forged manifest is refused, never
+//! shown as if it were trusted); a version-3 entry list is read as a
+//! stream (`Repo::entry_stream`), never held whole.
+//!
+//! - `ls`: the entries of a snapshot, or of one path and below;
+//! - `diff`: two snapshots' entry lists merged in one pass;
+//! - `stats`: sizes and deduplication, from the phrase or the device's cache.
+
+pub mod diff;
+pub mod ls;
+pub mod stats;
+
+use std::cmp::Ordering;
+
+use crate::repo::format::{Entry, Kind};
+use crate::repo::history::{Body, History, Judged, ReadKeys};
+use crate::repo::tree::EntryStream;
+use crate::repo::Repo;
+
+/// A snapshot's entries in walk order, whichever its manifest's version.
+pub enum Entries<'a> {
+    Whole(std::vec::IntoIter<Entry>),
+    Stream(EntryStream<'a>),
+}
+
+impl Iterator for Entries<'_> {
+    type Item = anyhow::Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Entries::Whole(all) => all.next().map(Ok),
+            Entries::Stream(stream) => stream.next(),
+        }
+    }
+}
+
+/// The snapshot `wanted` names ("latest", or an ID or unique prefix) and
+/// its entries, refused as `restore` refuses it.
+pub fn open<'a>(
+    repo: &'a Repo,
+    keys: &'a ReadKeys,
+    history: &History,
+    wanted: &str,
+) -> anyhow::Result<(Judged, Entries<'a>)> {
+    let chosen = history.resolve(wanted)?.clone();
+    let entries = match repo.manifest_body(&chosen.id, keys)? {
+        Body::Whole(snapshot, _) => Entries::Whole(snapshot.entries.into_iter()),
+        Body::Tree(_, list) => Entries::Stream(repo.entry_stream(keys, &list)?),
+    };
+    Ok((chosen, entries))
+}
+
+/// Walk order (docs/format.md, *Entries*): depth-first, a directory before
+/// its contents, siblings by the bytes of their names; so paths compare
+/// name by name, not byte by byte ("a/x" comes before "a-b").
+pub fn walk_order(a: &[u8], b: &[u8]) -> Ordering {
+    // No path but the root has an empty name, and the root's one empty
+    // name sorts first.
+    a.split(|&c| c == b'/').cmp(b.split(|&c| c == b'/'))
+}
+
+/// A path as shown: the root is ".", other paths as they are (bytes that
+/// are not UTF-8 replaced).
+pub fn shown_path(path: &[u8]) -> String {
+    if path.is_empty() {
+        ".".to_string()
+    } else {
+        String::from_utf8_lossy(path).into_owned()
+    }
+}
+
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::File => "file",
+        Kind::Dir => "dir",
+        Kind::Symlink => "symlink",
+    }
+}
