@@ -31,8 +31,14 @@ _crossing() {
             crossing,depart)
                 cmd="crossing__subcmd__depart"
                 ;;
+            crossing,diff)
+                cmd="crossing__subcmd__diff"
+                ;;
             crossing,duress)
                 cmd="crossing__subcmd__duress"
+                ;;
+            crossing,forget)
+                cmd="crossing__subcmd__forget"
                 ;;
             crossing,generate-assets)
                 cmd="crossing__subcmd__generate__subcmd__assets"
@@ -42,6 +48,9 @@ _crossing() {
                 ;;
             crossing,init)
                 cmd="crossing__subcmd__init"
+                ;;
+            crossing,ls)
+                cmd="crossing__subcmd__ls"
                 ;;
             crossing,profile)
                 cmd="crossing__subcmd__profile"
@@ -63,6 +72,9 @@ _crossing() {
                 ;;
             crossing,snapshots)
                 cmd="crossing__subcmd__snapshots"
+                ;;
+            crossing,stats)
+                cmd="crossing__subcmd__stats"
                 ;;
             crossing,tidy)
                 cmd="crossing__subcmd__tidy"
@@ -145,8 +157,14 @@ _crossing() {
             crossing__subcmd__help,depart)
                 cmd="crossing__subcmd__help__subcmd__depart"
                 ;;
+            crossing__subcmd__help,diff)
+                cmd="crossing__subcmd__help__subcmd__diff"
+                ;;
             crossing__subcmd__help,duress)
                 cmd="crossing__subcmd__help__subcmd__duress"
+                ;;
+            crossing__subcmd__help,forget)
+                cmd="crossing__subcmd__help__subcmd__forget"
                 ;;
             crossing__subcmd__help,generate-assets)
                 cmd="crossing__subcmd__help__subcmd__generate__subcmd__assets"
@@ -156,6 +174,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,init)
                 cmd="crossing__subcmd__help__subcmd__init"
+                ;;
+            crossing__subcmd__help,ls)
+                cmd="crossing__subcmd__help__subcmd__ls"
                 ;;
             crossing__subcmd__help,profile)
                 cmd="crossing__subcmd__help__subcmd__profile"
@@ -177,6 +198,9 @@ _crossing() {
                 ;;
             crossing__subcmd__help,snapshots)
                 cmd="crossing__subcmd__help__subcmd__snapshots"
+                ;;
+            crossing__subcmd__help,stats)
+                cmd="crossing__subcmd__help__subcmd__stats"
                 ;;
             crossing__subcmd__help,tidy)
                 cmd="crossing__subcmd__help__subcmd__tidy"
@@ -386,7 +410,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots ls diff stats check repair prune forget wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +725,40 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__diff)
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__duress)
             opts="-q -h --home --quiet --help set status clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -847,6 +905,32 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__forget)
+            opts="-q -h --profile --dry-run --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__generate__subcmd__assets)
             opts="-q -h --out --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -870,7 +954,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
+            opts="pseudonym init profile backup restore snapshots ls diff stats check repair prune forget wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,6 +1093,20 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__help__subcmd__duress)
             opts="set status clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1065,6 +1163,20 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__help__subcmd__generate__subcmd__assets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1094,6 +1206,20 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1401,6 +1527,20 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crossing__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crossing__subcmd__help__subcmd__tidy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1514,6 +1654,40 @@ _crossing() {
                     ;;
                 --client)
                     COMPREPLY=($(compgen -W "session signal generic" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__ls)
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --home)
@@ -2300,6 +2474,40 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__snapshots)
+            opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --phrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crossing__subcmd__stats)
             opts="-q -h --profile --store --store-option --phrase-file --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

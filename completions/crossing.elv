@@ -31,9 +31,13 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand backup 'Write an encrypted, deduplicated snapshot of a profile''s data directory to its store'
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
+            cand ls 'List what a snapshot holds, or one path of it and below (needs the phrase)'
+            cand diff 'Show the paths added, removed and changed between two snapshots (needs the phrase)'
+            cand stats 'Repository size, deduplication and per-snapshot sizes'
             cand check 'Verify a repository: structure, or with --read-data every byte'
             cand repair 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+            cand forget 'Forget the named snapshots; their data is deleted by the next prune'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
@@ -241,6 +245,42 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'crossing;ls'= {
+            cand --profile 'The profile whose store to read (default: the only one, or among several the one named "default")'
+            cand --store 'The store URL (default: the profile''s)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;diff'= {
+            cand --profile 'The profile whose store to read (default: the only one, or among several the one named "default")'
+            cand --store 'The store URL (default: the profile''s)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment'
+            cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;stats'= {
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
+            cand --store 'The store URL, when there is no profile (needs --phrase-file or a prompt)'
+            cand --store-option 'A non-secret store setting, KEY=VALUE (repeatable), over the profile''s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment'
+            cand --phrase-file 'Read the snapshots'' manifests with the phrase from FILE (or standard input, "-")'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'crossing;check'= {
             cand --profile 'The profile (default: the only one, or among several the one named "default")'
             cand --store 'The store URL, when there is no profile (needs the phrase)'
@@ -275,6 +315,17 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --phrase-file 'Rebuild the cache from the store first (needed once when it is cold)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --dry-run 'Show what would be forgotten and deleted; change nothing'
+            cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'crossing;forget'= {
+            cand --profile 'The profile (default: the only one, or among several the one named "default")'
+            cand --phrase-file 'Rebuild the cache from the store first, so any trusted snapshot can be named'
+            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --dry-run 'Show what would be forgotten; change nothing'
             cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -593,9 +644,13 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand backup 'Write an encrypted, deduplicated snapshot of a profile''s data directory to its store'
             cand restore 'Restore a snapshot into a data directory, verified, atomically (needs the phrase)'
             cand snapshots 'List the snapshots in a store'
+            cand ls 'List what a snapshot holds, or one path of it and below (needs the phrase)'
+            cand diff 'Show the paths added, removed and changed between two snapshots (needs the phrase)'
+            cand stats 'Repository size, deduplication and per-snapshot sizes'
             cand check 'Verify a repository: structure, or with --read-data every byte'
             cand repair 'Rebuild a damaged or missing index from the packs, and name what is lost (needs the phrase)'
             cand prune 'Forget snapshots outside a retention policy or past --expire-after, and delete their data'
+            cand forget 'Forget the named snapshots; their data is deleted by the next prune'
             cand wipe 'Destroy a profile''s data directory and crossing''s own state, file by file (see docs/wipe.md)'
             cand duress 'Set, show or clear the unlock gate''s PIN, duress code and failure limit'
             cand unlock 'The gate in front of a client: the PIN runs COMMAND; the duress code wipes, then does the same'
@@ -647,11 +702,19 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;help;snapshots'= {
         }
+        &'crossing;help;ls'= {
+        }
+        &'crossing;help;diff'= {
+        }
+        &'crossing;help;stats'= {
+        }
         &'crossing;help;check'= {
         }
         &'crossing;help;repair'= {
         }
         &'crossing;help;prune'= {
+        }
+        &'crossing;help;forget'= {
         }
         &'crossing;help;wipe'= {
         }

@@ -209,6 +209,31 @@ fn every_command_prints_what_docs_json_md_says() {
         "prune",
         fx.crossing(["prune", "--dry-run", "--keep-last", "1", "--json"]),
     );
+    let listed = c.check(
+        "ls",
+        fx.crossing(args(&["ls", "--json", "--phrase-file"], phrase)),
+    );
+    let first = rows[0]["id"].as_str().unwrap();
+    assert!(
+        listed["entries"].as_array().unwrap().len() > 3,
+        "{listed:#}"
+    );
+    c.check(
+        "diff",
+        fx.crossing(args(
+            &["diff", first, "latest", "--json", "--phrase-file"],
+            phrase,
+        )),
+    );
+    c.check("stats", fx.crossing(["stats", "--json"]));
+    c.check(
+        "stats",
+        fx.crossing(args(&["stats", "--json", "--phrase-file"], phrase)),
+    );
+    c.check(
+        "forget",
+        fx.crossing(["forget", first, "--dry-run", "--json"]),
+    );
 
     // Protections.
     c.check(
