@@ -214,7 +214,7 @@ fn forget_removes_a_snapshot_and_prune_then_deletes_its_data() {
         .expect(0, "forget")
         .json();
     assert_eq!(done["forgotten"].as_array().unwrap().len(), 1, "{done:#}");
-    assert_eq!(snapshot_ids(&fx), [second.clone()]);
+    assert_eq!(snapshot_ids(&fx), std::slice::from_ref(&second));
     assert_eq!(
         fx.packs().len(),
         packs_before,
@@ -303,4 +303,39 @@ fn a_wrong_phrase_is_refused_with_exit_4() {
         assert_eq!(out.stdout, "", "{words:?}");
     }
     assert_eq!(snapshot_ids(&fx).len(), 1);
+}
+
+#[test]
+fn forget_without_the_phrase_names_only_what_this_device_knows() {
+    let fx = Fixture::new();
+    fs::write(fx.data.join("a.txt"), b"alpha").unwrap();
+    let mine = fx.backup_ok()["snapshot"].as_str().unwrap().to_string();
+    let other_data = fx.root().join("other-data");
+    fs::create_dir(&other_data).unwrap();
+    fs::write(other_data.join("b.txt"), b"beta").unwrap();
+    let other = fx.other_device("other-home", &other_data);
+    let theirs = kit::run(Some(&other), ["backup", "--json"])
+        .expect(0, "backup on the other device")
+        .json()["snapshot"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let refused = fx.crossing(["forget", &theirs]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--phrase-file"),
+        "{}",
+        refused.stderr
+    );
+    // "latest" among what this device knows is its own snapshot.
+    let dry = fx
+        .crossing(["forget", "latest", "--dry-run", "--json"])
+        .expect(0, "forget latest --dry-run")
+        .json();
+    assert_eq!(dry["forgotten"][0]["snapshot"], mine.as_str(), "{dry:#}");
+
+    let phrase = fx.phrase_file.as_path();
+    with_phrase(&fx, &["forget", &theirs], phrase).expect(0, "forget with the phrase");
+    assert_eq!(snapshot_ids(&fx), std::slice::from_ref(&mine));
 }

@@ -38,6 +38,9 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<()> {
             }
         }
     };
+    for note in &stats.notes {
+        ctx.warn(note);
+    }
     if args.json {
         return print_json(&stats);
     }

@@ -82,3 +82,58 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::Symlink => "symlink",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> Entry {
+        Entry {
+            path: path.as_bytes().to_vec(),
+            kind: Kind::Dir,
+            mode: 0o755,
+            mtime_ns: 0,
+            size: 0,
+            target: vec![],
+            chunks: vec![],
+        }
+    }
+
+    fn whole(paths: &[&str]) -> Entries<'static> {
+        Entries::Whole(
+            paths
+                .iter()
+                .map(|p| entry(p))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        )
+    }
+
+    #[test]
+    fn walk_order_compares_name_by_name() {
+        let mut paths = vec!["a.txt", "a-b", "a/x", "", "a", "a/deep/y", "a/deep"];
+        paths.sort_by(|a, b| walk_order(a.as_bytes(), b.as_bytes()));
+        assert_eq!(
+            paths,
+            ["", "a", "a/deep", "a/deep/y", "a/x", "a-b", "a.txt"]
+        );
+    }
+
+    #[test]
+    fn diff_merges_in_one_pass_and_refuses_a_list_out_of_order() {
+        let mut seen = Vec::new();
+        diff::diff(
+            whole(&["", "a", "a/x", "c"]),
+            whole(&["", "a", "b"]),
+            |c, e| {
+                seen.push((c.sign(), shown_path(&e.path)));
+                Ok(())
+            },
+        )
+        .unwrap();
+        let want = [('-', "a/x"), ('+', "b"), ('-', "c")];
+        assert_eq!(seen, want.map(|(c, p)| (c, p.to_string())));
+        let unordered = diff::diff(whole(&["", "b", "a"]), whole(&[""]), |_, _| Ok(()));
+        assert!(unordered.unwrap_err().to_string().contains("walk order"));
+    }
+}

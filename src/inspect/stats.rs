@@ -29,6 +29,9 @@ pub struct Stats {
     pub bytes_files: u64,
     /// `bytes_files` over `store.bytes_packs` (null when no pack is stored).
     pub dedup_ratio: Option<f64>,
+    /// Why a snapshot was not counted, as sentences (printed on stderr).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 /// What the store's listing says.
@@ -103,8 +106,16 @@ pub fn from_phrase(repo: &Repo, keys: &ReadKeys, history: &History) -> anyhow::R
     let (totals, sizes) = store_totals(repo)?;
     let mut index = None;
     let mut rows = Vec::new();
+    let mut notes = Vec::new();
     for j in history.choosable() {
-        let (snapshot, packs) = repo.open_manifest(&j.id, keys)?;
+        // One manifest that cannot be read is reported, not the end of stats.
+        let (snapshot, packs) = match repo.open_manifest(&j.id, keys) {
+            Ok(opened) => opened,
+            Err(e) => {
+                notes.push(format!("snapshot {} is not counted: {e:#}", &j.id[..12]));
+                continue;
+            }
+        };
         let packs: HashSet<String> = match packs {
             Some(packs) => packs.into_iter().map(|p| p.id).collect(),
             // Unsigned (version 1): where its chunks are, the indexes say.
@@ -130,7 +141,9 @@ pub fn from_phrase(repo: &Repo, keys: &ReadKeys, history: &History) -> anyhow::R
         });
     }
     let unaccounted = totals.snapshots.saturating_sub(rows.len() as u64);
-    Ok(finish("phrase", totals, &sizes, rows, unaccounted))
+    let mut stats = finish("phrase", totals, &sizes, rows, unaccounted);
+    stats.notes = notes;
+    Ok(stats)
 }
 
 /// Without the phrase: the snapshots this device's cache knows.
@@ -193,5 +206,6 @@ fn finish(
         unaccounted,
         bytes_files,
         dedup_ratio,
+        notes: Vec::new(),
     }
 }

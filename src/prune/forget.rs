@@ -11,8 +11,9 @@
 use serde::Serialize;
 
 use super::delete::forget_snapshots;
+use crate::error::{ExitKind, Fail};
 use crate::repo::history::{select, ReadKeys};
-use crate::repo::{basename, ObjectKind, Repo};
+use crate::repo::{basename, ObjectKind, Repo, RepoError};
 use crate::state::cache::CachedSnapshot;
 use crate::state::rebuild::rebuild_cache_from;
 use crate::state::State;
@@ -81,7 +82,19 @@ pub fn forget(state: &State, repo: &Repo, req: ForgetRequest<'_>) -> anyhow::Res
             .collect();
         known.sort_by(|a, b| (a.time, a.nanos, &a.id).cmp(&(b.time, b.nanos, &b.id)));
         for wanted in req.wanted {
-            let c = select(wanted, &known, |c| &c.id, || known.last())?;
+            let c = select(wanted, &known, |c| &c.id, || known.last()).map_err(|e| {
+                match stored.iter().find(|id| id.starts_with(wanted.as_str())) {
+                    Some(id) if matches!(e, RepoError::NoSuchSnapshot(_)) => Fail::new(
+                        ExitKind::Usage,
+                        format!(
+                            "snapshot {} is not known to this device's cache (another device wrote it, or the cache is cold); pass --phrase-file to name it",
+                            &id[..12]
+                        ),
+                    )
+                    .into(),
+                    _ => anyhow::Error::from(e),
+                }
+            })?;
             chosen.push(c.clone());
         }
     }
