@@ -339,3 +339,71 @@ fn forget_without_the_phrase_names_only_what_this_device_knows() {
     with_phrase(&fx, &["forget", &theirs], phrase).expect(0, "forget with the phrase");
     assert_eq!(snapshot_ids(&fx), std::slice::from_ref(&mine));
 }
+
+#[test]
+fn an_untrusted_snapshot_is_refused_as_restore_refuses_it() {
+    let fx = Fixture::new();
+    fs::write(fx.data.join("a.txt"), b"alpha").unwrap();
+    let mine = fx.backup_ok()["snapshot"].as_str().unwrap().to_string();
+    let other_data = fx.root().join("other-data");
+    fs::create_dir(&other_data).unwrap();
+    fs::write(other_data.join("planted.txt"), b"not yours").unwrap();
+    let other = fx.other_device("other-home", &other_data);
+    let theirs = kit::run(Some(&other), ["backup", "--json"])
+        .expect(0, "backup on the other device")
+        .json()["snapshot"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The other device was taken: its writer is revoked from before it wrote.
+    let phrase = fx.phrase_file.as_path();
+    let rows = with_phrase(&fx, &["snapshots", "--json"], phrase)
+        .expect(0, "snapshots")
+        .json();
+    let writer = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r.get("snapshot").or_else(|| r.get("id")) == Some(&Value::from(theirs.as_str())))
+        .unwrap()["writer"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let revoke = [
+        "writer",
+        "revoke",
+        &writer,
+        "--as-of",
+        "2020-01-01T00:00:00Z",
+    ];
+    with_phrase(&fx, &revoke, phrase).expect(0, "writer revoke");
+
+    let latest = with_phrase(&fx, &["ls", "--json"], phrase)
+        .expect(0, "ls")
+        .json();
+    assert_eq!(latest["snapshot"], mine.as_str(), "{latest:#}");
+    for words in [
+        &["ls", &theirs][..],
+        &["diff", &mine, &theirs],
+        &["forget", &theirs],
+    ] {
+        let out = with_phrase(&fx, words, phrase);
+        assert_eq!(out.code, 6, "{words:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("not to be trusted"),
+            "{words:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("planted"), "{words:?}: {}", out.stdout);
+    }
+    let stats = with_phrase(&fx, &["stats", "--json"], phrase)
+        .expect(0, "stats")
+        .json();
+    assert_eq!(stats["unaccounted"], 1, "{stats:#}");
+    assert_eq!(
+        stats["snapshots"][0]["snapshot"],
+        mine.as_str(),
+        "{stats:#}"
+    );
+    assert_eq!(fx.snapshot_objects().len(), 2, "nothing was forgotten");
+}
