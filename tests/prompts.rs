@@ -1,0 +1,165 @@
+//! The recovery phrase at a terminal (issue 13): a new one shown as a grid
+//! and two of its words confirmed; a typed one forgiving a mistyped word.
+
+mod kit;
+
+use std::collections::HashMap;
+
+use expectrl::{Expect, Regex};
+use kit::*;
+
+/// The numbered words of a grid in `text` ("  1. abandon   2. ability").
+fn grid_words(text: &[u8]) -> HashMap<usize, String> {
+    let text = String::from_utf8_lossy(text);
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    tokens
+        .windows(2)
+        .filter_map(|w| {
+            let n = w[0].strip_suffix('.')?.parse::<usize>().ok()?;
+            Some((n, w[1].to_string()))
+        })
+        .collect()
+}
+
+/// Answers the two "Word N?" questions: first wrongly (`miss`), then right.
+fn confirm_two(p: &mut expectrl::session::OsSession, words: &HashMap<usize, String>, miss: bool) {
+    for _ in 0..2 {
+        let asked = p.expect(Regex(r"Word (\d+)\? ")).unwrap();
+        let n: usize = String::from_utf8_lossy(asked.get(1).unwrap())
+            .parse()
+            .unwrap();
+        if miss {
+            p.send_line("notaword").unwrap();
+            p.expect("That is not word").unwrap();
+            p.expect(format!("Word {n}? ")).unwrap();
+        }
+        p.send_line(&words[&n]).unwrap();
+    }
+    p.expect("Both words match").unwrap();
+}
+
+fn names(home: &std::path::Path) -> Vec<String> {
+    run(Some(home), ["pseudonym", "list", "--json"])
+        .expect(0, "pseudonym list")
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_new_phrase_is_a_grid_whose_words_are_confirmed_on_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+
+    let mut p = pty(&home, &["pseudonym", "new", "--name", "me"]);
+    let shown = p.expect("To check your written copy").unwrap();
+    let words = grid_words(shown.before());
+    assert_eq!(words.len(), 12, "a numbered grid of 12 words");
+    // A wrong word is asked again; the right ones pass.
+    confirm_two(&mut p, &words, true);
+    assert_eq!(pty_exit(&mut p), 0);
+    assert_eq!(names(&home), ["me"]);
+
+    // Never confirmed: the pseudonym goes again (exit 4).
+    let mut p = pty(&home, &["pseudonym", "new", "--name", "lost"]);
+    for _ in 0..5 {
+        p.expect(Regex(r"Word \d+\? ")).unwrap();
+        p.send_line("notaword").unwrap();
+    }
+    p.expect("was removed again").unwrap();
+    assert_eq!(pty_exit(&mut p), 4);
+    assert_eq!(names(&home), ["me"]);
+
+    // --no-confirm (or CROSSING_NO_CONFIRM) asks nothing.
+    let mut p = pty(&home, &["pseudonym", "new", "--name", "script", "--no-confirm"]);
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut p, &mut rest);
+    assert!(rest.contains("12. ") && !rest.contains("Word "), "{rest}");
+    assert_eq!(pty_exit(&mut p), 0);
+}
+
+#[test]
+fn a_first_backup_on_a_terminal_shows_the_grid_and_confirms_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("notes.txt"), b"hello").unwrap();
+    let store = format!("file://{}/store", tmp.path().display());
+    let data_arg = data.to_str().unwrap();
+    let mut p = pty(
+        &home,
+        &["backup", "--data-dir", data_arg, "--store", &store],
+    );
+    let shown = p.expect("To check your written copy").unwrap();
+    let words = grid_words(shown.before());
+    assert_eq!(words.len(), 12, "{}", String::from_utf8_lossy(shown.before()));
+    confirm_two(&mut p, &words, false);
+    assert_eq!(pty_exit(&mut p), 0);
+    // The phrase shown is the pseudonym's.
+    let phrase: Vec<&str> = (1..=12).map(|n| words[&n].as_str()).collect();
+    let id = id_of(&phrase.join(" "));
+    let listed = run(Some(&home), ["pseudonym", "list", "--json"]).json();
+    assert_eq!(listed[0]["id"].as_str(), Some(id.as_str()));
+}
+
+#[test]
+fn a_mistyped_word_is_asked_again_alone_with_the_nearest_list_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let mut p = pty(&home, &["pseudonym", "import", "--name", "typed"]);
+    p.expect("Recovery phrase").unwrap();
+    p.send_line(ABANDON.replacen("abandon abandon abandon", "abandon abandon abandn", 1))
+        .unwrap();
+    p.expect("Word 3 is not in the BIP-39 word list; nearest list words: abandon")
+        .unwrap();
+    p.expect("Word 3 from your written copy").unwrap();
+    p.send_line("abandon").unwrap();
+    p.expect("Imported pseudonym \"typed\"").unwrap();
+    assert_eq!(pty_exit(&mut p), 0);
+    let listed = run(Some(&home), ["pseudonym", "list", "--json"]).json();
+    assert_eq!(listed[0]["id"].as_str(), Some(id_of(ABANDON).as_str()));
+}
+
+#[test]
+fn a_bad_checksum_asks_for_the_whole_phrase_a_few_times() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let bad = ABANDON.replace("about", "abandon");
+
+    // Wrong, then right: imported.
+    let mut p = pty(&home, &["pseudonym", "import", "--name", "second"]);
+    p.expect("Recovery phrase").unwrap();
+    p.send_line(&bad).unwrap();
+    p.expect("checksum does not match").unwrap();
+    p.expect("Attempt 2 of 3").unwrap();
+    p.send_line(ABANDON).unwrap();
+    p.expect("Imported pseudonym").unwrap();
+    assert_eq!(pty_exit(&mut p), 0);
+
+    // Wrong three times: exit 4, nothing imported.
+    let mut p = pty(&home, &["pseudonym", "import", "--name", "never"]);
+    for _ in 0..3 {
+        p.expect("Recovery phrase").unwrap();
+        p.send_line(&bad).unwrap();
+    }
+    p.expect("gave up after 3 attempts").unwrap();
+    assert_eq!(pty_exit(&mut p), 4);
+    assert_eq!(names(&home), ["second"]);
+
+    // A phrase file still fails at once, without a prompt.
+    let file = tmp.path().join("phrase");
+    std::fs::write(&file, ABANDON.replace("about", "abuot")).unwrap();
+    let args: [&std::ffi::OsStr; 4] = [
+        "pseudonym".as_ref(),
+        "import".as_ref(),
+        "--phrase-file".as_ref(),
+        file.as_os_str(),
+    ];
+    let out = run(Some(&home), args)
+    .expect(4, "a mistyped phrase file");
+    assert!(out.stderr.contains("word 12"), "{}", out.stderr);
+}
