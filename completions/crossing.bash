@@ -404,7 +404,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --store-option --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --data-dir --store --no-confirm --store-option --tag --expire-after --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -808,7 +808,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__duress__subcmd__set)
-            opts="-q -h --no-duress-code --max-failures --stdin --home --quiet --help"
+            opts="-q -h --no-duress-code --max-failures --no-max-failures --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1908,7 +1908,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__pseudonym__subcmd__new)
-            opts="-q -h --name --words --json --home --quiet --help"
+            opts="-q -h --name --words --json --no-confirm --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -250,6 +250,11 @@ fn every_command_prints_what_docs_json_md_says() {
     c.check("remote-wipe send", with_stdin(&fresh, &send, &token));
     let after = c.check("remote-wipe status", with_stdin(&fresh, &status, &token));
     assert_eq!(after["requested"], true, "{after:#}");
+    let device = c.check(
+        "remote-wipe status (device)",
+        fx.crossing(["remote-wipe", "status", "--json"]),
+    );
+    assert_eq!(device["armed"], true, "{device:#}");
 
     // Last, as it destroys the data directory and the home.
     c.check("wipe", fx.crossing(["wipe", "--dry-run", "--json"]));
