@@ -225,6 +225,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
             cand --stop-clients 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'
             cand --keep-special-modes 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
+            cand --adopt 'When this home has no pseudonym or profile for the restored data, make them (the pseudonym from the phrase given, a profile backing the restored directory up to this store), so the next backup stores only what changed. Offered on a terminal without --adopt or --no-adopt'
+            cand --no-adopt 'Do not offer to make that pseudonym and profile'
             cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'

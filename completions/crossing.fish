@@ -152,6 +152,8 @@ complete -c crossing -n "__fish_crossing_using_subcommand restore" -l home -d 'W
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l force -d 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l stop-clients -d 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l keep-special-modes -d 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l adopt -d 'When this home has no pseudonym or profile for the restored data, make them (the pseudonym from the phrase given, a profile backing the restored directory up to this store), so the next backup stores only what changed. Offered on a terminal without --adopt or --no-adopt'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l no-adopt -d 'Do not offer to make that pseudonym and profile'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -205,6 +205,12 @@ fn every_command_prints_what_docs_json_md_says() {
         restored["outside_symlinks"][0]["path"], "outside",
         "{restored:#}"
     );
+    // On a new device, adopting what it restored.
+    let new_device = fx.root().join("new-device");
+    let mut adopt = restore_args(&url, &fx.root().join("adopted"), phrase);
+    adopt.extend(["--adopt".into(), "--json".into()]);
+    let adopted = c.check("restore", run(Some(&new_device), adopt));
+    assert_eq!(adopted["adopted"]["profile"], "default", "{adopted:#}");
     c.check(
         "prune",
         fx.crossing(["prune", "--dry-run", "--keep-last", "1", "--json"]),

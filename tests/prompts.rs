@@ -163,3 +163,86 @@ fn a_bad_checksum_asks_for_the_whole_phrase_a_few_times() {
     .expect(4, "a mistyped phrase file");
     assert!(out.stderr.contains("word 12"), "{}", out.stderr);
 }
+
+/// A device that backed up the corpus, and the arguments of a restore of
+/// it into `new-data` of a new device's home `new-home`.
+fn backed_up() -> (Fixture, std::path::PathBuf, Vec<std::ffi::OsString>, u64) {
+    let fx = Fixture::with_corpus();
+    // 1 MiB that does not compress, so that what is stored is measurable.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let noise: Vec<u8> = (0..1 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    std::fs::write(fx.data.join("noise.bin"), noise).unwrap();
+    let first = fx.crossing(["backup", "--json"]).expect(0, "backup").json();
+    let stored = first["bytes_stored"].as_u64().unwrap();
+    let new_home = fx.root().join("new-home");
+    let args = restore_args(&fx.store_url(), &fx.root().join("new-data"), &fx.phrase_file);
+    (fx, new_home, args, stored)
+}
+
+// Issue 13, item 4: after a restore on a new device, backups go on from there.
+#[test]
+fn a_restore_with_adopt_makes_the_next_backup_store_almost_nothing() {
+    let (fx, new_home, mut args, first_stored) = backed_up();
+    args.extend(["--adopt".into(), "--json".into()]);
+    let restored = run(Some(&new_home), args).expect(0, "restore --adopt").json();
+    assert_eq!(restored["adopted"]["profile"], "default", "{restored:#}");
+    let profile = run(Some(&new_home), ["profile", "show", "default", "--json"])
+        .expect(0, "profile show")
+        .json();
+    assert_eq!(
+        profile["data_dir"].as_str(),
+        fx.root().join("new-data").to_str()
+    );
+    let next = run(Some(&new_home), ["backup", "--json"])
+        .expect(0, "backup on the new device")
+        .json();
+    let stored = next["bytes_stored"].as_u64().unwrap();
+    // Nothing read again, no chunk stored again: a manifest's worth.
+    assert_eq!(
+        (next["files_read"].as_u64(), next["new_chunks"].as_u64()),
+        (Some(0), Some(0)),
+        "{next:#}"
+    );
+    assert!(
+        stored * 100 < first_stored,
+        "the backup after the restore stored {stored} bytes, the first {first_stored}: {next:#}"
+    );
+}
+
+#[test]
+fn a_restore_offers_adoption_on_a_terminal_only() {
+    let (_fx, new_home, args, _) = backed_up();
+    // Without a terminal and without --adopt: nothing is made.
+    run(Some(&new_home), &args).expect(0, "restore");
+    assert!(!new_home.join("state.db").exists(), "a plain restore made state");
+
+    // On a terminal: offered, and made on "y".
+    let mut args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.push("--force".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut p = pty(&new_home, &args);
+    p.expect("This device does not back up").unwrap();
+    p.expect("[y/N]").unwrap();
+    p.send_line("y").unwrap();
+    p.expect("as profile \"default\"").unwrap();
+    assert_eq!(pty_exit(&mut p), 0);
+    let profiles = run(Some(&new_home), ["profile", "list", "--json"]).json();
+    assert_eq!(profiles.as_array().unwrap().len(), 1, "{profiles:#}");
+
+    // Once adopted, nothing is offered (and --no-adopt never offers).
+    let mut p = pty(&new_home, &args);
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut p, &mut rest);
+    assert!(!rest.contains("[y/N]"), "{rest}");
+    assert_eq!(pty_exit(&mut p), 0);
+}
