@@ -432,7 +432,13 @@ fn set_checks_each_code_at_its_first_entry_and_keeps_the_failure_limit() {
         .stdout(predicate::str::contains("--no-max-failures"));
     assert_eq!(limit(new_pin), Some(5));
     s.cmd()
-        .args(["duress", "set", "--stdin", "--no-duress-code", "--no-max-failures"])
+        .args([
+            "duress",
+            "set",
+            "--stdin",
+            "--no-duress-code",
+            "--no-max-failures",
+        ])
         .write_stdin(format!("{new_pin}\n{PIN}\n{PIN}\n"))
         .assert()
         .success();

@@ -74,7 +74,10 @@ fn a_new_phrase_is_a_grid_whose_words_are_confirmed_on_a_terminal() {
     assert_eq!(names(&home), ["me"]);
 
     // --no-confirm (or CROSSING_NO_CONFIRM) asks nothing.
-    let mut p = pty(&home, &["pseudonym", "new", "--name", "script", "--no-confirm"]);
+    let mut p = pty(
+        &home,
+        &["pseudonym", "new", "--name", "script", "--no-confirm"],
+    );
     let mut rest = String::new();
     let _ = std::io::Read::read_to_string(&mut p, &mut rest);
     assert!(rest.contains("12. ") && !rest.contains("Word "), "{rest}");
@@ -96,7 +99,12 @@ fn a_first_backup_on_a_terminal_shows_the_grid_and_confirms_it() {
     );
     let shown = p.expect("To check your written copy").unwrap();
     let words = grid_words(shown.before());
-    assert_eq!(words.len(), 12, "{}", String::from_utf8_lossy(shown.before()));
+    assert_eq!(
+        words.len(),
+        12,
+        "{}",
+        String::from_utf8_lossy(shown.before())
+    );
     confirm_two(&mut p, &words, false);
     assert_eq!(pty_exit(&mut p), 0);
     // The phrase shown is the pseudonym's.
@@ -159,8 +167,7 @@ fn a_bad_checksum_asks_for_the_whole_phrase_a_few_times() {
         "--phrase-file".as_ref(),
         file.as_os_str(),
     ];
-    let out = run(Some(&home), args)
-    .expect(4, "a mistyped phrase file");
+    let out = run(Some(&home), args).expect(4, "a mistyped phrase file");
     assert!(out.stderr.contains("word 12"), "{}", out.stderr);
 }
 
@@ -182,7 +189,11 @@ fn backed_up() -> (Fixture, std::path::PathBuf, Vec<std::ffi::OsString>, u64) {
     let first = fx.crossing(["backup", "--json"]).expect(0, "backup").json();
     let stored = first["bytes_stored"].as_u64().unwrap();
     let new_home = fx.root().join("new-home");
-    let args = restore_args(&fx.store_url(), &fx.root().join("new-data"), &fx.phrase_file);
+    let args = restore_args(
+        &fx.store_url(),
+        &fx.root().join("new-data"),
+        &fx.phrase_file,
+    );
     (fx, new_home, args, stored)
 }
 
@@ -191,7 +202,9 @@ fn backed_up() -> (Fixture, std::path::PathBuf, Vec<std::ffi::OsString>, u64) {
 fn a_restore_with_adopt_makes_the_next_backup_store_almost_nothing() {
     let (fx, new_home, mut args, first_stored) = backed_up();
     args.extend(["--adopt".into(), "--json".into()]);
-    let restored = run(Some(&new_home), args).expect(0, "restore --adopt").json();
+    let restored = run(Some(&new_home), args)
+        .expect(0, "restore --adopt")
+        .json();
     assert_eq!(restored["adopted"]["profile"], "default", "{restored:#}");
     let profile = run(Some(&new_home), ["profile", "show", "default", "--json"])
         .expect(0, "profile show")
@@ -221,7 +234,10 @@ fn a_restore_offers_adoption_on_a_terminal_only() {
     let (_fx, new_home, args, _) = backed_up();
     // Without a terminal and without --adopt: nothing is made.
     run(Some(&new_home), &args).expect(0, "restore");
-    assert!(!new_home.join("state.db").exists(), "a plain restore made state");
+    assert!(
+        !new_home.join("state.db").exists(),
+        "a plain restore made state"
+    );
 
     // On a terminal: offered, and made on "y".
     let mut args: Vec<String> = args

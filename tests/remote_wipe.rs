@@ -610,7 +610,10 @@ fn the_device_sees_its_arming_without_contacting_the_store_or_firing() {
     let w = world();
     let status = || json(w.s.cmd().args(["remote-wipe", "status", "--json"]));
     let v = status();
-    assert_eq!((v["armed"].as_bool(), v["armed_at"].is_null()), (Some(false), true));
+    assert_eq!(
+        (v["armed"].as_bool(), v["armed_at"].is_null()),
+        (Some(false), true)
+    );
     w.arm();
     let v = status();
     assert_eq!(v["armed"], true);
@@ -628,9 +631,10 @@ fn the_device_sees_its_arming_without_contacting_the_store_or_firing() {
         .args(["remote-wipe", "status"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("armed since").and(predicate::str::contains(
-            "last check of the channel:",
-        )));
+        .stdout(
+            predicate::str::contains("armed since")
+                .and(predicate::str::contains("last check of the channel:")),
+        );
     assert!(w.intact(), "status fired");
     assert_eq!(w.files_in_channel(), before);
     assert_eq!(status()["checked_at"].as_i64(), checked);

@@ -258,7 +258,10 @@ fn device_status(ctx: &Context, json: bool) -> anyhow::Result<()> {
         ),
     }
     if a.version < 2 {
-        println!("arming of protocol version {}: arm again, your friend's crossing refuses it", a.version);
+        println!(
+            "arming of protocol version {}: arm again, your friend's crossing refuses it",
+            a.version
+        );
     }
     Ok(())
 }

@@ -65,12 +65,17 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     // Asked before the restore, which may take long; made now so that the
     // restore warms the cache for it, and undone if the restore fails.
     let mut state = state;
-    let adopted = match adopt::needed(
-        state.as_ref(),
-        &secrets.public().locator,
-        &store_url,
-        &target,
-    )? {
+    let may_adopt = args.adopt || (!args.no_adopt && !args.json && prompt::stdin_is_tty());
+    let missing = match may_adopt {
+        true => adopt::needed(
+            state.as_ref(),
+            &secrets.public().locator,
+            &store_url,
+            &target,
+        )?,
+        false => None,
+    };
+    let adopted = match missing {
         Some(missing) if wants_adoption(&args, missing, &store_url, &target)? => {
             let s = match state.take() {
                 Some(s) => s,
@@ -107,7 +112,10 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     let restored = match (restored, &adopted, &state) {
         (Err(e), Some(a), Some(s)) => {
             if let Err(undo) = adopt::undo(s, a) {
-                ctx.warn(format!("could not remove profile \"{}\" made for this restore again ({undo:#})", a.profile));
+                ctx.warn(format!(
+                    "could not remove profile \"{}\" made for this restore again ({undo:#})",
+                    a.profile
+                ));
             }
             return Err(e);
         }
@@ -155,18 +163,15 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// --adopt, --no-adopt, or on a terminal (and without --json) the user's answer.
+/// --adopt, or (on a terminal, without --json or --no-adopt) the user's answer.
 fn wants_adoption(
     args: &RestoreArgs,
     missing: adopt::Missing,
     store_url: &str,
     target: &std::path::Path,
 ) -> anyhow::Result<bool> {
-    if args.adopt || args.no_adopt {
-        return Ok(args.adopt);
-    }
-    if args.json || !prompt::stdin_is_tty() {
-        return Ok(false);
+    if args.adopt {
+        return Ok(true);
     }
     let what = if missing.pseudonym {
         "import this phrase's pseudonym and make a profile"

@@ -35,11 +35,8 @@ pub fn enter() -> anyhow::Result<Phrase> {
         }
         let line = ask("Recovery phrase (12 or 24 words, not shown): ")?;
         // Every buffer that holds words is zeroized on drop.
-        let mut words: Zeroizing<Vec<String>> = Zeroizing::new(
-            line.split_whitespace()
-                .map(|w| w.to_lowercase())
-                .collect(),
-        );
+        let mut words: Zeroizing<Vec<String>> =
+            Zeroizing::new(line.split_whitespace().map(|w| w.to_lowercase()).collect());
         let n = words.len();
         if n == 0 {
             last = PhraseError::Empty;
@@ -82,8 +79,9 @@ fn fix_word(position: usize, word: &mut String) -> anyhow::Result<()> {
         let again = ask(&format!(
             "Word {position} from your written copy (not shown): "
         ))?;
+        let lower = Zeroizing::new(again.trim().to_lowercase());
         word.zeroize();
-        word.push_str(&again.trim().to_lowercase());
+        word.push_str(&lower);
     }
     if list.find_word(word).is_some() {
         return Ok(());
@@ -95,19 +93,20 @@ fn fix_word(position: usize, word: &mut String) -> anyhow::Result<()> {
     .into())
 }
 
-/// The list words nearest `typed`, best first: those it is a prefix of (a
+/// The list words nearest `typed` (lowercase), best first: those it is a prefix of (a
 /// word cut short), then those at edit distance 1, then 2 (a typo, a swap;
 /// 1 only for a word of four letters or fewer).
 pub fn nearest_words(typed: &str) -> Vec<&'static str> {
-    let typed = typed.to_lowercase();
+    // The caller lowercased it; no copy of a word close to the phrase's is made.
+    let typed = typed.as_bytes();
     // Two changes to a short word reach too many others to help.
-    let reach = if typed.chars().count() <= 4 { 1 } else { 2 };
+    let reach = if typed.len() <= 4 { 1 } else { 2 };
     let mut scored: Vec<(usize, &'static str)> = Vec::new();
     for &w in bip39::Language::English.word_list() {
-        let score = if typed.len() >= 3 && w.starts_with(typed.as_str()) {
+        let score = if typed.len() >= 3 && w.as_bytes().starts_with(typed) {
             0
         } else {
-            match edit_distance(&typed, w) {
+            match edit_distance(typed, w.as_bytes()) {
                 d if (1..=reach).contains(&d) => d,
                 _ => continue,
             }
@@ -115,13 +114,16 @@ pub fn nearest_words(typed: &str) -> Vec<&'static str> {
         scored.push((score, w));
     }
     scored.sort();
-    scored.into_iter().take(SUGGESTIONS).map(|(_, w)| w).collect()
+    scored
+        .into_iter()
+        .take(SUGGESTIONS)
+        .map(|(_, w)| w)
+        .collect()
 }
 
-/// Optimal string alignment distance: insertions, deletions, substitutions
-/// and swaps of neighbours each cost 1.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+/// Optimal string alignment distance over bytes (list words are ASCII):
+/// insertions, deletions, substitutions and swaps of neighbours each cost 1.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
@@ -194,9 +196,9 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_one_per_change() {
-        assert_eq!(edit_distance("abandon", "abandon"), 0);
-        assert_eq!(edit_distance("abadnon", "abandon"), 1);
-        assert_eq!(edit_distance("abndon", "abandon"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance(b"abandon", b"abandon"), 0);
+        assert_eq!(edit_distance(b"abadnon", b"abandon"), 1);
+        assert_eq!(edit_distance(b"abndon", b"abandon"), 1);
+        assert_eq!(edit_distance(b"", b"abc"), 3);
     }
 }

@@ -122,7 +122,9 @@ pub fn check(
         republish_arming(&store, &arming, arming_listed, &mut passed);
         // For `remote-wipe status`: the channel was read; failing to note it is no reason to fail the check.
         if let Err(e) = state.record_remote_check(crate::state::now_unix()) {
-            passed.notes.push(format!("could not record the time of this check ({e:#})"));
+            passed
+                .notes
+                .push(format!("could not record the time of this check ({e:#})"));
         }
         return Ok(Checked::NoRequest(passed));
     }
