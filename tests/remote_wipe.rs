@@ -618,7 +618,7 @@ fn the_device_sees_its_arming_without_contacting_the_store_or_firing() {
     let v = status();
     assert_eq!(v["armed"], true);
     assert!(v["armed_at"].as_i64().unwrap() > 0);
-    assert_eq!(v["store"].as_str(), Some(w.channel_url.as_str()));
+    assert_eq!(v["store_url"].as_str(), Some(w.channel_url.as_str()));
     assert!(v["checked_at"].is_null(), "no check yet: {v}");
     assert!(!fired(w.check()));
     let checked = status()["checked_at"].as_i64();

@@ -113,7 +113,7 @@ fn set(ctx: &Context, no_duress_code: bool, limit: Limit, stdin: bool) -> anyhow
         Limit::Keep => kept,
     };
     // Each rule is checked at the first entry, not after all four.
-    let pin = ask_twice("New PIN", stdin, |p| duress::validate_pin(p))?;
+    let pin = ask_twice("New PIN", stdin, duress::validate_pin)?;
     let code = if no_duress_code {
         None
     } else {

@@ -239,7 +239,7 @@ fn device_status(ctx: &Context, json: bool) -> anyhow::Result<()> {
         return print_json(&json!({
             "armed": arming.is_some(),
             "armed_at": arming.as_ref().map(|a| a.armed_at),
-            "store": arming.as_ref().map(|a| a.store_url.as_str()),
+            "store_url": arming.as_ref().map(|a| a.store_url.as_str()),
             "channel": arming.as_ref().map(|a| a.channel.as_str()),
             "version": arming.as_ref().map(|a| a.version),
             "checked_at": arming.as_ref().and_then(|a| a.checked_at),
