@@ -231,7 +231,7 @@ fn a_restore_with_adopt_makes_the_next_backup_store_almost_nothing() {
 
 #[test]
 fn a_restore_offers_adoption_on_a_terminal_only() {
-    let (_fx, new_home, args, _) = backed_up();
+    let (fx, new_home, args, _) = backed_up();
     // Without a terminal and without --adopt: nothing is made.
     run(Some(&new_home), &args).expect(0, "restore");
     assert!(
@@ -255,10 +255,18 @@ fn a_restore_offers_adoption_on_a_terminal_only() {
     let profiles = run(Some(&new_home), ["profile", "list", "--json"]).json();
     assert_eq!(profiles.as_array().unwrap().len(), 1, "{profiles:#}");
 
-    // Once adopted, nothing is offered (and --no-adopt never offers).
-    let mut p = pty(&new_home, &args);
-    let mut rest = String::new();
-    let _ = std::io::Read::read_to_string(&mut p, &mut rest);
-    assert!(!rest.contains("[y/N]"), "{rest}");
-    assert_eq!(pty_exit(&mut p), 0);
+    // Once adopted, nothing is offered: not for the same directory, nor for
+    // another one (a look at an old snapshot beside the profile).
+    let elsewhere = fx.root().join("elsewhere");
+    let mut other = args.clone();
+    let at = other.iter().position(|a| *a == "--data-dir").unwrap() + 1;
+    other[at] = elsewhere.to_str().unwrap();
+    for args in [&args, &other] {
+        let mut p = pty(&new_home, args);
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut p, &mut rest);
+        assert!(!rest.contains("[y/N]"), "{rest}");
+        assert_eq!(pty_exit(&mut p), 0);
+    }
+    assert!(elsewhere.join("notes.txt").exists());
 }

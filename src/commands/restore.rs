@@ -173,6 +173,9 @@ fn wants_adoption(
     if args.adopt {
         return Ok(true);
     }
+    if !missing.repository_profile {
+        return Ok(false); // restored beside a profile of this repository, on purpose
+    }
     let what = if missing.pseudonym {
         "import this phrase's pseudonym and make a profile"
     } else {

@@ -16,7 +16,11 @@ use crate::store::StoreOptions;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Missing {
     pub pseudonym: bool,
+    /// No profile backs the restored directory up to this repository.
     pub profile: bool,
+    /// No profile backs anything up to this repository (a restore elsewhere
+    /// beside one, to look at an old snapshot say, is offered nothing).
+    pub repository_profile: bool,
 }
 
 /// What adopting made, to undo if the restore then fails.
@@ -31,9 +35,9 @@ pub struct Adopted {
     pub pseudonym_made: bool,
 }
 
-/// Whether this home (`None`: it has no state yet) lacks the pseudonym of
-/// `locator` or a profile backing `target` up to `store_url`. `None` when
-/// nothing is missing.
+/// What this home (`None`: it has no state yet) lacks of the pseudonym of
+/// `locator` and a profile backing `target` up to `store_url`; `None` when
+/// nothing is.
 pub fn needed(
     state: Option<&State>,
     locator: &str,
@@ -44,20 +48,26 @@ pub fn needed(
         return Ok(Some(Missing {
             pseudonym: true,
             profile: true,
+            repository_profile: true,
         }));
     };
     let store_url = crate::store::canonical_url(store_url)?;
     let pseudonym = !state.pseudonyms()?.iter().any(|p| p.locator == locator);
-    let profile = !state.profiles()?.iter().any(|p| {
-        p.data_dir == target
-            && p.store_url == store_url
-            && state
-                .pseudonym(&p.pseudonym)
-                .ok()
-                .flatten()
-                .is_some_and(|ps| ps.locator == locator)
-    });
-    Ok((pseudonym || profile).then_some(Missing { pseudonym, profile }))
+    let mut of_repository = Vec::new();
+    for p in state.profiles()? {
+        let same_keys = state
+            .pseudonym(&p.pseudonym)?
+            .is_some_and(|ps| ps.locator == locator);
+        if same_keys && p.store_url == store_url {
+            of_repository.push(p);
+        }
+    }
+    let profile = !of_repository.iter().any(|p| p.data_dir == target);
+    Ok((pseudonym || profile).then_some(Missing {
+        pseudonym,
+        profile,
+        repository_profile: of_repository.is_empty(),
+    }))
 }
 
 /// Imports the phrase's pseudonym if this home lacks it (with a certified
