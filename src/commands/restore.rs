@@ -182,7 +182,7 @@ fn wants_adoption(
         "make a profile"
     };
     prompt::confirm(&format!(
-        "This device does not back up {} to {store_url}. After the restore, {what} for it, so backups go on from here and store only what changed (later: `crossing pseudonym import`, then `crossing init`)?",
+        "This device does not back up {} to {store_url}. After the restore, {what} for it, so backups go on from here and store only what changed?",
         target.display()
     ))
 }
