@@ -93,6 +93,21 @@ fn a_first_backup_on_a_terminal_shows_the_grid_and_confirms_it() {
     std::fs::write(data.join("notes.txt"), b"hello").unwrap();
     let store = format!("file://{}/store", tmp.path().display());
     let data_arg = data.to_str().unwrap();
+    // Never confirmed: neither profile nor pseudonym stays, nothing is backed up.
+    let mut p = pty(
+        &home,
+        &["backup", "--data-dir", data_arg, "--store", &store],
+    );
+    for _ in 0..5 {
+        p.expect(Regex(r"Word \d+\? ")).unwrap();
+        p.send_line("notaword").unwrap();
+    }
+    p.expect("were removed again").unwrap();
+    assert_eq!(pty_exit(&mut p), 4);
+    assert!(names(&home).is_empty());
+    let profiles = run(Some(&home), ["profile", "list", "--json"]).json();
+    assert_eq!(profiles.as_array().map(Vec::len), Some(0), "{profiles}");
+
     let mut p = pty(
         &home,
         &["backup", "--data-dir", data_arg, "--store", &store],
