@@ -74,6 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--words', '--words', [CompletionResultType]::ParameterName, 'Number of words of the recovery phrase')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON (the phrase included: this is its only showing)')
+            [CompletionResult]::new('--no-confirm', '--no-confirm', [CompletionResultType]::ParameterName, 'On a terminal, do not ask for two words of the new phrase to check the written copy (for scripts that show the phrase elsewhere)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -237,6 +238,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'A label stored in the (encrypted) snapshot; repeatable')
             [CompletionResult]::new('--expire-after', '--expire-after', [CompletionResultType]::ParameterName, 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
+            [CompletionResult]::new('--no-confirm', '--no-confirm', [CompletionResultType]::ParameterName, 'First use: when a new pseudonym''s phrase is shown, do not ask for two of its words to check the written copy')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON summary object')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -257,6 +259,8 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)')
             [CompletionResult]::new('--stop-clients', '--stop-clients', [CompletionResultType]::ParameterName, 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)')
             [CompletionResult]::new('--keep-special-modes', '--keep-special-modes', [CompletionResultType]::ParameterName, 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)')
+            [CompletionResult]::new('--adopt', '--adopt', [CompletionResultType]::ParameterName, 'When this home has no pseudonym or profile for the restored data, make them (the pseudonym from the phrase given, a profile backing the restored directory up to this store), so the next backup stores only what changed. Offered on a terminal without --adopt or --no-adopt')
+            [CompletionResult]::new('--no-adopt', '--no-adopt', [CompletionResultType]::ParameterName, 'Do not offer to make that pseudonym and profile')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout, errors included (docs/json.md)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -402,9 +406,10 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;duress;set' {
-            [CompletionResult]::new('--max-failures', '--max-failures', [CompletionResultType]::ParameterName, 'Wipe after N consecutive wrong codes (at least 3; off by default)')
+            [CompletionResult]::new('--max-failures', '--max-failures', [CompletionResultType]::ParameterName, 'Wipe after N consecutive wrong codes (at least 3; off by default). Setting the codes again keeps the limit already set unless this or --no-max-failures is given')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
             [CompletionResult]::new('--no-duress-code', '--no-duress-code', [CompletionResultType]::ParameterName, 'Set only a PIN (the duress slot is filled with random bytes all the same)')
+            [CompletionResult]::new('--no-max-failures', '--no-max-failures', [CompletionResultType]::ParameterName, 'Remove the failure limit set earlier')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -566,7 +571,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -600,11 +605,11 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
             break
         }
         'crossing;remote-wipe;status' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The user''s pseudonym ID (05…); your own phrase is asked for')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store that carries the channel, as the user gave it')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'As the friend: the user''s pseudonym ID (05…); your own phrase is asked for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'As the friend: the store that carries the channel, as the user gave it')
             [CompletionResult]::new('--phrase-file', '--phrase-file', [CompletionResultType]::ParameterName, 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Where crossing keeps its own state (public keys, profiles, backup cache)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'As the friend: the token the user''s `arm --token` printed (asked for without echo, or read as a line of standard input)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout, errors included (docs/json.md)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -633,7 +638,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;remote-wipe;help' {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -873,7 +878,7 @@ Register-ArgumentCompleter -Native -CommandName 'crossing' -ScriptBlock {
         'crossing;help;remote-wipe' {
             [CompletionResult]::new('arm', 'arm', [CompletionResultType]::ParameterValue, 'Arm this device: derive a secret shared with a friend (or make a token)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron (and the start of every backup): wipe if the friend sent the request')
             [CompletionResult]::new('disarm', 'disarm', [CompletionResultType]::ParameterValue, 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)')
             break

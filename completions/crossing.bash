@@ -428,7 +428,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --store-option --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --data-dir --store --no-confirm --store-option --tag --expire-after --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,7 +866,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__duress__subcmd__set)
-            opts="-q -h --no-duress-code --max-failures --stdin --home --quiet --help"
+            opts="-q -h --no-duress-code --max-failures --no-max-failures --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2082,7 +2082,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__pseudonym__subcmd__new)
-            opts="-q -h --name --words --json --home --quiet --help"
+            opts="-q -h --name --words --json --no-confirm --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2424,7 +2424,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --stop-clients --keep-special-modes --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --stop-clients --keep-special-modes --adopt --no-adopt --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -69,6 +69,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --words 'Number of words of the recovery phrase'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --json 'Print the result as JSON (the phrase included: this is its only showing)'
+            cand --no-confirm 'On a terminal, do not ask for two words of the new phrase to check the written copy (for scripts that show the phrase elsewhere)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -h 'Print help'
@@ -208,6 +209,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --tag 'A label stored in the (encrypted) snapshot; repeatable'
             cand --expire-after 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
+            cand --no-confirm 'First use: when a new pseudonym''s phrase is shown, do not ask for two of its words to check the written copy'
             cand --json 'Print one JSON summary object'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -227,6 +229,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
             cand --stop-clients 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'
             cand --keep-special-modes 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
+            cand --adopt 'When this home has no pseudonym or profile for the restored data, make them (the pseudonym from the phrase given, a profile backing the restored directory up to this store), so the next backup stores only what changed. Offered on a terminal without --adopt or --no-adopt'
+            cand --no-adopt 'Do not offer to make that pseudonym and profile'
             cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -361,9 +365,10 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;duress;set'= {
-            cand --max-failures 'Wipe after N consecutive wrong codes (at least 3; off by default)'
+            cand --max-failures 'Wipe after N consecutive wrong codes (at least 3; off by default). Setting the codes again keeps the limit already set unless this or --no-max-failures is given'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
             cand --no-duress-code 'Set only a PIN (the duress slot is filled with random bytes all the same)'
+            cand --no-max-failures 'Remove the failure limit set earlier'
             cand --stdin 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -503,7 +508,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
             cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
-            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+            cand status 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -534,11 +539,11 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --help 'Print help'
         }
         &'crossing;remote-wipe;status'= {
-            cand --to 'The user''s pseudonym ID (05…); your own phrase is asked for'
-            cand --store 'The store that carries the channel, as the user gave it'
+            cand --to 'As the friend: the user''s pseudonym ID (05…); your own phrase is asked for'
+            cand --store 'As the friend: the store that carries the channel, as the user gave it'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache)'
-            cand --token 'The token the user''s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+            cand --token 'As the friend: the token the user''s `arm --token` printed (asked for without echo, or read as a line of standard input)'
             cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -564,7 +569,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;remote-wipe;help'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
             cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
-            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+            cand status 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -752,7 +757,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;remote-wipe'= {
             cand arm 'Arm this device: derive a secret shared with a friend (or make a token)'
             cand send 'As the friend: write the wipe request into the channel (after checking that the arming there is the user''s)'
-            cand status 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+            cand status 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when'
             cand check 'For cron (and the start of every backup): wipe if the friend sent the request'
             cand disarm 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
         }

@@ -66,6 +66,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l words -d 'Number of words of the recovery phrase' -r
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l json -d 'Print the result as JSON (the phrase included: this is its only showing)'
+complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -l no-confirm -d 'On a terminal, do not ask for two words of the new phrase to check the written copy (for scripts that show the phrase elsewhere)'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand pseudonym; and __fish_seen_subcommand_from import" -l name -d 'A local name for the pseudonym (default: "default")' -r
@@ -137,6 +138,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store-optio
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l tag -d 'A label stored in the (encrypted) snapshot; repeatable' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l expire-after -d 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l no-confirm -d 'First use: when a new pseudonym\'s phrase is shown, do not ask for two of its words to check the written copy'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l json -d 'Print one JSON summary object'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help'
@@ -154,6 +156,8 @@ complete -c crossing -n "__fish_crossing_using_subcommand restore" -l home -d 'W
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l force -d 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l stop-clients -d 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l keep-special-modes -d 'Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped)'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l adopt -d 'When this home has no pseudonym or profile for the restored data, make them (the pseudonym from the phrase given, a profile backing the restored directory up to this store), so the next backup stores only what changed. Offered on a terminal without --adopt or --no-adopt'
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l no-adopt -d 'Do not offer to make that pseudonym and profile'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -246,9 +250,10 @@ complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "status" -d 'Show what is set (needs the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "clear" -d 'Remove the PIN, the duress code and the failure limit (needs the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and not __fish_seen_subcommand_from set status clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l max-failures -d 'Wipe after N consecutive wrong codes (at least 3; off by default)' -r
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l max-failures -d 'Wipe after N consecutive wrong codes (at least 3; off by default). Setting the codes again keeps the limit already set unless this or --no-max-failures is given' -r
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l no-duress-code -d 'Set only a PIN (the duress slot is filled with random bytes all the same)'
+complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l no-max-failures -d 'Remove the failure limit set earlier'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -l stdin -d 'Read the codes as lines of standard input: the current PIN if one is set, the PIN twice, then the duress code twice'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand duress; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
@@ -320,7 +325,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not _
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "send" -d 'As the friend: write the wipe request into the channel (after checking that the arming there is the user\'s)'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "status" -d 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "status" -d 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and not __fish_seen_subcommand_from arm send status check disarm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -341,11 +346,11 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fis
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -l json -d 'Print what was sent (and the acknowledgment) as JSON'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l to -d 'The user\'s pseudonym ID (05…); your own phrase is asked for' -r
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l store -d 'The store that carries the channel, as the user gave it' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l to -d 'As the friend: the user\'s pseudonym ID (05…); your own phrase is asked for' -r
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l store -d 'As the friend: the store that carries the channel, as the user gave it' -r
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l token -d 'The token the user\'s `arm --token` printed. It is asked for without echo on a terminal, or read as a line of standard input: never on the command line, where `ps` shows it'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l token -d 'As the friend: the token the user\'s `arm --token` printed (asked for without echo, or read as a line of standard input)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -359,7 +364,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fis
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from disarm" -s h -l help -d 'Print help'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "send" -d 'As the friend: write the wipe request into the channel (after checking that the arming there is the user\'s)'
-complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "status" -d 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "status" -d 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand remote-wipe; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -433,7 +438,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from deadman" -f -a "check" -d 'For cron: wipe if the time is up, else record the time that passed'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "arm" -d 'Arm this device: derive a secret shared with a friend (or make a token)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "send" -d 'As the friend: write the wipe request into the channel (after checking that the arming there is the user\'s)'
-complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "status" -d 'As the friend: is the device armed, was the request sent, did the device acknowledge it, and when'
+complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "status" -d 'On this device (no arguments): is it armed, since when, on which store and when it last checked, from its own state alone (read-only: no store is contacted, nothing fires). As the friend (--to or --token, and --store): is the device armed, was the request sent, did the device acknowledge it, and when'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "check" -d 'For cron (and the start of every backup): wipe if the friend sent the request'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from remote-wipe" -f -a "disarm" -d 'Forget the arming on this device and remove its channel object (with an unlock gate set, this asks for the PIN)'
 complete -c crossing -n "__fish_crossing_using_subcommand help; and __fish_seen_subcommand_from writer" -f -a "list" -d 'Every writer the phrase certified for the profile\'s repository, with its last snapshot and whether depart sealed it or it was revoked'

@@ -1,6 +1,8 @@
 //! Reading secrets from the user: without echo on a terminal, from a file or
 //! standard input otherwise, and never by waiting on a stdin that is not a TTY.
 
+pub mod phrase;
+
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
@@ -15,6 +17,10 @@ pub fn stdin_is_tty() -> bool {
 
 pub fn stderr_is_tty() -> bool {
     std::io::stderr().is_terminal()
+}
+
+pub fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal()
 }
 
 /// Reads a recovery phrase from `source` ("-" = stdin, else a file) or, with
@@ -41,12 +47,8 @@ pub fn read_phrase(source: Option<&Path>) -> anyhow::Result<Phrase> {
                 )
                 .into());
             }
-            Zeroizing::new(
-                rpassword::prompt_password("Recovery phrase (12 or 24 words, not shown): ")
-                    .map_err(|e| {
-                        anyhow::anyhow!("cannot read the recovery phrase from the terminal: {e}")
-                    })?,
-            )
+            // At a terminal a typo costs one word, not the whole phrase.
+            return phrase::enter();
         }
     };
     Ok(Phrase::parse(&text)?)

@@ -381,3 +381,66 @@ fn a_copy_of_the_gate_reveals_no_failure_limit() {
     );
     assert!(open.data.join("notes.txt").exists());
 }
+
+// Issue 13: each rule at its first entry; a second `set` keeps the limit.
+#[test]
+fn set_checks_each_code_at_its_first_entry_and_keeps_the_failure_limit() {
+    let s = Fixture::with_corpus();
+    // One short PIN line is enough to be refused (before: asked again, then "differ").
+    s.cmd()
+        .args(["duress", "set", "--stdin"])
+        .write_stdin("12345\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 6"));
+    s.cmd()
+        .args(["duress", "set", "--stdin"])
+        .write_stdin(format!("{PIN}\n{PIN}\n{PIN}\n"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("must differ"));
+    // On a terminal, the short PIN is refused before it is asked again.
+    let mut p = pty(&s.home, &["duress", "set"]);
+    p.expect("New PIN: ").unwrap();
+    p.send_line("123").unwrap();
+    let mut rest = String::new();
+    use std::io::Read;
+    let _ = p.read_to_string(&mut rest);
+    assert!(
+        rest.contains("at least 6") && !rest.contains("again"),
+        "{rest}"
+    );
+    assert_eq!(pty_exit(&mut p), 2);
+    assert!(!s.home.join("gate").exists());
+
+    let limit = |code: &str| {
+        json(
+            s.cmd()
+                .args(["duress", "status", "--stdin", "--json"])
+                .write_stdin(format!("{code}\n")),
+        )["max_failures"]
+            .as_u64()
+    };
+    set_gate(&s, &["--max-failures", "5"]);
+    // Set again without --max-failures: the limit stays, and the way to remove it is said.
+    let new_pin = "864200";
+    s.cmd()
+        .args(["duress", "set", "--stdin", "--no-duress-code"])
+        .write_stdin(format!("{PIN}\n{new_pin}\n{new_pin}\n"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--no-max-failures"));
+    assert_eq!(limit(new_pin), Some(5));
+    s.cmd()
+        .args([
+            "duress",
+            "set",
+            "--stdin",
+            "--no-duress-code",
+            "--no-max-failures",
+        ])
+        .write_stdin(format!("{new_pin}\n{PIN}\n{PIN}\n"))
+        .assert()
+        .success();
+    assert_eq!(limit(PIN), None);
+}

@@ -603,3 +603,50 @@ fn disarm_with_a_gate_needs_the_right_pin() {
         .stdout(predicate::str::contains("disarmed"));
     assert!(w.files_in_channel().is_empty());
 }
+
+// Issue 13: the device's own, read-only view of its arming.
+#[test]
+fn the_device_sees_its_arming_without_contacting_the_store_or_firing() {
+    let w = world();
+    let status = || json(w.s.cmd().args(["remote-wipe", "status", "--json"]));
+    let v = status();
+    assert_eq!(
+        (v["armed"].as_bool(), v["armed_at"].is_null()),
+        (Some(false), true)
+    );
+    w.arm();
+    let v = status();
+    assert_eq!(v["armed"], true);
+    assert!(v["armed_at"].as_i64().unwrap() > 0);
+    assert_eq!(v["store_url"].as_str(), Some(w.channel_url.as_str()));
+    assert!(v["checked_at"].is_null(), "no check yet: {v}");
+    assert!(!fired(w.check()));
+    let checked = status()["checked_at"].as_i64();
+    assert!(checked.is_some_and(|t| t > 0), "the check is recorded");
+
+    // A request is waiting: status neither fires nor touches the channel.
+    w.send_as(LEGAL).success();
+    let before = w.files_in_channel();
+    w.s.cmd()
+        .args(["remote-wipe", "status"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("armed since")
+                .and(predicate::str::contains("last check of the channel:")),
+        );
+    assert!(w.intact(), "status fired");
+    assert_eq!(w.files_in_channel(), before);
+    assert_eq!(status()["checked_at"].as_i64(), checked);
+    // A channel the device cannot reach does not matter to status.
+    std::fs::rename(&w.channel_dir, w.s.root().join("away")).unwrap();
+    assert_eq!(status()["armed"], true);
+    std::fs::rename(w.s.root().join("away"), &w.channel_dir).unwrap();
+    assert!(fired(w.check()));
+
+    // --store alone is neither view.
+    w.s.cmd()
+        .args(["remote-wipe", "status", "--store", &w.channel_url])
+        .assert()
+        .code(2);
+}

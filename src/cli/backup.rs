@@ -19,6 +19,10 @@ pub struct BackupArgs {
     /// First use without a profile: the store URL (see `crossing init --help`).
     #[arg(long, value_name = "URL", requires = "data_dir")]
     pub store: Option<String>,
+    /// First use: when a new pseudonym's phrase is shown, do not ask for two
+    /// of its words to check the written copy.
+    #[arg(long, env = "CROSSING_NO_CONFIRM")]
+    pub no_confirm: bool,
     #[command(flatten)]
     pub store_options: StoreOptionArgs,
     /// A label stored in the (encrypted) snapshot; repeatable.

@@ -13,8 +13,13 @@ pub enum DuressCommand {
         #[arg(long)]
         no_duress_code: bool,
         /// Wipe after N consecutive wrong codes (at least 3; off by default).
+        /// Setting the codes again keeps the limit already set unless this
+        /// or --no-max-failures is given.
         #[arg(long, value_name = "N")]
         max_failures: Option<u32>,
+        /// Remove the failure limit set earlier.
+        #[arg(long, conflicts_with = "max_failures")]
+        no_max_failures: bool,
         /// Read the codes as lines of standard input: the current PIN if one is
         /// set, the PIN twice, then the duress code twice.
         #[arg(long)]

@@ -17,6 +17,10 @@ pub enum PseudonymCommand {
         /// Print the result as JSON (the phrase included: this is its only showing).
         #[arg(long)]
         json: bool,
+        /// On a terminal, do not ask for two words of the new phrase to check
+        /// the written copy (for scripts that show the phrase elsewhere).
+        #[arg(long, env = "CROSSING_NO_CONFIRM")]
+        no_confirm: bool,
     },
     /// Import a pseudonym from its existing recovery phrase.
     Import {

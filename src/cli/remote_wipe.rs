@@ -39,11 +39,25 @@ pub enum RemoteWipeCommand {
         #[arg(long)]
         json: bool,
     },
-    /// As the friend: is the device armed, was the request sent, did the
-    /// device acknowledge it, and when.
+    /// On this device (no arguments): is it armed, since when, on which store
+    /// and when it last checked, from its own state alone (read-only: no store
+    /// is contacted, nothing fires). As the friend (--to or --token, and
+    /// --store): is the device armed, was the request sent, did the device
+    /// acknowledge it, and when.
+    #[command(group(clap::ArgGroup::new("whom").args(["to", "token"])))]
     Status {
+        /// As the friend: the user's pseudonym ID (05…); your own phrase is asked for.
+        #[arg(long, value_name = "USER_ID", requires = "store")]
+        to: Option<String>,
+        /// As the friend: the token the user's `arm --token` printed (asked
+        /// for without echo, or read as a line of standard input).
+        #[arg(long, requires = "store")]
+        token: bool,
+        /// As the friend: the store that carries the channel, as the user gave it.
+        #[arg(long, value_name = "URL", requires = "whom")]
+        store: Option<String>,
         #[command(flatten)]
-        friend: FriendArgs,
+        phrase: PhraseArgs,
         #[arg(long, help = super::JSON_HELP)]
         json: bool,
     },

@@ -43,6 +43,15 @@ pub struct RestoreArgs {
     /// Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped).
     #[arg(long)]
     pub keep_special_modes: bool,
+    /// When this home has no pseudonym or profile for the restored data, make
+    /// them (the pseudonym from the phrase given, a profile backing the
+    /// restored directory up to this store), so the next backup stores only
+    /// what changed. Offered on a terminal without --adopt or --no-adopt.
+    #[arg(long, conflicts_with = "no_adopt")]
+    pub adopt: bool,
+    /// Do not offer to make that pseudonym and profile.
+    #[arg(long)]
+    pub no_adopt: bool,
     #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }

@@ -10,6 +10,7 @@ use crate::protect::remote_wipe::{self, Checked};
 use crate::repo::format::MAX_TAGS;
 use crate::state::setup::{certify_pseudonym_writer, profile_or_first_use};
 use crate::state::State;
+use crate::ui::phrase::show_first_use_phrase;
 use crate::ui::{human_bytes, print_json, progress, wipe};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
@@ -51,11 +52,18 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
         prompt::stderr_is_tty(),
     )?;
     if let Some((phrase, p)) = &made.new_pseudonym {
-        // Shown once, on stderr so that --json output stays parseable.
-        let words = phrase.words();
-        eprintln!("Created pseudonym \"{}\" (ID {}).", p.name, p.id);
-        eprintln!("RECOVERY PHRASE - write it down now; it is never shown again and it is the only way to restore:");
-        eprintln!("\n    {}\n", words.as_str());
+        show_first_use_phrase(phrase, p);
+        if !args.no_confirm && prompt::stdin_is_tty() {
+            if let Err(e) = prompt::phrase::confirm_written(phrase) {
+                // Nothing was backed up for a phrase nobody wrote down.
+                state.remove_profile(&made.profile.name)?;
+                state.remove_pseudonym(&p.name)?;
+                return Err(e.context(format!(
+                    "profile \"{}\" and pseudonym \"{}\" were removed again; run this backup again once the phrase can be written down",
+                    made.profile.name, p.name
+                )));
+            }
+        }
     }
     let profile = made.profile;
     if made.created && !ctx.quiet() {

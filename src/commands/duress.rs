@@ -18,8 +18,16 @@ pub fn run(ctx: &Context, cmd: DuressCommand) -> anyhow::Result<()> {
         DuressCommand::Set {
             no_duress_code,
             max_failures,
+            no_max_failures,
             stdin,
-        } => set(ctx, no_duress_code, max_failures, stdin),
+        } => {
+            let limit = match (max_failures, no_max_failures) {
+                (Some(n), _) => Limit::Set(n),
+                (None, true) => Limit::Off,
+                (None, false) => Limit::Keep,
+            };
+            set(ctx, no_duress_code, limit, stdin)
+        }
         DuressCommand::Status { stdin, json } => status(ctx, stdin, json),
         DuressCommand::Clear { stdin } => {
             with_pin(ctx, stdin, "PIN: ")?;
@@ -72,13 +80,17 @@ fn with_pin(ctx: &Context, stdin: bool, prompt_text: &str) -> anyhow::Result<Pas
     Ok(passed)
 }
 
-fn set(
-    ctx: &Context,
-    no_duress_code: bool,
-    max_failures: Option<u32>,
-    stdin: bool,
-) -> anyhow::Result<()> {
-    if let Some(n) = max_failures {
+/// What `set` does with the failure limit.
+#[derive(Clone, Copy)]
+enum Limit {
+    Set(u32),
+    Off,
+    /// The one set before, if any.
+    Keep,
+}
+
+fn set(ctx: &Context, no_duress_code: bool, limit: Limit, stdin: bool) -> anyhow::Result<()> {
+    if let Limit::Set(n) = limit {
         if n < duress::MIN_FAILURE_LIMIT {
             bail_kind!(
                 ExitKind::Usage,
@@ -87,16 +99,28 @@ fn set(
             );
         }
     }
-    if Gate::load(&ctx.home)?.is_some() {
-        with_pin(ctx, stdin, "Current PIN: ")?;
-    }
-    let pin = ask_twice("New PIN", stdin)?;
+    let before = match Gate::load(&ctx.home)? {
+        Some(_) => {
+            let passed = with_pin(ctx, stdin, "Current PIN: ")?;
+            passed.gate.settings(&passed.check)
+        }
+        None => None,
+    };
+    let kept = before.and_then(|s| s.max_failures);
+    let max_failures = match limit {
+        Limit::Set(n) => Some(n),
+        Limit::Off => None,
+        Limit::Keep => kept,
+    };
+    // Each rule is checked at the first entry, not after all four.
+    let pin = ask_twice("New PIN", stdin, duress::validate_pin)?;
     let code = if no_duress_code {
         None
     } else {
         Some(ask_twice(
             "Duress code (wipes when entered instead of the PIN)",
             stdin,
+            |c| duress::validate_duress_code(&pin, c),
         )?)
     };
     duress::validate(&pin, code.as_deref().map(|c| c.as_str()))?;
@@ -119,11 +143,21 @@ fn set(
             None => String::new(),
         }
     ));
+    if let (Limit::Keep, Some(n)) = (limit, kept) {
+        ctx.say(format!(
+            "The failure limit set before ({n}) is kept; `crossing duress set --no-max-failures` removes it."
+        ));
+    }
     Ok(())
 }
 
-fn ask_twice(what: &str, stdin: bool) -> anyhow::Result<zeroize::Zeroizing<String>> {
+fn ask_twice(
+    what: &str,
+    stdin: bool,
+    rules: impl Fn(&str) -> anyhow::Result<()>,
+) -> anyhow::Result<zeroize::Zeroizing<String>> {
     let first = prompt::read_code(&format!("{what}: "), stdin)?;
+    rules(&first)?;
     let again = prompt::read_code(&format!("{what} again: "), stdin)?;
     if *first != *again {
         bail_kind!(

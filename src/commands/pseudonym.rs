@@ -15,14 +15,29 @@ use crate::ui::{print_json, timestamp};
 pub fn run(ctx: &Context, cmd: PseudonymCommand) -> anyhow::Result<()> {
     let state = ctx.state()?;
     match cmd {
-        PseudonymCommand::New { name, words, json } => {
+        PseudonymCommand::New {
+            name,
+            words,
+            json,
+            no_confirm,
+        } => {
             let phrase = Phrase::generate(words)?;
             let p = setup::add_pseudonym(&state, name, &phrase)?;
             if json {
                 let words = phrase.words();
-                print_json(&json!({ "pseudonym": p, "phrase": words.as_str() }))?;
-            } else {
-                show_new_phrase(&phrase, &p);
+                return print_json(&json!({ "pseudonym": p, "phrase": words.as_str() }));
+            }
+            show_new_phrase(&phrase, &p);
+            // Only where a person reads the grid: not into a pipe or a file.
+            if !no_confirm && prompt::stdin_is_tty() && prompt::stdout_is_tty() {
+                if let Err(e) = prompt::phrase::confirm_written(&phrase) {
+                    // A phrase nobody wrote down must not back anything up.
+                    state.remove_pseudonym(&p.name)?;
+                    return Err(e.context(format!(
+                        "pseudonym \"{}\" was removed again; run `crossing pseudonym new` once the phrase can be written down",
+                        p.name
+                    )));
+                }
             }
             Ok(())
         }

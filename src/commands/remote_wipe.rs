@@ -38,7 +38,22 @@ pub fn run(ctx: &Context, cmd: RemoteWipeCommand) -> anyhow::Result<()> {
             timeout,
             json,
         } => send(ctx, &friend, wait.then_some(timeout), json),
-        RemoteWipeCommand::Status { friend, json } => status(&friend, json),
+        RemoteWipeCommand::Status {
+            to,
+            token,
+            store: Some(store),
+            phrase,
+            json,
+        } => status(
+            &FriendArgs {
+                to,
+                token,
+                store,
+                phrase,
+            },
+            json,
+        ),
+        RemoteWipeCommand::Status { json, .. } => device_status(ctx, json),
         RemoteWipeCommand::Check { json } => {
             let checked = rw::check(&ctx.home, &ctx.state()?, &mut |i| {
                 wipe::warn_ignored(&ctx.out, i)
@@ -209,6 +224,44 @@ fn status(friend: &FriendArgs, json: bool) -> anyhow::Result<()> {
         (Some(ack), _) => println!("acknowledged: yes: {}", describe_ack(ack)),
         (None, Some(why)) => println!("acknowledged: no ({why})"),
         (None, None) => println!("acknowledged: no"),
+    }
+    Ok(())
+}
+
+/// This device's arming, from its state alone: no store is contacted, so
+/// nothing can fire and nothing is written (docs/remote-wipe.md).
+fn device_status(ctx: &Context, json: bool) -> anyhow::Result<()> {
+    let arming = match ctx.has_state() {
+        true => ctx.state()?.arming()?,
+        false => None,
+    };
+    if json {
+        return print_json(&json!({
+            "armed": arming.is_some(),
+            "armed_at": arming.as_ref().map(|a| a.armed_at),
+            "store_url": arming.as_ref().map(|a| a.store_url.as_str()),
+            "channel": arming.as_ref().map(|a| a.channel.as_str()),
+            "version": arming.as_ref().map(|a| a.version),
+            "checked_at": arming.as_ref().and_then(|a| a.checked_at),
+        }));
+    }
+    let Some(a) = arming else {
+        println!("remote wipe: not armed on this device");
+        return Ok(());
+    };
+    println!("remote wipe: armed since {}", timestamp(a.armed_at));
+    println!("channel: {} in {}", a.channel, a.store_url);
+    match a.checked_at {
+        Some(at) => println!("last check of the channel: {}", timestamp(at)),
+        None => println!(
+            "last check of the channel: none since arming (run `crossing remote-wipe check` from cron)"
+        ),
+    }
+    if a.version < 2 {
+        println!(
+            "arming of protocol version {}: arm again, your friend's crossing refuses it",
+            a.version
+        );
     }
     Ok(())
 }

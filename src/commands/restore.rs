@@ -6,6 +6,8 @@ use crate::clients;
 use crate::error::{ExitKind, Fail};
 use crate::prompt;
 use crate::restore::{check_target, restore_with_phrase, PhraseRestore};
+use crate::state::adopt;
+use crate::state::profiles::Client;
 use crate::state::setup::absolute;
 use crate::ui::{human_bytes, print_json, progress, timestamp};
 
@@ -52,12 +54,47 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         }
     }
 
-    let secrets = prompt::read_phrase(args.phrase.phrase_file.as_deref())?.derive();
+    let phrase = prompt::read_phrase(args.phrase.phrase_file.as_deref())?;
+    let secrets = phrase.derive();
+    let run_options = args.store_options.parse()?;
     let profile_options = match (&args.store, &profile) {
         (None, Some(p)) => p.store_options.clone(),
         _ => Default::default(),
     };
-    let options = profile_options.merged(&args.store_options.parse()?);
+    let options = profile_options.merged(&run_options);
+    // Asked before the restore, which may take long; made now so that the
+    // restore warms the cache for it, and undone if the restore fails.
+    let mut state = state;
+    let may_adopt = args.adopt || (!args.no_adopt && !args.json && prompt::stdin_is_tty());
+    let missing = match may_adopt {
+        true => adopt::needed(
+            state.as_ref(),
+            &secrets.public().locator,
+            &store_url,
+            &target,
+        )?,
+        false => None,
+    };
+    let adopted = match missing {
+        Some(missing) if wants_adoption(&args, missing, &store_url, &target)? => {
+            let s = match state.take() {
+                Some(s) => s,
+                None => ctx.state()?,
+            };
+            let made = adopt::adopt(
+                &s,
+                &phrase,
+                &store_url,
+                &run_options,
+                &target,
+                args.client.unwrap_or(Client::Generic),
+            )?;
+            state = Some(s);
+            Some(made)
+        }
+        _ => None,
+    };
+    drop(phrase);
     let bar = progress::bar(ctx.quiet(), args.json, "restore");
     let restored = restore_with_phrase(PhraseRestore {
         home: &ctx.home,
@@ -71,7 +108,19 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         force: args.force,
         keep_special_modes: args.keep_special_modes,
         progress: bar.as_ref(),
-    })?;
+    });
+    let restored = match (restored, &adopted, &state) {
+        (Err(e), Some(a), Some(s)) => {
+            if let Err(undo) = adopt::undo(s, a) {
+                ctx.warn(format!(
+                    "could not remove profile \"{}\" made for this restore again ({undo:#})",
+                    a.profile
+                ));
+            }
+            return Err(e);
+        }
+        (r, _, _) => r?,
+    };
     if let Some(e) = &restored.cache_error {
         ctx.warn(format!("restored, but the backup cache could not be rebuilt ({e}); the next backup reads everything"));
     }
@@ -86,7 +135,9 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         ));
     }
     if args.json {
-        print_json(&summary)?;
+        let mut v = serde_json::to_value(&summary)?;
+        v["adopted"] = serde_json::to_value(&adopted)?;
+        print_json(&v)?;
     } else {
         ctx.say(format!(
             "restored snapshot {} ({}) into {}: {} files, {} in {:.1}s",
@@ -100,6 +151,38 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         if let Some(chain) = &summary.chain {
             ctx.say(format!("chain: {chain}"));
         }
+        if let Some(a) = &adopted {
+            ctx.say(format!(
+                "This device now backs up {} to {store_url} as profile \"{}\" (pseudonym \"{}\"): the next `crossing backup` stores only what changed.",
+                summary.target.display(),
+                a.profile,
+                a.pseudonym
+            ));
+        }
     }
     Ok(())
+}
+
+/// --adopt, or (on a terminal, without --json or --no-adopt) the user's answer.
+fn wants_adoption(
+    args: &RestoreArgs,
+    missing: adopt::Missing,
+    store_url: &str,
+    target: &std::path::Path,
+) -> anyhow::Result<bool> {
+    if args.adopt {
+        return Ok(true);
+    }
+    if !missing.repository_profile {
+        return Ok(false); // restored beside a profile of this repository, on purpose
+    }
+    let what = if missing.pseudonym {
+        "import this phrase's pseudonym and make a profile"
+    } else {
+        "make a profile"
+    };
+    prompt::confirm(&format!(
+        "This device does not back up {} to {store_url}. After the restore, {what} for it, so backups go on from here and store only what changed?",
+        target.display()
+    ))
 }

@@ -159,19 +159,39 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Checks that a new PIN and duress code may be used.
+/// Checks that a new PIN and duress code may be used (exit 2 otherwise).
 pub fn validate(pin: &str, duress: Option<&str>) -> anyhow::Result<()> {
-    let long_enough = |s: &str| s.chars().count() >= MIN_LEN;
-    anyhow::ensure!(
-        long_enough(pin),
-        "the PIN must have at least {MIN_LEN} characters"
-    );
+    validate_pin(pin)?;
     if let Some(d) = duress {
-        anyhow::ensure!(
-            long_enough(d),
-            "the duress code must have at least {MIN_LEN} characters"
+        validate_duress_code(pin, d)?;
+    }
+    Ok(())
+}
+
+/// The PIN's own rule, checked at its first entry.
+pub fn validate_pin(pin: &str) -> anyhow::Result<()> {
+    if pin.chars().count() < MIN_LEN {
+        crate::bail_kind!(
+            crate::error::ExitKind::Usage,
+            "the PIN must have at least {MIN_LEN} characters; nothing was changed"
         );
-        anyhow::ensure!(d != pin, "the duress code must differ from the PIN");
+    }
+    Ok(())
+}
+
+/// The duress code's rules, checked at its first entry.
+pub fn validate_duress_code(pin: &str, duress: &str) -> anyhow::Result<()> {
+    if duress.chars().count() < MIN_LEN {
+        crate::bail_kind!(
+            crate::error::ExitKind::Usage,
+            "the duress code must have at least {MIN_LEN} characters; nothing was changed"
+        );
+    }
+    if duress == pin {
+        crate::bail_kind!(
+            crate::error::ExitKind::Usage,
+            "the duress code must differ from the PIN; nothing was changed"
+        );
     }
     Ok(())
 }

@@ -140,6 +140,9 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE cache_chunks;
     ALTER TABLE cache_chunks_by_row RENAME TO cache_chunks;
     CREATE INDEX cache_chunks_of_pack ON cache_chunks (pack_row);",
+    // 10: when this device's remote-wipe check last read its channel (shown
+    // by `remote-wipe status`; a new arming starts with none).
+    "ALTER TABLE remote_wipe ADD COLUMN checked_at INTEGER;",
 ];
 
 pub fn current() -> i64 {

@@ -7,6 +7,7 @@
 //! database 0600. Migrations are numbered; a database from a newer crossing
 //! or one that SQLite cannot read is reported, never recreated over.
 
+pub mod adopt;
 pub mod cache;
 mod migrations;
 pub mod profiles;

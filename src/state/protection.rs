@@ -24,6 +24,8 @@ pub struct Arming {
     pub published: Option<Vec<u8>>,
     #[serde(skip)]
     pub ack_key: Option<Zeroizing<[u8; 32]>>,
+    /// When a check last read the channel (none since this arming: `None`).
+    pub checked_at: Option<i64>,
 }
 
 /// The dead-man switch as stored (its meaning is in `protect::deadman`).
@@ -72,7 +74,7 @@ impl State {
         Ok(self
             .conn
             .query_row(
-                "SELECT store_url, channel, commitment, armed_at, version, nonce, published, ack_key FROM remote_wipe WHERE id = 1",
+                "SELECT store_url, channel, commitment, armed_at, version, nonce, published, ack_key, checked_at FROM remote_wipe WHERE id = 1",
                 [],
                 |r| {
                     let c: Vec<u8> = r.get(2)?;
@@ -89,6 +91,7 @@ impl State {
                         ack_key: ack_key
                             .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
                             .map(Zeroizing::new),
+                        checked_at: r.get(8)?,
                     })
                 },
             )
@@ -109,6 +112,13 @@ impl State {
                 a.ack_key.as_ref().map(|k| &k[..]),
             ],
         )?;
+        Ok(())
+    }
+
+    /// Records that a check read the channel at `at` (and found no request).
+    pub fn record_remote_check(&self, at: i64) -> anyhow::Result<()> {
+        self.conn
+            .execute("UPDATE remote_wipe SET checked_at = ?1", params![at])?;
         Ok(())
     }
 

@@ -120,6 +120,12 @@ pub fn check(
     let fire = judge_all(&store, &arming, read.clone(), &mut passed, on_ignored)?;
     if !fire {
         republish_arming(&store, &arming, arming_listed, &mut passed);
+        // For `remote-wipe status`: the channel was read; failing to note it is no reason to fail the check.
+        if let Err(e) = state.record_remote_check(crate::state::now_unix()) {
+            passed
+                .notes
+                .push(format!("could not record the time of this check ({e:#})"));
+        }
         return Ok(Checked::NoRequest(passed));
     }
     let fired_at = crate::state::now_unix();

@@ -93,6 +93,7 @@ pub fn arm(state: &State, store: &Store, how: ArmWith<'_>) -> anyhow::Result<Arm
         nonce: Some(nonce),
         published: Some(published),
         ack_key: Some(root.ack_key()),
+        checked_at: None,
     })?;
     Ok(Armed {
         user_id,
