@@ -5,7 +5,7 @@ mod kit;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use kit::{contains, crossing, json, ABANDON};
+use kit::{contains, crossing, json, pty, pty_exit, ABANDON};
 use predicates::prelude::*;
 
 #[test]
@@ -29,14 +29,22 @@ fn pseudonym_lifecycle() {
     ]));
     assert_eq!(long["phrase"].as_str().unwrap().split(' ').count(), 24);
 
-    // The human form shows the phrase once, with a warning.
+    // The human form shows the phrase once, with a warning, on a terminal only.
+    let mut p = pty(h, &["pseudonym", "new", "--name", "carol", "--no-confirm"]);
+    let mut shown = String::new();
+    let _ = std::io::Read::read_to_string(&mut p, &mut shown);
+    assert!(
+        shown.contains("never shown again") && shown.contains("ID: 05"),
+        "{shown}"
+    );
+    assert_eq!(pty_exit(&mut p), 0);
+    // Into a pipe (a log, a cron mail) it is refused, and nothing is made.
     crossing(h)
-        .args(["pseudonym", "new", "--name", "carol"])
+        .args(["pseudonym", "new", "--name", "dave"])
         .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("never shown again").and(predicate::str::contains("ID: 05")),
-        );
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("not a terminal"));
 
     let list = json(crossing(h).args(["pseudonym", "list", "--json"]));
     let names: Vec<&str> = list
@@ -72,7 +80,7 @@ fn pseudonym_lifecycle() {
 
     // Names are unique; unknown names are errors.
     crossing(h)
-        .args(["pseudonym", "new", "--name", "alice"])
+        .args(["pseudonym", "new", "--name", "alice", "--json"])
         .assert()
         .code(9)
         .stderr(predicate::str::contains("exists already"));
@@ -171,7 +179,10 @@ fn no_terminal_and_no_phrase_file_fails_at_once() {
 fn state_is_private() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path().join("crossing-home");
-    crossing(&h).args(["pseudonym", "new"]).assert().success();
+    crossing(&h)
+        .args(["pseudonym", "new", "--json"])
+        .assert()
+        .success();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&h), 0o700);
     assert_eq!(mode(&h.join("state.db")), 0o600);
@@ -213,7 +224,7 @@ fn names_that_would_be_paths_are_refused() {
     let home = tempfile::tempdir().unwrap();
     for name in ["..", ".", ".hidden", "-flag", "a/b", ""] {
         crossing(home.path())
-            .args(["pseudonym", "new", &format!("--name={name}")])
+            .args(["pseudonym", "new", "--json", &format!("--name={name}")])
             .assert()
             .failure()
             .stderr(predicate::str::contains("invalid name"));
@@ -237,7 +248,7 @@ fn profiles() {
         .failure()
         .stderr(predicate::str::contains("pseudonym new"));
     crossing(&h)
-        .args(["pseudonym", "new", "--name", "me"])
+        .args(["pseudonym", "new", "--name", "me", "--json"])
         .assert()
         .success();
     crossing(&h)

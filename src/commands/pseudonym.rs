@@ -3,7 +3,9 @@
 use serde_json::json;
 
 use super::{list, show, Context};
+use crate::bail_kind;
 use crate::cli::PseudonymCommand;
+use crate::error::ExitKind;
 use crate::keys::Phrase;
 use crate::prompt;
 use crate::repo::history::writer_name;
@@ -21,6 +23,16 @@ pub fn run(ctx: &Context, cmd: PseudonymCommand) -> anyhow::Result<()> {
             json,
             no_confirm,
         } => {
+            // A pipe or a file could keep the phrase (a log, a cron mail):
+            // it goes only to a terminal, or to a script that asked for it.
+            if !json && !prompt::stdout_is_tty() {
+                bail_kind!(
+                    ExitKind::Usage,
+                    "standard output is not a terminal, and the recovery phrase is shown only on one \
+                     (a pipe or a file could keep it); run `crossing pseudonym new` on a terminal, \
+                     or take the phrase in a script with --json"
+                );
+            }
             let phrase = Phrase::generate(words)?;
             let p = setup::add_pseudonym(&state, name, &phrase)?;
             if json {
