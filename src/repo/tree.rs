@@ -151,6 +151,26 @@ pub struct StoredEntry {
     pub target: Vec<u8>,
     #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
     pub blobs: Vec<u8>,
+    /// A hard link: the earlier `file` entry sharing this one's inode. Its
+    /// `blobs` are written too, so a reader that ignores `link` restores a
+    /// copy.
+    #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
+    pub link: Vec<u8>,
+    /// A FIFO, written as an empty `file` so that a reader that ignores
+    /// `fifo` still reads the list (and restores an empty file).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fifo: bool,
+}
+
+impl StoredEntry {
+    /// The kind an entry of the stream stands for.
+    pub fn kind(&self) -> Kind {
+        if self.fifo && self.kind == Kind::File {
+            Kind::Fifo
+        } else {
+            self.kind
+        }
+    }
 }
 
 /// Cuts a stream into list parts (content-defined, so an edit moves only
@@ -364,13 +384,14 @@ impl PackMap {
             self.add(&r);
         }
         Ok(Entry {
+            kind: e.kind(),
             path: e.path,
-            kind: e.kind,
             mode: e.mode,
             mtime_ns: e.mtime_ns,
             size: e.size,
             target: e.target,
             chunks,
+            link: e.link,
         })
     }
 
