@@ -404,7 +404,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --store-option --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --all --data-dir --store --store-option --exclude --dry-run --tag --expire-after --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,6 +423,10 @@ _crossing() {
                     return 0
                     ;;
                 --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1486,7 +1490,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__init)
-            opts="-q -h --data-dir --store --store-option --pseudonym --name --client --json --home --quiet --help"
+            opts="-q -h --data-dir --store --store-option --pseudonym --name --client --exclude --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1514,6 +1518,10 @@ _crossing() {
                     ;;
                 --client)
                     COMPREPLY=($(compgen -W "session signal generic" -- "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --home)

@@ -24,6 +24,10 @@ const NOT_RUN: &[&str] = &[
 /// fields below it; all the others must appear in some run below.
 const NOT_SEEN: &[(&str, &str)] = &[
     ("backup", "skipped[]"),
+    ("backup --dry-run", "skipped[]"),
+    ("backup --all", "profiles[].backup.skipped[]"),
+    // A failed profile's entry: tests/backup_options.rs reads it.
+    ("backup --all", "profiles[].error"),
     ("snapshots", "[].error"),
     ("snapshots", "[].untrusted_because"),
     ("repair", "unrecoverable[]"),
@@ -209,6 +213,12 @@ fn every_command_prints_what_docs_json_md_says() {
         "prune",
         fx.crossing(["prune", "--dry-run", "--keep-last", "1", "--json"]),
     );
+
+    c.check(
+        "backup --dry-run",
+        fx.crossing(["backup", "--dry-run", "--json"]),
+    );
+    c.check("backup --all", fx.crossing(["backup", "--all", "--json"]));
 
     // Protections.
     c.check(
