@@ -410,7 +410,8 @@ fn every_command_with_json_is_documented() {
     json_commands(&crossing::cli::Cli::command(), "", &mut found);
     let documented: BTreeSet<String> = shapes::documented()
         .into_keys()
-        .filter(|b| b != "error")
+        // `backup --all` and `backup --dry-run` are other objects of one command.
+        .filter(|b| b != "error" && !b.contains(" --"))
         .collect();
     assert_eq!(
         found, documented,
