@@ -211,8 +211,8 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --json 'Print one JSON summary object'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'crossing;restore'= {
             cand --profile 'The profile whose store and data directory to use by default (without it: the only profile, or among several the one named "default")'

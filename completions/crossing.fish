@@ -139,7 +139,7 @@ complete -c crossing -n "__fish_crossing_using_subcommand backup" -l all -d 'Bac
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l dry-run -d 'Say what would be read and stored, and store nothing: no snapshot, no pack, no change to crossing\'s state. Files not known unchanged are read and chunked to count the new bytes'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l json -d 'Print one JSON summary object'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -s q -l quiet -d 'Print nothing but errors'
-complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default (without it: the only profile, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l snapshot -d 'Snapshot ID (or a unique prefix of it), or "latest"' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store -d 'The store URL (default: the profile\'s)' -r
