@@ -352,3 +352,21 @@ fn fifos_and_hard_links_come_back_as_they_were() {
     assert_eq!(pipe.mode() & 0o7777, 0o640);
     assert_trees_equal(&fx.data, &target);
 }
+
+#[test]
+fn a_socket_is_left_out_with_a_warning_not_a_partial_backup() {
+    let fx = Fixture::new();
+    write(&fx.data.join("kept"), "kept\n");
+    let _listener = std::os::unix::net::UnixListener::bind(fx.data.join("live.sock")).unwrap();
+    let (out, sum) = fx.backup(&[]);
+    let out = out.expect(0, "backup beside a socket");
+    assert!(
+        out.stderr.contains("live.sock") && out.stderr.contains("socket"),
+        "{}",
+        out.stderr
+    );
+    assert!(sum["warnings"].to_string().contains("live.sock"), "{sum}");
+    assert_eq!(sum["skipped"], serde_json::json!([]), "{sum}");
+    let target = restored(&fx, "restored");
+    assert!(exists(&target.join("kept")) && !exists(&target.join("live.sock")));
+}
