@@ -428,7 +428,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --no-confirm --store-option --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --all --data-dir --store --no-confirm --store-option --exclude --dry-run --tag --expire-after --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +447,10 @@ _crossing() {
                     return 0
                     ;;
                 --store-option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1626,7 +1630,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__init)
-            opts="-q -h --data-dir --store --store-option --pseudonym --name --client --json --home --quiet --help"
+            opts="-q -h --data-dir --store --store-option --pseudonym --name --client --exclude --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1654,6 +1658,10 @@ _crossing() {
                     ;;
                 --client)
                     COMPREPLY=($(compgen -W "session signal generic" -- "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --home)

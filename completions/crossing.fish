@@ -102,9 +102,10 @@ complete -c crossing -n "__fish_crossing_using_subcommand init" -l store -d 'Whe
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l store-option -d 'A non-secret store setting kept in the profile, KEY=VALUE (repeatable): endpoint, region, allow_http, timeout, retries, retry_timeout, … (see docs/stores.md). Secrets are refused: they stay in the environment' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l pseudonym -d 'The pseudonym whose key encrypts the backups (default: the only one, or "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l name -d 'The profile\'s name (default: the client\'s, "signal" or "session"; "default" for --client generic)' -r
-complete -c crossing -n "__fish_crossing_using_subcommand init" -l client -d 'Which client\'s data this is' -r -f -a "session\t'Session Desktop'
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l client -d 'Which client\'s data this is (a client\'s profile leaves out its caches and logs: see `crossing profile show`)' -r -f -a "session\t'Session Desktop'
 signal\t'Signal Desktop'
 generic\t'Any folder (--data-dir required)'"
+complete -c crossing -n "__fish_crossing_using_subcommand init" -l exclude -d 'Kept with the profile: every backup leaves out paths matching GLOB, relative to the data directory (gitignore-like, see `crossing backup --help`); repeatable' -r
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand init" -l json -d 'Print one JSON object on stdout, errors included (docs/json.md)'
 complete -c crossing -n "__fish_crossing_using_subcommand init" -s q -l quiet -d 'Print nothing but errors'
@@ -135,13 +136,16 @@ complete -c crossing -n "__fish_crossing_using_subcommand backup" -l profile -d 
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l data-dir -d 'First use without a profile: the directory to back up (creates the profile, and a pseudonym if there is none, showing its phrase once)' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store -d 'First use without a profile: the store URL (see `crossing init --help`)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l store-option -d 'A non-secret store setting, KEY=VALUE (repeatable), over the profile\'s: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only, except that a first backup keeps them in the profile it creates. Secrets stay in the environment' -r
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l exclude -d 'Leave out paths matching GLOB, relative to the data directory (gitignore-like: `*.tmp` at any depth, `/Cache` only at the top, `logs/` directories only, `**` across directories); repeatable, added to the profile\'s (`crossing init --exclude`). Excluded paths are not read' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l tag -d 'A label stored in the (encrypted) snapshot; repeatable' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l expire-after -d 'Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h)' -r
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache)' -r -F
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l all -d 'Back up every profile, one after another (each under its own lock); a profile that fails does not stop the others, and the exit code is that of the first failure'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l no-confirm -d 'First use: when a new pseudonym\'s phrase is shown, do not ask for two of its words to check the written copy'
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -l dry-run -d 'Say what would be read and stored, and store nothing: no snapshot, no pack, no change to crossing\'s state. Files not known unchanged are read and chunked to count the new bytes'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -l json -d 'Print one JSON summary object'
 complete -c crossing -n "__fish_crossing_using_subcommand backup" -s q -l quiet -d 'Print nothing but errors'
-complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help'
+complete -c crossing -n "__fish_crossing_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l profile -d 'The profile whose store and data directory to use by default (without it: the only profile, or among several the one named "default")' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l snapshot -d 'Snapshot ID (or a unique prefix of it), or "latest"' -r
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l store -d 'The store URL (default: the profile\'s)' -r

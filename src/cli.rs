@@ -79,6 +79,11 @@ pub enum Command {
     Profile(ProfileCommand),
 
     /// Write an encrypted, deduplicated snapshot of a profile's data directory to its store.
+    ///
+    /// Prints one summary line, to a terminal, a pipe or a cron mail alike
+    /// (nothing with -q). FIFOs and hard links are kept; sockets and device
+    /// files are left out with a warning; unreadable paths make it partial
+    /// (exit 3).
     Backup(BackupArgs),
 
     /// Restore a snapshot into a data directory, verified, atomically (needs the phrase).

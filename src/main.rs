@@ -85,7 +85,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Pseudonym(cmd) => commands::pseudonym::run(ctx, cmd)?,
         Command::Init(args) => commands::profile::init(ctx, args)?,
         Command::Profile(cmd) => commands::profile::run(ctx, cmd)?,
-        Command::Backup(args) => return commands::backup::run(ctx, args),
+        Command::Backup(args) => return commands::backup::run(ctx, args, exit_kind_of),
         Command::Restore(args) => commands::restore::run(ctx, args)?,
         Command::Snapshots(args) => commands::snapshots::run(ctx, args)?,
         Command::Check(args) => return commands::check::run(ctx, args),

@@ -638,6 +638,7 @@ fn restore_and_compare(which: &str, expected: &VectorSnapshot, keys: &Keys) {
             "mtime of {shown:?}"
         );
         match e.kind {
+            Kind::Fifo => panic!("the vectors hold no FIFO"),
             Kind::Dir => assert!(meta.is_dir(), "{shown:?}"),
             Kind::Symlink => {
                 assert!(meta.file_type().is_symlink(), "{shown:?}");

@@ -52,6 +52,7 @@ fn plant_signed(fx: &Fixture, key: &ed25519_dalek::SigningKey, seq: u64, time: i
         size: 0,
         target: vec![],
         chunks: vec![],
+        link: vec![],
     };
     let body = ManifestBody {
         entries: vec![root],

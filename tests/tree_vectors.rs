@@ -138,6 +138,8 @@ fn stored_entry(e: &Value) -> StoredEntry {
                     .collect()
             })
             .unwrap_or_default(),
+        link: vec![],
+        fifo: false,
     }
 }
 
@@ -389,6 +391,7 @@ fn expected_tree(m: &Value) -> Tree {
         let path = hex_of(e, "path_hex");
         let kind = kind_of(e["kind"].as_str().unwrap());
         let node = match kind {
+            Kind::Fifo => panic!("the vectors hold no FIFO"),
             Kind::Dir => Node::Dir,
             Kind::Symlink => Node::Symlink {
                 target: hex_of(e, "target_hex"),

@@ -15,7 +15,7 @@ use crate::repo::Repo;
 use crate::state::State;
 
 /// Entries walked per batch: some megabytes of metadata.
-const BATCH: usize = 20_000;
+pub(super) const BATCH: usize = 20_000;
 
 /// What reading the whole tree did.
 #[derive(Default)]
@@ -23,6 +23,9 @@ pub struct Totals {
     pub files: u64,
     pub dirs: u64,
     pub symlinks: u64,
+    pub fifos: u64,
+    pub hard_links: u64,
+    pub excluded: u64,
     pub bytes: u64,
     pub files_read: u64,
     pub bytes_read: u64,
@@ -34,6 +37,8 @@ pub struct Totals {
     /// A hash of each file the file cache keeps (sorted at the end): the
     /// cache's other rows are of files gone.
     pub seen: Vec<u64>,
+    /// The content of files with other hard links, for their later names.
+    pub linked: manifest::Linked,
 }
 
 /// 64 bits of a path, to tell the files a backup saw from the rest of the
@@ -57,7 +62,7 @@ pub fn read_tree(
     mut list: ListWriter<'_>,
 ) -> anyhow::Result<(Totals, Stored)> {
     let (state, req) = (input.state, input.req);
-    let mut walker = Walker::new(req.data_dir)?;
+    let mut walker = Walker::new(req.data_dir, req.excludes.clone())?;
     let mut totals = Totals::default();
     let progress = Offset::new(req.progress);
     loop {
@@ -90,6 +95,7 @@ pub fn read_tree(
             &found,
             reused,
             results,
+            &mut totals.linked,
             &mut totals.skipped,
             &mut totals.warnings,
         );
@@ -109,6 +115,8 @@ pub fn read_tree(
     req.progress.finish();
     totals.seen.sort_unstable();
     totals.skipped.append(&mut walker.skipped);
+    totals.warnings.append(&mut walker.warnings);
+    totals.excluded = walker.excluded;
     let stored = list.finish(location)?;
     for id in &stored.parts {
         location.mark_named(id);
@@ -121,6 +129,8 @@ impl Totals {
         self.files += tree.files;
         self.dirs += tree.dirs;
         self.symlinks += tree.symlinks;
+        self.fifos += tree.fifos;
+        self.hard_links += tree.hard_links;
         self.bytes += tree.bytes;
         self.files_read += tree.files_read;
         self.bytes_read += read.bytes_read;

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use super::locations::Locations;
-use crate::repo::format::{self, ChunkId, Entry, IndexPack};
+use crate::repo::format::{self, ChunkId, Entry, IndexPack, Kind};
 use crate::repo::pack::Packer;
 use crate::repo::tree::{self, ListRef, StoredEntry, FANOUT, PART_MAX, REF_LEN};
 use crate::repo::Repo;
@@ -114,14 +114,19 @@ impl Listing<'_> {
         for id in e.chunk_ids() {
             location.blob_ref(&id)?.write(&mut blobs);
         }
+        // A FIFO is written as an empty file marked `fifo`: a reader that
+        // does not know FIFOs still reads the list (docs/format.md).
+        let fifo = e.kind == Kind::Fifo;
         Ok(StoredEntry {
             path: e.path.clone(),
-            kind: e.kind,
+            kind: if fifo { Kind::File } else { e.kind },
             mode: e.mode,
             mtime_ns: e.mtime_ns,
             size: e.size,
             target: e.target.clone(),
             blobs,
+            link: e.link.clone(),
+            fifo,
         })
     }
 

@@ -2,7 +2,7 @@
 //! vouched for and the files the workers read.
 
 use std::collections::{HashMap, HashSet};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 use super::reader::{JobResult, ReadFile};
 use super::walk::{self, Found, Skipped};
@@ -21,9 +21,16 @@ pub struct Tree {
     pub files: u64,
     pub dirs: u64,
     pub symlinks: u64,
+    pub fifos: u64,
+    /// File entries that are hard links to an earlier one (not read).
+    pub hard_links: u64,
     pub bytes: u64,
     pub files_read: u64,
 }
+
+/// The content of each file with other hard links, by the path it was met
+/// at first: its later names take it (kept for the whole walk).
+pub type Linked = HashMap<Vec<u8>, (Vec<u8>, u64)>;
 
 /// A file that was neither reused nor read (it failed: see `skipped`, or it
 /// is a database companion made unnecessary by a consistent copy) is left out.
@@ -31,6 +38,7 @@ pub fn assemble(
     found: &[Found],
     reused: HashMap<usize, ReadFile>,
     results: Vec<JobResult>,
+    linked: &mut Linked,
     skipped: &mut Vec<Skipped>,
     warnings: &mut Vec<String>,
 ) -> Tree {
@@ -62,6 +70,8 @@ pub fn assemble(
         files: 0,
         dirs: 0,
         symlinks: 0,
+        fifos: 0,
+        hard_links: 0,
         bytes: 0,
         files_read,
     };
@@ -77,10 +87,31 @@ pub fn assemble(
             size: 0,
             target: f.target.clone(),
             chunks: Vec::new(),
+            link: Vec::new(),
         };
         match f.kind {
             Kind::Dir => tree.dirs += 1,
             Kind::Symlink => tree.symlinks += 1,
+            Kind::Fifo => tree.fifos += 1,
+            Kind::File if f.link.is_some() => {
+                let first = f.link.clone().unwrap_or_default();
+                let Some((chunks, size)) = linked.get(&first) else {
+                    skipped.push(Skipped {
+                        path: f.abs.display().to_string(),
+                        reason: format!(
+                            "a hard link of {}, which is not in the snapshot",
+                            String::from_utf8_lossy(&first)
+                        ),
+                    });
+                    continue;
+                };
+                tree.files += 1;
+                tree.hard_links += 1;
+                tree.bytes += size;
+                entry.size = *size;
+                entry.chunks = chunks.clone();
+                entry.link = first;
+            }
             Kind::File => {
                 let Some(ReadFile {
                     chunks,
@@ -95,6 +126,9 @@ pub fn assemble(
                 tree.bytes += size;
                 entry.size = size;
                 entry.chunks = chunks.clone();
+                if f.meta.nlink() > 1 {
+                    linked.insert(f.rel.clone(), (chunks.clone(), size));
+                }
                 tree.referenced.extend(entry.chunk_ids());
                 if cacheable {
                     tree.seen.push(f.rel.clone());

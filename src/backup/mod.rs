@@ -16,8 +16,11 @@
 //!   pages), reading live databases as one consistent page image;
 //! - `manifest`: the snapshot's entries from all of the above.
 
+mod all;
 mod batches;
 mod chunker;
+mod dry_run;
+pub mod exclude;
 mod listing;
 mod locations;
 mod manifest;
@@ -46,6 +49,9 @@ use crate::state::setup::profile_repo;
 use crate::state::writers::{Chain, Writer};
 use crate::state::{State, StateError};
 use crate::store::StoreOptions;
+pub use all::{backup_all, AllBackups, ProfileOutcome};
+pub use dry_run::{dry_run, DryRunSummary};
+use exclude::Excludes;
 use locations::Locations;
 pub use pages::DB_CHUNK;
 pub use walk::Skipped;
@@ -55,6 +61,8 @@ pub struct BackupRequest<'a> {
     /// The pseudonym whose writer signs the snapshot (for messages).
     pub pseudonym: &'a str,
     pub data_dir: &'a Path,
+    /// Paths not walked (`--exclude`, the profile's patterns).
+    pub excludes: &'a Excludes,
     pub keys: &'a PublicKeys,
     pub tags: Vec<String>,
     pub expires_at: Option<i64>,
@@ -69,6 +77,11 @@ pub struct BackupSummary {
     pub files: u64,
     pub dirs: u64,
     pub symlinks: u64,
+    pub fifos: u64,
+    /// File entries that are hard links to another one (content stored once).
+    pub hard_links: u64,
+    /// Paths matching an exclude pattern, not walked.
+    pub excluded: u64,
     /// Total size of the files in the snapshot.
     pub bytes: u64,
     /// Files and bytes actually read (the rest was unchanged).
@@ -94,12 +107,29 @@ pub struct ProfileBackup<'a> {
     pub options: &'a StoreOptions,
     pub tags: Vec<String>,
     pub expires_at: Option<i64>,
+    /// Exclude patterns beyond the profile's own (`backup --exclude`).
+    pub excludes: &'a [String],
     pub progress: &'a dyn Progress,
+}
+
+impl ProfileBackup<'_> {
+    /// The profile's exclude patterns and the run's, compiled.
+    pub fn excludes(&self) -> anyhow::Result<Excludes> {
+        let all: Vec<String> = self
+            .profile
+            .excludes
+            .iter()
+            .chain(self.excludes)
+            .cloned()
+            .collect();
+        Excludes::new(&all)
+    }
 }
 
 /// One snapshot of a profile's data directory (the caller holds the
 /// profile's lock; this takes its repository's).
 pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
+    let excludes = req.excludes()?;
     // Never `create`: the profile's command made the folder store; a missing
     // one now is a drive that is not mounted (exit 5).
     let (keys, repo) = profile_repo(req.state, req.profile, req.options, false)?;
@@ -114,6 +144,7 @@ pub fn backup_profile(req: ProfileBackup<'_>) -> anyhow::Result<BackupSummary> {
             profile: &req.profile.name,
             pseudonym: &req.profile.pseudonym,
             data_dir: &req.profile.data_dir,
+            excludes: &excludes,
             keys: &keys,
             tags: req.tags,
             expires_at: req.expires_at,
@@ -219,6 +250,9 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         files,
         dirs: tree.dirs,
         symlinks: tree.symlinks,
+        fifos: tree.fifos,
+        hard_links: tree.hard_links,
+        excluded: tree.excluded,
         bytes,
         files_read: tree.files_read,
         bytes_read: tree.bytes_read,

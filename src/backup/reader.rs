@@ -65,7 +65,7 @@ pub fn plan(
     // for an SQLite header: that keeps a no-change backup to one stat per file.
     let mut reused = HashMap::new();
     for (i, f) in found.iter().enumerate() {
-        if f.kind != Kind::File {
+        if !is_content(f) {
             continue;
         }
         let fp = fingerprint(&f.meta);
@@ -85,17 +85,21 @@ pub fn plan(
     let mut companion_of: HashMap<usize, usize> = HashMap::new();
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, f) in found.iter().enumerate() {
+        // Only regular files are opened (a FIFO would wait for a writer).
+        if !is_content(f) {
+            continue;
+        }
         // Companions are siblings, which the walk hands over in one batch
         // (walk::Walker): looked up here, not stat'ed again.
         let database = sqlite::looks_like_database(&f.abs, |p| by_path.contains_key(p))
             || (!reused.contains_key(&i) && sqlite::has_sqlite_header(&f.abs));
-        if f.kind != Kind::File || !database {
+        if !database {
             continue;
         }
         let comps: Vec<usize> = sqlite::COMPANIONS
             .iter()
             .filter_map(|c| by_path.get(sqlite::companion(&f.abs, c).as_path()).copied())
-            .filter(|&c| found[c].kind == Kind::File)
+            .filter(|&c| is_content(&found[c]))
             .collect();
         for &c in &comps {
             companion_of.insert(c, i);
@@ -104,7 +108,7 @@ pub fn plan(
     }
     let mut jobs = Vec::new();
     for (i, f) in found.iter().enumerate() {
-        if f.kind != Kind::File || companion_of.contains_key(&i) {
+        if !is_content(f) || companion_of.contains_key(&i) {
             continue;
         }
         if let Some(companions) = groups.remove(&i) {
@@ -144,6 +148,12 @@ pub fn plan(
     // Big files first: keeps every worker busy to the end.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.bytes(found)));
     Ok((jobs, reused))
+}
+
+/// A regular file whose content is read: not a hard link met before
+/// (it takes the content of its first name).
+fn is_content(f: &Found) -> bool {
+    f.kind == Kind::File && f.link.is_none()
 }
 
 fn all_known(chunks: &[u8], known: &Locations) -> bool {

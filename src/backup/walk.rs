@@ -1,11 +1,13 @@
 //! Walking a data directory without following symlinks. Names are bytes.
 
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
+use super::exclude::Excludes;
 use crate::repo::format::Kind;
 use crate::state::cache::Fingerprint;
 
@@ -18,6 +20,9 @@ pub struct Found {
     pub kind: Kind,
     pub meta: Metadata,
     pub target: Vec<u8>,
+    /// A hard link met before in this walk: the path it was met at (this
+    /// one is not read; it takes that one's content).
+    pub link: Option<Vec<u8>>,
 }
 
 /// What the walk could not take.
@@ -55,18 +60,25 @@ struct Listing {
 
 /// Walks a data directory depth-first in byte order of names, a batch at
 /// a time, so a backup holds one batch of metadata, never the whole tree.
-/// Special files are skipped (reported), unreadable directories reported,
-/// nothing followed.
+/// Sockets and device files are left out (a warning), unreadable paths
+/// reported, excluded paths not visited, nothing followed.
 pub struct Walker {
     root: Option<(PathBuf, Metadata)>,
     /// The directories being listed, innermost last: each one's relative
     /// path and the children still to visit (sorted, last to visit first).
     stack: Vec<Listing>,
+    excludes: Excludes,
+    /// Files with other hard links, by (device, inode): where each was met
+    /// first. Only such files are kept, so this stays small.
+    inodes: HashMap<(u64, u64), Vec<u8>>,
     pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+    /// Paths that matched an exclude pattern (their contents not counted).
+    pub excluded: u64,
 }
 
 impl Walker {
-    pub fn new(root: &Path) -> anyhow::Result<Walker> {
+    pub fn new(root: &Path, excludes: Excludes) -> anyhow::Result<Walker> {
         let meta = std::fs::symlink_metadata(root)
             .map_err(|e| anyhow::anyhow!("cannot read data directory {}: {e}", root.display()))?;
         anyhow::ensure!(
@@ -77,7 +89,11 @@ impl Walker {
         Ok(Walker {
             root: Some((root.to_path_buf(), meta)),
             stack: Vec::new(),
+            excludes,
+            inodes: HashMap::new(),
             skipped: Vec::new(),
+            warnings: Vec::new(),
+            excluded: 0,
         })
     }
 
@@ -94,6 +110,7 @@ impl Walker {
                 kind: Kind::Dir,
                 meta,
                 target: Vec::new(),
+                link: None,
             });
         }
         while let Some(Listing { rel, children, .. }) = self.stack.last_mut() {
@@ -106,6 +123,11 @@ impl Walker {
                 child_rel.push(b'/');
             }
             child_rel.extend_from_slice(&name);
+            // Matched on the path alone, before any stat.
+            if self.excludes.matches(&child_rel) {
+                self.excluded += 1;
+                continue;
+            }
             let meta = match std::fs::symlink_metadata(&abs) {
                 Ok(m) => m,
                 Err(e) => {
@@ -114,6 +136,10 @@ impl Walker {
                 }
             };
             let ft = meta.file_type();
+            if ft.is_dir() && self.excludes.matches_dir(&child_rel) {
+                self.excluded += 1;
+                continue;
+            }
             if ft.is_dir() {
                 if batch.len() >= limit && !self.companions_pending() {
                     // The next batch starts here.
@@ -124,7 +150,14 @@ impl Walker {
                 self.enter(&abs, child_rel.clone());
                 batch.push(found(child_rel, abs, Kind::Dir, meta, Vec::new()));
             } else if ft.is_file() {
-                batch.push(found(child_rel, abs, Kind::File, meta, Vec::new()));
+                let mut f = found(child_rel, abs, Kind::File, meta, Vec::new());
+                if f.meta.nlink() > 1 {
+                    f.link = self.met_before(&f);
+                }
+                batch.push(f);
+            } else if ft.is_fifo() {
+                // Recorded, never opened (opening one waits for a writer).
+                batch.push(found(child_rel, abs, Kind::Fifo, meta, Vec::new()));
             } else if ft.is_symlink() {
                 match std::fs::read_link(&abs) {
                     Ok(t) => {
@@ -134,17 +167,31 @@ impl Walker {
                     Err(e) => self.skip(&abs, format!("cannot read symlink: {e}")),
                 }
             } else {
-                let what = if ft.is_fifo() {
-                    "FIFO"
-                } else if ft.is_socket() {
-                    "socket"
+                // A socket lives only while its process does; a device node
+                // is the system's, not the client's data: nothing to restore.
+                let what = if ft.is_socket() {
+                    "a socket"
                 } else {
-                    "device file"
+                    "a device file"
                 };
-                self.skip(&abs, format!("{what}, not backed up"));
+                self.warnings
+                    .push(format!("{} is {what}: not backed up", abs.display()));
             }
         }
         batch
+    }
+
+    /// Where a file with other hard links was met before in this walk, or
+    /// `None` the first time (it is remembered then).
+    fn met_before(&mut self, f: &Found) -> Option<Vec<u8>> {
+        let key = (f.meta.dev(), f.meta.ino());
+        match self.inodes.get(&key) {
+            Some(first) => Some(first.clone()),
+            None => {
+                self.inodes.insert(key, f.rel.clone());
+                None
+            }
+        }
     }
 
     /// Whether a directory being listed still has a database companion
@@ -205,6 +252,7 @@ fn found(rel: Vec<u8>, abs: PathBuf, kind: Kind, meta: Metadata, target: Vec<u8>
         kind,
         meta,
         target,
+        link: None,
     }
 }
 
@@ -230,7 +278,7 @@ mod tests {
             std::fs::write(root.join(f), f).unwrap();
         }
         let mut all = Vec::new();
-        let mut walker = Walker::new(root).unwrap();
+        let mut walker = Walker::new(root, Excludes::default()).unwrap();
         let mut sizes = Vec::new();
         loop {
             let batch = walker.next_batch(1);
@@ -263,7 +311,7 @@ mod tests {
         // before it while the -wal is still to come.
         std::fs::create_dir(root.join("sql/db-attachments")).unwrap();
         std::fs::write(root.join("sql/db-attachments/a"), "a").unwrap();
-        let mut walker = Walker::new(root).unwrap();
+        let mut walker = Walker::new(root, Excludes::default()).unwrap();
         let mut batches = Vec::new();
         loop {
             let batch = walker.next_batch(1);
@@ -277,11 +325,11 @@ mod tests {
             .find(|b| b.contains(&"sql/db".to_string()))
             .unwrap();
         assert!(with_db.contains(&"sql/db-wal".to_string()), "{batches:?}");
-        let mut one = Walker::new(root).unwrap();
+        let mut one = Walker::new(root, Excludes::default()).unwrap();
         assert_eq!(rels(&one.next_batch(usize::MAX)), batches.concat());
         // A companion-like name with no database beside it holds nothing up.
         std::fs::write(root.join("zz-journal"), "not a companion").unwrap();
-        let mut lone = Walker::new(root).unwrap();
+        let mut lone = Walker::new(root, Excludes::default()).unwrap();
         assert_eq!(rels(&lone.next_batch(1)), [""]);
         assert!(one.next_batch(usize::MAX).is_empty());
     }

@@ -26,9 +26,15 @@ pub struct InitArgs {
     /// "default" for --client generic).
     #[arg(long)]
     pub name: Option<String>,
-    /// Which client's data this is.
+    /// Which client's data this is (a client's profile leaves out its
+    /// caches and logs: see `crossing profile show`).
     #[arg(long, value_enum, default_value_t = Client::Generic)]
     pub client: Client,
+    /// Kept with the profile: every backup leaves out paths matching GLOB,
+    /// relative to the data directory (gitignore-like, see `crossing backup
+    /// --help`); repeatable.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
     #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }

@@ -22,8 +22,9 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
         })?,
     };
     let options = StoreOptions::parse_pairs(&args.store_options)?;
-    // Named after the client, so that a Signal profile added next to a
-    // first backup's "default" does not collide with it.
+    crate::backup::exclude::Excludes::new(&args.excludes)?; // refused now, not at the first backup
+                                                            // Named after the client, so that a Signal profile added next to a
+                                                            // first backup's "default" does not collide with it.
     let name = args.name.unwrap_or_else(|| match args.client {
         Client::Generic => DEFAULT_PROFILE.to_string(),
         client => client.name().to_string(),
@@ -37,6 +38,7 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
             store_options: &options,
             pseudonym: &pseudonym,
             client: args.client,
+            excludes: &args.excludes,
         },
     )?;
     if args.json {
@@ -86,12 +88,17 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> anyhow::Result<()> {
 
 fn describe(p: &Profile) -> String {
     format!(
-        "name:      {}\ndata dir:  {}\nstore:     {}\noptions:   {}\npseudonym: {}\nclient:    {}\n",
+        "name:      {}\ndata dir:  {}\nstore:     {}\noptions:   {}\npseudonym: {}\nclient:    {}\nexcludes:  {}\n",
         p.name,
         p.data_dir.display(),
         p.store_url,
         p.store_options,
         p.pseudonym,
-        p.client
+        p.client,
+        if p.excludes.is_empty() {
+            "(none)".to_string()
+        } else {
+            p.excludes.join("  ")
+        }
     )
 }

@@ -78,6 +78,7 @@ pub fn mode_string(kind: Kind, mode: u32) -> String {
         Kind::File => '-',
         Kind::Dir => 'd',
         Kind::Symlink => 'l',
+        Kind::Fifo => 'p',
     });
     for shift in [6, 3, 0] {
         let bits = (mode >> shift) & 7;

@@ -80,6 +80,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::File => "file",
         Kind::Dir => "dir",
         Kind::Symlink => "symlink",
+        Kind::Fifo => "fifo",
     }
 }
 
@@ -96,6 +97,7 @@ mod tests {
             size: 0,
             target: vec![],
             chunks: vec![],
+            link: vec![],
         }
     }
 

@@ -85,6 +85,7 @@ pub fn leg(
         options: &profile.store_options,
         tags: vec!["depart".into()],
         expires_at: None,
+        excludes: &[],
         progress,
     })
     .with_context(|| {

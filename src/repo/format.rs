@@ -189,6 +189,9 @@ pub enum Kind {
     File,
     Dir,
     Symlink,
+    /// A named pipe: restored with `mkfifo`, never opened by a backup. A
+    /// version-3 list stores it as a `file` marked `fifo` (docs/format.md).
+    Fifo,
 }
 
 /// One path of a snapshot. Paths are relative to the data directory, as
@@ -207,6 +210,10 @@ pub struct Entry {
     /// Concatenated 32-byte chunk IDs of a file's content, in order.
     #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
     pub chunks: Vec<u8>,
+    /// A hard link: the path of the earlier `file` entry whose inode this
+    /// one shares (same content, named again); empty otherwise.
+    #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
+    pub link: Vec<u8>,
 }
 
 impl Entry {
@@ -218,7 +225,7 @@ impl Entry {
 
     /// What a reader checks in every entry of a manifest it decoded: the
     /// path, the mode (permission bits only: no file type, so no device
-    /// node), and the fields each kind has.
+    /// node), and the fields each kind has (a hard link names a path).
     pub fn check(&self) -> anyhow::Result<()> {
         let path = String::from_utf8_lossy(&self.path);
         anyhow::ensure!(
@@ -236,16 +243,23 @@ impl Entry {
             self.chunks.len()
         );
         let no_content = self.size == 0 && self.chunks.is_empty();
+        let no_link = self.link.is_empty();
         let fits = match self.kind {
-            Kind::File => self.target.is_empty() && !self.path.is_empty(),
-            Kind::Dir => no_content && self.target.is_empty(),
+            Kind::File => {
+                self.target.is_empty()
+                    && !self.path.is_empty()
+                    && (no_link || (is_relative_path(&self.link) && self.link != self.path))
+            }
+            Kind::Dir => no_content && self.target.is_empty() && no_link,
             Kind::Symlink => {
                 no_content
+                    && no_link
                     && !self.path.is_empty()
                     && !self.target.is_empty()
                     && self.target.len() <= MAX_TARGET_BYTES
                     && !self.target.contains(&0)
             }
+            Kind::Fifo => no_content && no_link && self.target.is_empty() && !self.path.is_empty(),
         };
         anyhow::ensure!(fits, "{path:?}: fields that a {:?} cannot have", self.kind);
         Ok(())

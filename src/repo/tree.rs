@@ -151,6 +151,26 @@ pub struct StoredEntry {
     pub target: Vec<u8>,
     #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
     pub blobs: Vec<u8>,
+    /// A hard link: the earlier `file` entry sharing this one's inode. Its
+    /// `blobs` are written too, so a reader that ignores `link` restores a
+    /// copy.
+    #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
+    pub link: Vec<u8>,
+    /// A FIFO, written as an empty `file` so that a reader that ignores
+    /// `fifo` still reads the list (and restores an empty file).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fifo: bool,
+}
+
+impl StoredEntry {
+    /// The kind an entry of the stream stands for.
+    pub fn kind(&self) -> Kind {
+        if self.fifo && self.kind == Kind::File {
+            Kind::Fifo
+        } else {
+            self.kind
+        }
+    }
 }
 
 /// Cuts a stream into list parts (content-defined, so an edit moves only
@@ -382,13 +402,14 @@ fn plain_entry(e: StoredEntry) -> anyhow::Result<Entry> {
     })?;
     let chunks = blobs.flat_map(|r| r.id).collect();
     Ok(Entry {
+        kind: e.kind(),
         path: e.path,
-        kind: e.kind,
         mode: e.mode,
         mtime_ns: e.mtime_ns,
         size: e.size,
         target: e.target,
         chunks,
+        link: e.link,
     })
 }
 
@@ -557,6 +578,67 @@ mod tests {
         let before: std::collections::HashSet<&[u8]> = parts.iter().copied().collect();
         let changed = cut(&edited).filter(|p| !before.contains(p)).count();
         assert!(changed <= 2, "{changed} parts changed for one byte");
+    }
+
+    /// A FIFO and a hard link as the stream holds them, read by this
+    /// reader and by one that knows neither (the version-3 reader before
+    /// them): that one still decodes every entry, seeing an empty file and
+    /// a copy.
+    #[test]
+    fn fifos_and_hard_links_read_by_an_older_reader() {
+        #[derive(Deserialize)]
+        struct Older {
+            kind: Kind,
+            size: u64,
+            #[serde(with = "serde_bytes", default)]
+            blobs: Vec<u8>,
+        }
+        let entry = |path: &[u8], size: u64, blobs: Vec<u8>, link: &[u8], fifo: bool| StoredEntry {
+            path: path.to_vec(),
+            kind: Kind::File,
+            mode: 0o600,
+            mtime_ns: 1,
+            size,
+            target: vec![],
+            blobs,
+            link: link.to_vec(),
+            fifo,
+        };
+        let stream: Vec<u8> = [
+            entry(b"pipe", 0, vec![], b"", true),
+            entry(b"a", 5, vec![7; REF_LEN], b"", false),
+            entry(b"b", 5, vec![7; REF_LEN], b"a", false),
+        ]
+        .iter()
+        .flat_map(|e| {
+            let mut out = Vec::new();
+            ciborium::into_writer(e, &mut out).unwrap();
+            out
+        })
+        .collect();
+        let now = decode_entries(&stream).unwrap();
+        assert_eq!(now[0].kind(), Kind::Fifo);
+        assert_eq!(
+            (now[2].kind(), now[2].link.as_slice()),
+            (Kind::File, &b"a"[..])
+        );
+        let mut rest = stream.as_slice();
+        let mut older = Vec::new();
+        while !rest.is_empty() {
+            older.push(ciborium::from_reader::<Older, _>(&mut rest).unwrap());
+        }
+        assert_eq!(older[0].kind, Kind::File);
+        assert_eq!((older[0].size, older[0].blobs.len()), (0, 0));
+        assert_eq!((older[2].size, older[2].blobs.len()), (5, REF_LEN));
+        // Entries without them keep their bytes (the vectors check them too).
+        let plain = entry(b"a", 0, vec![], b"", false);
+        let mut out = Vec::new();
+        ciborium::into_writer(&plain, &mut out).unwrap();
+        assert!(!contains(&out, b"fifo") && !contains(&out, b"link"));
+    }
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
     }
 
     proptest! {

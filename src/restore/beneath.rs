@@ -100,6 +100,37 @@ impl Beneath {
         Ok(rfs::symlinkat(OsStr::from_bytes(target), &dir, name)?)
     }
 
+    /// A FIFO at `rel` (`mknodat`, in its parent's descriptor).
+    pub fn mkfifo(&self, rel: &[u8]) -> std::io::Result<()> {
+        let (dir, name) = self.parent(rel)?;
+        Ok(rfs::mknodat(
+            &dir,
+            name,
+            rfs::FileType::Fifo,
+            Mode::from_raw_mode(0o600),
+            0,
+        )?)
+    }
+
+    /// `rel` as a new name of the file `first` (`linkat` between their
+    /// parents' descriptors, never following a symlink).
+    pub fn hard_link(&self, first: &[u8], rel: &[u8]) -> std::io::Result<()> {
+        let (from_dir, from) = self.parent(first)?;
+        let (to_dir, to) = self.parent(rel)?;
+        Ok(rfs::linkat(&from_dir, from, &to_dir, to, AtFlags::empty())?)
+    }
+
+    /// `fchmod` of the FIFO `rel`: opened for reading without blocking
+    /// (no writer needed, nothing read) and without following a symlink.
+    pub fn chmod_fifo(&self, rel: &[u8], mode: u32) -> std::io::Result<()> {
+        let fd = self.resolve(rel, OFlags::RDONLY | OFlags::NONBLOCK, Mode::empty())?;
+        let st = rfs::fstat(&fd)?;
+        if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::Fifo {
+            return Err(std::io::Error::other("is not a FIFO"));
+        }
+        Ok(rfs::fchmod(&fd, Mode::from_raw_mode(mode))?)
+    }
+
     /// The length of the regular file `rel` (an error if it is anything else).
     pub fn file_len(&self, rel: &[u8]) -> std::io::Result<u64> {
         let fd = self.resolve(rel, OFlags::PATH, Mode::empty())?;

@@ -24,7 +24,7 @@ use crate::repo::{ChunkMap, Repo};
 pub use place::check_target;
 use place::{remove_stale_staging, swap_into_place, sync_tree, Staging};
 use plan::Plan;
-use tree::{apply_metadata, create_tree, outside_symlinks, verify_lengths};
+use tree::{apply_metadata, create_tree, hard_links, make_links, outside_symlinks, verify_lengths};
 pub use warm::{restore_with_phrase, PhraseRestore, Restored};
 
 #[derive(Debug, Serialize)]
@@ -73,7 +73,8 @@ pub struct RestoreRequest<'a> {
 pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
     let started = Instant::now();
     let target_exists = check_target(req.target, req.force)?;
-    let plan = Plan::new(req.snapshot, req.index)?;
+    let links = hard_links(&req.snapshot.entries);
+    let plan = Plan::new(req.snapshot, req.index, &links)?;
 
     let parent = req
         .target
@@ -109,9 +110,13 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
         )
     })?;
     let entries = &req.snapshot.entries;
-    create_tree(&tree, entries)?;
-    req.progress.set_total(req.snapshot.bytes);
+    create_tree(&tree, entries, &links)?;
+    // A hard link's bytes are its first name's: written once.
+    let linked: u64 = links.keys().map(|&i| entries[i].size).sum();
+    req.progress
+        .set_total(req.snapshot.bytes.saturating_sub(linked));
     let downloaded = fill::fill_files(&req, &plan, &tree)?;
+    make_links(&tree, entries, &links)?;
     verify_lengths(&tree, entries)?;
     apply_metadata(&tree, entries, req.keep_special_modes)?;
     sync_tree(&staging.path)?;

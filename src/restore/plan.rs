@@ -16,11 +16,16 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    pub fn new(snapshot: &Snapshot, index: &ChunkMap) -> anyhow::Result<Plan> {
+    /// `links`: the entries restored as hard links (no content of their own).
+    pub fn new(
+        snapshot: &Snapshot,
+        index: &ChunkMap,
+        links: &HashMap<usize, usize>,
+    ) -> anyhow::Result<Plan> {
         let mut by_pack: HashMap<&str, Vec<IndexEntry>> = HashMap::new();
         let mut placements: HashMap<ChunkId, Vec<(usize, u64)>> = HashMap::new();
         for (i, e) in snapshot.entries.iter().enumerate() {
-            if e.kind != Kind::File {
+            if e.kind != Kind::File || links.contains_key(&i) {
                 continue;
             }
             let mut offset = 0u64;
@@ -64,7 +69,11 @@ impl Plan {
         let chunks_left = snapshot
             .entries
             .iter()
-            .map(|e| AtomicUsize::new(e.chunks.len() / 32))
+            .enumerate()
+            .map(|(i, e)| match links.contains_key(&i) {
+                true => AtomicUsize::new(0),
+                false => AtomicUsize::new(e.chunks.len() / 32),
+            })
             .collect();
         Ok(Plan {
             packs,

@@ -31,13 +31,75 @@ fn safe(e: &Entry) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The hard links to restore as links: entry index → the index of the
+/// file entry it names. Only an earlier plain file of the same content
+/// counts; any other `link` (its file not in the snapshot, or different)
+/// is restored as a copy, as a reader that ignores `link` does.
+pub(super) fn hard_links(entries: &[Entry]) -> HashMap<usize, usize> {
+    let wanted: HashSet<&[u8]> = entries
+        .iter()
+        .filter(|e| e.kind == Kind::File && !e.link.is_empty())
+        .map(|e| e.link.as_slice())
+        .collect();
+    if wanted.is_empty() {
+        return HashMap::new();
+    }
+    let mut firsts: HashMap<&[u8], usize> = HashMap::new();
+    let mut links = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if e.kind != Kind::File {
+            continue;
+        }
+        if e.link.is_empty() {
+            if wanted.contains(e.path.as_slice()) {
+                firsts.entry(&e.path).or_insert(i);
+            }
+            continue;
+        }
+        if let Some(&first) = firsts.get(e.link.as_slice()) {
+            let f = &entries[first];
+            if f.size == e.size && f.chunks == e.chunks {
+                links.insert(i, first);
+            }
+        }
+    }
+    links
+}
+
+/// Makes each hard link, once every file has its content.
+pub(super) fn make_links(
+    root: &Beneath,
+    entries: &[Entry],
+    links: &HashMap<usize, usize>,
+) -> anyhow::Result<()> {
+    let mut sorted: Vec<(&usize, &usize)> = links.iter().collect();
+    sorted.sort();
+    for (&link, &first) in sorted {
+        let e = &entries[link];
+        root.hard_link(&entries[first].path, &e.path)
+            .map_err(|err| {
+                anyhow::anyhow!(
+                    "cannot link {} to {}: {err}",
+                    rel_path(&root.path, e).display(),
+                    String::from_utf8_lossy(&entries[first].path)
+                )
+            })?;
+    }
+    Ok(())
+}
+
 /// Creates every entry. An entry's parent must be a directory this restore
 /// created: a manifest (forged by someone holding the device's public key)
 /// cannot route a write through one of its own symlinks to outside the target.
-pub(super) fn create_tree(root: &Beneath, entries: &[Entry]) -> anyhow::Result<()> {
+/// Hard links in `links` are left to [`make_links`].
+pub(super) fn create_tree(
+    root: &Beneath,
+    entries: &[Entry],
+    links: &HashMap<usize, usize>,
+) -> anyhow::Result<()> {
     let mut seen: HashSet<&[u8]> = HashSet::new();
     let mut dirs: HashSet<&[u8]> = HashSet::from([&b""[..]]);
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         safe(e)?;
         if !seen.insert(&e.path) {
             return Err(RepoError::Corrupt {
@@ -73,9 +135,10 @@ pub(super) fn create_tree(root: &Beneath, entries: &[Entry]) -> anyhow::Result<(
             Kind::Dir => root.mkdir(&e.path).map_err(io)?,
             // A file with content is created by its first chunk's writer
             // (one open per chunk instead of one more per file).
-            Kind::File if e.size > 0 => {}
+            Kind::File if e.size > 0 || links.contains_key(&i) => {}
             Kind::File => drop(root.create_new(&e.path).map_err(io)?),
             Kind::Symlink => root.symlink(&e.path, &e.target).map_err(io)?,
+            Kind::Fifo => root.mkfifo(&e.path).map_err(io)?,
         }
     }
     Ok(())
@@ -121,10 +184,12 @@ pub(super) fn apply_metadata(
         )
     };
     for e in entries.iter().filter(|e| e.kind != Kind::Dir) {
-        if e.kind == Kind::File {
-            root.chmod(&e.path, false, mode(e))
-                .map_err(|err| failed("mode", e, err))?;
+        match e.kind {
+            Kind::File => root.chmod(&e.path, false, mode(e)),
+            Kind::Fifo => root.chmod_fifo(&e.path, mode(e)),
+            _ => Ok(()),
         }
+        .map_err(|err| failed("mode", e, err))?;
         root.set_mtime(&e.path, e.mtime_ns)
             .map_err(|err| failed("time", e, err))?;
     }
@@ -219,6 +284,7 @@ mod tests {
             size: 0,
             target: target.into(),
             chunks: vec![],
+            link: vec![],
         }
     }
 

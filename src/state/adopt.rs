@@ -113,6 +113,7 @@ pub fn adopt(
             store_options,
             pseudonym: &pseudonym.name,
             client,
+            excludes: &[], // the client's own come with the profile
         },
     );
     match made {

@@ -143,6 +143,12 @@ const MIGRATIONS: &[&str] = &[
     // 10: when this device's remote-wipe check last read its channel (shown
     // by `remote-wipe status`; a new arming starts with none).
     "ALTER TABLE remote_wipe ADD COLUMN checked_at INTEGER;",
+    // 11: a profile's exclude patterns (JSON array of strings); client
+    // profiles made before get their client's caches (profiles.rs,
+    // `Client::default_excludes`, as it was then).
+    r#"ALTER TABLE profiles ADD COLUMN excludes TEXT NOT NULL DEFAULT '[]';
+    UPDATE profiles SET excludes = '["/Cache/","/Code Cache/","/GPUCache/","/DawnCache/","/DawnGraphiteCache/","/DawnWebGPUCache/","/GrShaderCache/","/ShaderCache/","/blob_storage/","/Crashpad/","/logs/","/temp/","/update-cache/"]' WHERE client = 'signal';
+    UPDATE profiles SET excludes = '["/Cache/","/Code Cache/","/GPUCache/","/DawnCache/","/DawnGraphiteCache/","/DawnWebGPUCache/","/GrShaderCache/","/ShaderCache/","/blob_storage/","/Crashpad/","/logs/"]' WHERE client = 'session';"#,
 ];
 
 pub fn current() -> i64 {
@@ -190,5 +196,38 @@ mod tests {
         let p = state.require_profile("p").unwrap();
         assert_eq!(p.store_url, "s3://b/p");
         assert!(p.store_options.is_empty());
+    }
+
+    #[test]
+    fn client_profiles_made_before_excludes_get_their_clients() {
+        let home = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(home.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..9] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 9).unwrap();
+            conn.execute_batch(
+                "INSERT INTO pseudonyms VALUES ('me', '05ab', 'ed', 'age1x', 'loc', x'00', 1);
+                 INSERT INTO profiles (name, data_dir, store_url, pseudonym, client, created_at)
+                 VALUES ('s', x'2f64', 's3://b/s', 'me', 'signal', 1),
+                        ('x', x'2f65', 's3://b/x', 'me', 'session', 1),
+                        ('g', x'2f66', 's3://b/g', 'me', 'generic', 1);",
+            )
+            .unwrap();
+        }
+        let state = crate::state::State::open(home.path()).unwrap();
+        use crate::state::profiles::Client;
+        for (name, client) in [
+            ("s", Client::Signal),
+            ("x", Client::Session),
+            ("g", Client::Generic),
+        ] {
+            assert_eq!(
+                state.require_profile(name).unwrap().excludes,
+                client.default_excludes(),
+                "{name}"
+            );
+        }
     }
 }

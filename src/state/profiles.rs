@@ -54,6 +54,49 @@ impl Client {
         }
     }
 
+    /// What a backup of this client's data directory leaves out: Chromium's
+    /// caches (rebuilt at start), crash dumps, logs and, for Signal, the
+    /// folders it empties at start (`temp`) or fills with downloaded
+    /// updates (`update-cache`). Never the database (`sql/`), its key
+    /// (`config.json`), attachments, stickers, avatars, drafts, or the
+    /// Local Storage / IndexedDB the app keeps. Anchored at the data
+    /// directory: an attachment named `Cache` deeper down is kept. Kept in
+    /// a new profile (`profile show` lists them); migration 11 gave them to
+    /// the profiles made before.
+    pub fn default_excludes(self) -> &'static [&'static str] {
+        match self {
+            Client::Signal => &[
+                "/Cache/",
+                "/Code Cache/",
+                "/GPUCache/",
+                "/DawnCache/",
+                "/DawnGraphiteCache/",
+                "/DawnWebGPUCache/",
+                "/GrShaderCache/",
+                "/ShaderCache/",
+                "/blob_storage/",
+                "/Crashpad/",
+                "/logs/",
+                "/temp/",
+                "/update-cache/",
+            ],
+            Client::Session => &[
+                "/Cache/",
+                "/Code Cache/",
+                "/GPUCache/",
+                "/DawnCache/",
+                "/DawnGraphiteCache/",
+                "/DawnWebGPUCache/",
+                "/GrShaderCache/",
+                "/ShaderCache/",
+                "/blob_storage/",
+                "/Crashpad/",
+                "/logs/",
+            ],
+            Client::Generic => &[],
+        }
+    }
+
     /// The client's usual data directory on this OS (Session Desktop, Signal Desktop).
     pub fn usual_data_dir(self) -> anyhow::Result<PathBuf> {
         let name = match self {
@@ -92,11 +135,15 @@ pub struct Profile {
     pub pseudonym: String,
     pub client: String,
     pub created_at: i64,
+    /// Gitignore-like patterns of paths a backup leaves out (`init
+    /// --exclude`, and the client's caches for a client profile).
+    pub excludes: Vec<String>,
 }
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Profile> {
     let dir: Vec<u8> = r.get(1)?;
     let options: String = r.get(6)?;
+    let excludes: String = r.get(7)?;
     Ok(Profile {
         name: r.get(0)?,
         data_dir: PathBuf::from(OsString::from_vec(dir)),
@@ -107,6 +154,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Profile> {
         pseudonym: r.get(3)?,
         client: r.get(4)?,
         created_at: r.get(5)?,
+        excludes: serde_json::from_str(&excludes).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into())
+        })?,
     })
 }
 
@@ -114,7 +164,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Profile> {
 /// generic folder), and the one chosen among several when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
 
-const COLUMNS: &str = "name, data_dir, store_url, pseudonym, client, created_at, store_options";
+const COLUMNS: &str =
+    "name, data_dir, store_url, pseudonym, client, created_at, store_options, excludes";
 
 impl State {
     pub fn add_profile(&self, p: &Profile) -> anyhow::Result<()> {
@@ -123,7 +174,7 @@ impl State {
         }
         self.require_pseudonym(&p.pseudonym)?;
         self.conn.execute(
-            &format!("INSERT INTO profiles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+            &format!("INSERT INTO profiles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
             params![
                 p.name,
                 p.data_dir.as_os_str().as_bytes(),
@@ -131,7 +182,8 @@ impl State {
                 p.pseudonym,
                 p.client,
                 p.created_at,
-                serde_json::to_string(&p.store_options)?
+                serde_json::to_string(&p.store_options)?,
+                serde_json::to_string(&p.excludes)?
             ],
         )?;
         self.sync_targets()

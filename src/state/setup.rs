@@ -26,6 +26,8 @@ pub struct NewProfile<'a> {
     pub store_options: &'a StoreOptions,
     pub pseudonym: &'a str,
     pub client: Client,
+    /// Exclude patterns kept with the profile (the client's come first).
+    pub excludes: &'a [String],
 }
 
 /// Checks and records a profile. The data directory need not exist yet
@@ -72,6 +74,13 @@ fn checked_profile(state: &State, new: NewProfile<'_>) -> anyhow::Result<Profile
         pseudonym: new.pseudonym.to_string(),
         client: new.client.name().to_string(),
         created_at: now_unix(),
+        excludes: new
+            .client
+            .default_excludes()
+            .iter()
+            .map(|p| p.to_string())
+            .chain(new.excludes.iter().cloned())
+            .collect(),
     };
     Ok(profile)
 }
@@ -212,6 +221,7 @@ pub fn profile_or_first_use(
             store_options,
             pseudonym: existing_pseudonym.as_deref().unwrap_or("default"),
             client: Client::Generic,
+            excludes: &[],
         },
     )?;
     let new_pseudonym = match existing_pseudonym {

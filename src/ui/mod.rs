@@ -2,6 +2,7 @@
 //! byte sizes, a progress bar on a terminal only, and the shared pieces of
 //! several commands' output (a wipe's plan and report, a new phrase).
 
+pub mod backup;
 pub mod phrase;
 pub mod progress;
 pub mod wipe;

@@ -65,5 +65,6 @@ pub fn entry_of(e: &Value) -> Entry {
                     .collect()
             })
             .unwrap_or_default(),
+        link: vec![],
     }
 }

@@ -24,6 +24,7 @@ pub fn forged_entry(path: &[u8], kind: Kind, mode: u32, target: &[u8]) -> Entry 
         size: 0,
         target: target.to_vec(),
         chunks: vec![],
+        link: vec![],
     }
 }
 

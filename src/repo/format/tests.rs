@@ -15,6 +15,7 @@ fn entry(path: &[u8], kind: Kind) -> Entry {
         size: 0,
         target: vec![],
         chunks: vec![],
+        link: vec![],
     }
 }
 
@@ -166,6 +167,11 @@ fn manifest_entries_are_checked() {
             target: b"../x".to_vec(),
             ..entry(b"l", Kind::Symlink)
         },
+        entry(b"pipe", Kind::Fifo),
+        Entry {
+            link: b"a/b c".to_vec(),
+            ..entry(b"again", Kind::File)
+        },
     ];
     for e in &good {
         e.check().unwrap();
@@ -214,6 +220,28 @@ fn manifest_entries_are_checked() {
         Entry {
             target: vec![b'a'; MAX_TARGET_BYTES + 1],
             ..entry(b"l", Kind::Symlink)
+        },
+        // A FIFO with content, or a link that is no path inside, or itself.
+        Entry {
+            size: 1,
+            ..entry(b"pipe", Kind::Fifo)
+        },
+        entry(b"", Kind::Fifo),
+        Entry {
+            link: b"x".to_vec(),
+            ..entry(b"pipe", Kind::Fifo)
+        },
+        Entry {
+            link: b"../x".to_vec(),
+            ..entry(b"f", Kind::File)
+        },
+        Entry {
+            link: b"f".to_vec(),
+            ..entry(b"f", Kind::File)
+        },
+        Entry {
+            link: b"f".to_vec(),
+            ..entry(b"d", Kind::Dir)
         },
     ];
     for e in &bad {
