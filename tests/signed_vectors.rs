@@ -701,7 +701,7 @@ fn the_binary_lists_the_signed_history_with_its_trust() {
     let good = &v["manifests"][0];
     let row = rows
         .iter()
-        .find(|r| r["id"] == good["object"]["name"])
+        .find(|r| r["snapshot"] == good["object"]["name"])
         .unwrap();
     for field in ["time", "files", "bytes", "tags", "expires_at"] {
         assert_eq!(row[field], good["header"][field], "{field}");

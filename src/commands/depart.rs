@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
     };
     if profiles.is_empty() {
         bail_kind!(
-            ExitKind::Refused,
+            ExitKind::Usage,
             "there is no profile to depart with, so nothing was backed up or wiped; create one with `crossing init --data-dir DIR --store URL`"
         );
     }

@@ -16,6 +16,7 @@ use crate::ui::{human_bytes, print_json, timestamp};
 
 #[derive(Debug, Serialize)]
 struct Row {
+    #[serde(rename = "snapshot")]
     id: String,
     /// Unix seconds: the manifest's time with the phrase, else the store's.
     time: i64,
@@ -23,7 +24,7 @@ struct Row {
     #[serde(skip)]
     nanos: u32,
     /// Size of the stored (encrypted) manifest object.
-    stored_size: u64,
+    bytes_stored: u64,
     files: Option<u64>,
     bytes: Option<u64>,
     tags: Option<Vec<String>>,
@@ -87,7 +88,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             id: id.clone(),
             time: listed.modified,
             nanos: listed.modified_nanos,
-            stored_size: listed.size,
+            bytes_stored: listed.size,
             files: None,
             bytes: None,
             tags: None,
@@ -146,7 +147,7 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
         println!(
             "{}  {when}  {:>10}  {detail}{tags}{unsigned}",
             &r.id[..12],
-            human_bytes(r.stored_size)
+            human_bytes(r.bytes_stored)
         );
     }
     Ok(())

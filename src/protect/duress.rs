@@ -159,19 +159,29 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Checks that a new PIN and duress code may be used.
+/// Checks that a new PIN and duress code may be used (a usage error, exit
+/// 2, when not: the user chooses them).
 pub fn validate(pin: &str, duress: Option<&str>) -> anyhow::Result<()> {
     let long_enough = |s: &str| s.chars().count() >= MIN_LEN;
-    anyhow::ensure!(
-        long_enough(pin),
-        "the PIN must have at least {MIN_LEN} characters"
-    );
-    if let Some(d) = duress {
-        anyhow::ensure!(
-            long_enough(d),
-            "the duress code must have at least {MIN_LEN} characters"
+    if !long_enough(pin) {
+        crate::bail_kind!(
+            ExitKind::Usage,
+            "the PIN must have at least {MIN_LEN} characters; nothing was changed"
         );
-        anyhow::ensure!(d != pin, "the duress code must differ from the PIN");
+    }
+    if let Some(d) = duress {
+        if !long_enough(d) {
+            crate::bail_kind!(
+                ExitKind::Usage,
+                "the duress code must have at least {MIN_LEN} characters; nothing was changed"
+            );
+        }
+        if d == pin {
+            crate::bail_kind!(
+                ExitKind::Usage,
+                "the duress code must differ from the PIN; nothing was changed"
+            );
+        }
     }
     Ok(())
 }
