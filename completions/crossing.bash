@@ -404,7 +404,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --data-dir --store --store-option --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --data-dir --store --tag --expire-after --json --store-option --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,15 +422,15 @@ _crossing() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store-option)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --tag)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --expire-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

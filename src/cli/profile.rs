@@ -42,10 +42,16 @@ pub enum ProfileCommand {
     },
     /// Show one profile.
     Show {
+        /// The profile's name (see `crossing profile list`).
+        #[arg(value_name = "PROFILE")]
         name: String,
         #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Forget a profile and its backup cache (data directory and store untouched).
-    Remove { name: String },
+    Remove {
+        /// The profile's name (see `crossing profile list`).
+        #[arg(value_name = "PROFILE")]
+        name: String,
+    },
 }
