@@ -34,9 +34,6 @@ _crossing() {
             crossing,duress)
                 cmd="crossing__subcmd__duress"
                 ;;
-            crossing,generate-assets)
-                cmd="crossing__subcmd__generate__subcmd__assets"
-                ;;
             crossing,help)
                 cmd="crossing__subcmd__help"
                 ;;
@@ -63,9 +60,6 @@ _crossing() {
                 ;;
             crossing,snapshots)
                 cmd="crossing__subcmd__snapshots"
-                ;;
-            crossing,tidy)
-                cmd="crossing__subcmd__tidy"
                 ;;
             crossing,unlock)
                 cmd="crossing__subcmd__unlock"
@@ -148,9 +142,6 @@ _crossing() {
             crossing__subcmd__help,duress)
                 cmd="crossing__subcmd__help__subcmd__duress"
                 ;;
-            crossing__subcmd__help,generate-assets)
-                cmd="crossing__subcmd__help__subcmd__generate__subcmd__assets"
-                ;;
             crossing__subcmd__help,help)
                 cmd="crossing__subcmd__help__subcmd__help"
                 ;;
@@ -177,9 +168,6 @@ _crossing() {
                 ;;
             crossing__subcmd__help,snapshots)
                 cmd="crossing__subcmd__help__subcmd__snapshots"
-                ;;
-            crossing__subcmd__help,tidy)
-                cmd="crossing__subcmd__help__subcmd__tidy"
                 ;;
             crossing__subcmd__help,unlock)
                 cmd="crossing__subcmd__help__subcmd__unlock"
@@ -386,7 +374,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,7 +399,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)
@@ -453,7 +441,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -683,7 +671,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --crontab)
@@ -847,30 +835,8 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__generate__subcmd__assets)
-            opts="-q -h --out --home --quiet --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --home)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
+            opts="pseudonym init profile backup restore snapshots check repair prune wipe duress unlock deadman checkin depart remote-wipe writer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,20 +1020,6 @@ _crossing() {
         crossing__subcmd__help__subcmd__duress__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        crossing__subcmd__help__subcmd__generate__subcmd__assets)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1401,20 +1353,6 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__help__subcmd__tidy)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1616,7 +1554,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__profile__subcmd__list)
-            opts="-q -h --json --home --quiet --help"
+            opts="-q -h --json --names --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1677,7 +1615,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --keep-last)
@@ -2223,7 +2161,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2257,7 +2195,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --snapshot)
@@ -2307,7 +2245,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2333,24 +2271,6 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__tidy)
-            opts="-q -h --home --quiet --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --home)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__unlock)
             opts="-q -h --profile --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2359,7 +2279,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --home)
@@ -2381,7 +2301,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)
@@ -2485,7 +2405,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --phrase-file)
@@ -2515,7 +2435,7 @@ _crossing() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --phrase-file)

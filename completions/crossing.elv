@@ -42,8 +42,6 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand depart 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
-            cand tidy 'The detached half of an emergency wipe (its work comes on standard input, never in argv; a neutral name, see `protect::pending`)'
-            cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;pseudonym'= {
@@ -162,6 +160,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;profile;list'= {
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache); default ~/.local/share/crossing'
             cand --json 'Print one JSON object on stdout, errors included (docs/json.md)'
+            cand --names 'Print only the names, one a line (what the shell completions use)'
             cand -q 'Print nothing but errors (for cron)'
             cand --quiet 'Print nothing but errors (for cron)'
             cand -h 'Print help'
@@ -571,21 +570,6 @@ set edit:completion:arg-completer[crossing] = {|@words|
         }
         &'crossing;writer;help;help'= {
         }
-        &'crossing;tidy'= {
-            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache); default ~/.local/share/crossing'
-            cand -q 'Print nothing but errors (for cron)'
-            cand --quiet 'Print nothing but errors (for cron)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'crossing;generate-assets'= {
-            cand --out 'The repository root: man/ and completions/ are written below it'
-            cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache); default ~/.local/share/crossing'
-            cand -q 'Print nothing but errors (for cron)'
-            cand --quiet 'Print nothing but errors (for cron)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'crossing;help'= {
             cand pseudonym 'Create, import, list and remove pseudonyms (identities made only of a key pair)'
             cand init 'Record a profile: which data directory to protect, where to store it, for whom'
@@ -604,8 +588,6 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand depart 'Before a crossing: back up every profile, verify each snapshot is complete in its store, then wipe every data directory and crossing''s home'
             cand remote-wipe 'Let a trusted friend wipe this device remotely, through an object store'
             cand writer 'The devices that write a repository: list them, or revoke one that was taken'
-            cand tidy 'The detached half of an emergency wipe (its work comes on standard input, never in argv; a neutral name, see `protect::pending`)'
-            cand generate-assets 'Write man pages and shell completions (for packagers and the repository itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crossing;help;pseudonym'= {
@@ -710,10 +692,6 @@ set edit:completion:arg-completer[crossing] = {|@words|
         &'crossing;help;writer;list'= {
         }
         &'crossing;help;writer;revoke'= {
-        }
-        &'crossing;help;tidy'= {
-        }
-        &'crossing;help;generate-assets'= {
         }
         &'crossing;help;help'= {
         }

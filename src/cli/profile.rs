@@ -39,6 +39,9 @@ pub enum ProfileCommand {
     List {
         #[arg(long, help = JSON_HELP)]
         json: bool,
+        /// Print only the names, one a line (what the shell completions use).
+        #[arg(long, conflicts_with = "json")]
+        names: bool,
     },
     /// Show one profile.
     Show {

@@ -68,7 +68,13 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
 pub fn run(ctx: &Context, cmd: ProfileCommand) -> anyhow::Result<()> {
     let state = ctx.state()?;
     match cmd {
-        ProfileCommand::List { json } => list(
+        ProfileCommand::List { names: true, .. } => {
+            for p in state.profiles()? {
+                println!("{}", p.name);
+            }
+            Ok(())
+        }
+        ProfileCommand::List { json, .. } => list(
             ctx,
             &state.profiles()?,
             json,
