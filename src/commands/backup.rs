@@ -10,7 +10,7 @@ use crate::protect::remote_wipe::{self, Checked};
 use crate::repo::format::MAX_TAGS;
 use crate::state::setup::{certify_pseudonym_writer, profile_or_first_use};
 use crate::state::State;
-use crate::ui::{human_bytes, print_json, progress, wipe};
+use crate::ui::{count, human_bytes, is_are, print_json, progress, wipe};
 
 pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
     if args.tags.len() > MAX_TAGS {
@@ -95,9 +95,9 @@ pub fn run(ctx: &Context, args: BackupArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     eprintln!(
-        "crossing: partial backup: snapshot {} was written, but {} path(s) are not in it:",
+        "crossing: partial backup: snapshot {} was written, but {} not in it:",
         &summary.snapshot[..12],
-        summary.skipped.len()
+        paths_are(summary.skipped.len())
     );
     for s in &summary.skipped {
         eprintln!("  {}: {}", s.path, s.reason);
@@ -125,12 +125,17 @@ fn ensure_writer(state: &State, pseudonym: &str) -> anyhow::Result<()> {
 
 fn say_summary(summary: &BackupSummary) {
     println!(
-        "snapshot {} saved: {} files, {} ({} read, {} new stored) in {:.1}s",
+        "snapshot {} saved: {}, {} ({} read, {} new stored) in {:.1}s",
         &summary.snapshot[..12],
-        summary.files,
+        count(summary.files, "file"),
         human_bytes(summary.bytes),
         human_bytes(summary.bytes_read),
         human_bytes(summary.bytes_stored),
         summary.duration_secs
     );
+}
+
+/// "1 path is", "3 paths are".
+fn paths_are(n: usize) -> String {
+    format!("{} {}", count(n, "path"), is_are(n))
 }

@@ -7,7 +7,7 @@ use crate::error::{ExitKind, Fail};
 use crate::prompt;
 use crate::restore::{check_target, restore_with_phrase, PhraseRestore};
 use crate::state::setup::absolute;
-use crate::ui::{human_bytes, print_json, progress, timestamp};
+use crate::ui::{count, human_bytes, print_json, progress, timestamp};
 
 pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     // The state is optional here: a wiped or new device has none. It is only
@@ -89,11 +89,11 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         print_json(&summary)?;
     } else {
         ctx.say(format!(
-            "restored snapshot {} ({}) into {}: {} files, {} in {:.1}s",
+            "restored snapshot {} ({}) into {}: {}, {} in {:.1}s",
             &summary.snapshot[..12],
             timestamp(summary.time),
             summary.target.display(),
-            summary.files,
+            count(summary.files, "file"),
             human_bytes(summary.bytes),
             summary.duration_secs
         ));

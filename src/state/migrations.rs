@@ -140,6 +140,9 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE cache_chunks;
     ALTER TABLE cache_chunks_by_row RENAME TO cache_chunks;
     CREATE INDEX cache_chunks_of_pack ON cache_chunks (pack_row);",
+    // 10: how many paths the backup that made a snapshot skipped (a partial
+    // snapshot, exit 3), for `crossing snapshots`; the manifest does not say.
+    "ALTER TABLE cache_snapshots ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn current() -> i64 {

@@ -129,8 +129,10 @@ impl State {
         if !users.is_empty() {
             crate::bail_kind!(
                 crate::error::ExitKind::Refused,
-                "pseudonym \"{name}\" is used by profile(s) {}; remove them first with `crossing profile remove`",
-                users.join(", ")
+                "pseudonym \"{name}\" is used by {} {}; remove {} first with `crossing profile remove`",
+                if users.len() == 1 { "profile" } else { "profiles" },
+                users.join(", "),
+                if users.len() == 1 { "it" } else { "them" }
             );
         }
         self.conn
