@@ -33,7 +33,7 @@ use crate::state::profiles::{Client, KeyMaterial, Profile};
 pub enum WipeError {
     #[error("refusing to wipe {path}: it {why}; check the profile's data directory (`crossing profile show`) or --home")]
     Refused { path: PathBuf, why: guard::Refusal },
-    #[error("the wipe finished, but not every path could be destroyed ({left} left, listed above); fix their permissions or unmount what is mounted below, then run the wipe again")]
+    #[error("the wipe finished, but {left} of the paths could not be destroyed (listed above); fix their permissions or unmount what is mounted below, then run the wipe again")]
     Incomplete { left: usize },
 }
 
