@@ -32,7 +32,7 @@ const NOT_SEEN: &[(&str, &str)] = &[
     ("remote-wipe check", "ignored[]"),
     ("remote-wipe check", "report.failed[]"),
     ("remote-wipe send", "ack"),
-    ("depart", "profiles[].snapshot.skipped[]"),
+    ("depart", "profiles[].backup.skipped[]"),
     ("depart", "wipe.failed[]"),
     ("depart", "vanished"),
 ];

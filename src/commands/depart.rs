@@ -33,8 +33,10 @@ struct Output<'a> {
 struct LegOutput<'a> {
     profile: &'a str,
     data_dir: &'a std::path::Path,
-    store: &'a str,
-    snapshot: &'a BackupSummary,
+    /// The profile's store (`store_url`, as in a profile).
+    store_url: &'a str,
+    /// The backup's summary, as `backup` prints it (`backup.snapshot` is its ID).
+    backup: &'a BackupSummary,
     verified: &'a Verified,
     seal_code: &'a str,
 }
@@ -122,8 +124,8 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
                 .map(|l| LegOutput {
                     profile: &l.profile.name,
                     data_dir: &l.profile.data_dir,
-                    store: &l.profile.store_url,
-                    snapshot: &l.summary,
+                    store_url: &l.profile.store_url,
+                    backup: &l.summary,
                     verified: &l.verified,
                     seal_code: &l.seal_code,
                 })

@@ -168,8 +168,11 @@ pub struct Report {
     pub keys_destroyed: u64,
     pub files_destroyed: u64,
     pub bytes_overwritten: u64,
-    /// `--thorough`: free space overwritten, and journal metadata churned.
+    /// `--thorough`: free space overwritten, and journal metadata churned
+    /// (bytes, hence their JSON names).
+    #[serde(rename = "bytes_free_space_filled")]
     pub free_space_filled: u64,
+    #[serde(rename = "bytes_journal_churned")]
     pub journal_churned: u64,
     pub failed: Vec<Failure>,
 }
