@@ -145,13 +145,13 @@ impl State {
 pub fn validate_name(name: &str) -> anyhow::Result<()> {
     // Names become file names (locks, temporary folders): no "." or "..",
     // nothing hidden, nothing an option parser would take for a flag.
-    if !(!name.is_empty()
+    let valid = !name.is_empty()
         && name.len() <= 64
         && !name.starts_with(['.', '-'])
         && name
             .chars()
-            .all(|c| c.is_alphanumeric() || "-_.".contains(c)))
-    {
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+    if !valid {
         crate::bail_kind!(
             crate::error::ExitKind::Usage,
             "invalid name \"{name}\": use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter, digit or '_'"
