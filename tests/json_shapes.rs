@@ -24,12 +24,10 @@ const NOT_RUN: &[&str] = &[
 /// shows, each with the fields below it; all the others must appear in
 /// some run below.
 const NOT_SEEN: &[(&str, &str)] = &[
-    ("snapshots", "[].error"),
     ("snapshots", "[].untrusted_because"),
     ("repair", "unrecoverable[]"),
     ("wipe", "report.failed[]"),
     ("deadman check", "report.failed[]"),
-    ("remote-wipe check", "ignored[]"),
     ("remote-wipe check", "report.failed[]"),
     ("remote-wipe send", "ack"),
     ("depart", "profiles[].backup.skipped[]"),
@@ -218,6 +216,20 @@ fn every_command_prints_what_docs_json_md_says() {
         "prune",
         fx.crossing(["prune", "--dry-run", "--keep-last", "1", "--json"]),
     );
+    // A manifest that does not open: its row says why.
+    let junk = fx.plant("snapshots", b"not a manifest");
+    let rows = c.check(
+        "snapshots",
+        fx.crossing(args(&["snapshots", "--json", "--phrase-file"], phrase)),
+    );
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["error"].is_string()),
+        "{rows:#}"
+    );
+    fs::remove_file(fx.repo_dir().join("snapshots").join(junk)).unwrap();
 
     // Protections.
     c.check(
@@ -248,9 +260,16 @@ fn every_command_prints_what_docs_json_md_says() {
     assert_eq!(status["duress_code"], true, "{status:#}");
     let channel = format!("file://{}", fx.root().join("channel").display());
     let token = arm_by_token(&fx, &channel);
-    c.check(
+    // Junk beside the arming: ignored, and named.
+    let arming = find_file(&fx.root().join("channel"), "arming").expect("the arming");
+    fs::write(arming.with_file_name("junk"), b"\x00 not an object").unwrap();
+    let checked = c.check(
         "remote-wipe check",
         fx.crossing(["remote-wipe", "check", "--json"]),
+    );
+    assert!(
+        !checked["ignored"].as_array().unwrap().is_empty(),
+        "{checked:#}"
     );
     let friend = ["--token", "--store", channel.as_str(), "--json"];
     let status = [&["remote-wipe", "status"][..], &friend].concat();
@@ -434,4 +453,19 @@ fn every_command_with_json_is_documented() {
         found, documented,
         "commands with --json vs docs/json.md's blocks"
     );
+}
+
+/// The first file named `name` below `dir`.
+fn find_file(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
+    for entry in fs::read_dir(dir).ok()? {
+        let path = entry.ok()?.path();
+        if path.is_dir() {
+            if let Some(found) = find_file(&path, name) {
+                return Some(found);
+            }
+        } else if path.file_name().is_some_and(|n| n == name) {
+            return Some(path);
+        }
+    }
+    None
 }
