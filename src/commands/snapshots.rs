@@ -57,8 +57,8 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
                 Store::open(url, &options, false)?,
                 &secrets.public().locator,
             );
-            let none = Default::default();
-            (repo, Some(ReadKeys::of(&secrets)), Default::default(), none)
+            let keys = Some(ReadKeys::of(&secrets));
+            (repo, keys, Default::default(), Default::default())
         }
         (None, phrase_file) => {
             let state = ctx.state()?;
