@@ -40,9 +40,6 @@ _crossing() {
             crossing,forget)
                 cmd="crossing__subcmd__forget"
                 ;;
-            crossing,generate-assets)
-                cmd="crossing__subcmd__generate__subcmd__assets"
-                ;;
             crossing,help)
                 cmd="crossing__subcmd__help"
                 ;;
@@ -75,9 +72,6 @@ _crossing() {
                 ;;
             crossing,stats)
                 cmd="crossing__subcmd__stats"
-                ;;
-            crossing,tidy)
-                cmd="crossing__subcmd__tidy"
                 ;;
             crossing,unlock)
                 cmd="crossing__subcmd__unlock"
@@ -166,9 +160,6 @@ _crossing() {
             crossing__subcmd__help,forget)
                 cmd="crossing__subcmd__help__subcmd__forget"
                 ;;
-            crossing__subcmd__help,generate-assets)
-                cmd="crossing__subcmd__help__subcmd__generate__subcmd__assets"
-                ;;
             crossing__subcmd__help,help)
                 cmd="crossing__subcmd__help__subcmd__help"
                 ;;
@@ -201,9 +192,6 @@ _crossing() {
                 ;;
             crossing__subcmd__help,stats)
                 cmd="crossing__subcmd__help__subcmd__stats"
-                ;;
-            crossing__subcmd__help,tidy)
-                cmd="crossing__subcmd__help__subcmd__tidy"
                 ;;
             crossing__subcmd__help,unlock)
                 cmd="crossing__subcmd__help__subcmd__unlock"
@@ -410,7 +398,7 @@ _crossing() {
 
     case "${cmd}" in
         crossing)
-            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots ls diff stats check repair prune forget wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
+            opts="-q -h -V --home --quiet --help --version pseudonym init profile backup restore snapshots ls diff stats check repair prune forget wipe duress unlock deadman checkin depart remote-wipe writer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,14 +416,14 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__backup)
-            opts="-q -h --profile --all --data-dir --store --no-confirm --store-option --exclude --dry-run --tag --expire-after --json --home --quiet --help"
+            opts="-q -h --profile --all --data-dir --store --no-confirm --exclude --dry-run --tag --expire-after --json --store-option --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)
@@ -443,10 +431,6 @@ _crossing() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -459,6 +443,10 @@ _crossing() {
                     return 0
                     ;;
                 --expire-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-option)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -481,7 +469,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -711,7 +699,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --crontab)
@@ -737,7 +725,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -917,7 +905,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --phrase-file)
@@ -935,30 +923,8 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__generate__subcmd__assets)
-            opts="-q -h --out --home --quiet --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --home)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__help)
-            opts="pseudonym init profile backup restore snapshots ls diff stats check repair prune forget wipe duress unlock deadman checkin depart remote-wipe writer tidy generate-assets help"
+            opts="pseudonym init profile backup restore snapshots ls diff stats check repair prune forget wipe duress unlock deadman checkin depart remote-wipe writer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,20 +1134,6 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__help__subcmd__forget)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        crossing__subcmd__help__subcmd__generate__subcmd__assets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1545,20 +1497,6 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__help__subcmd__tidy)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1683,7 +1621,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -1798,7 +1736,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__profile__subcmd__list)
-            opts="-q -h --json --home --quiet --help"
+            opts="-q -h --json --names --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1859,7 +1797,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --keep-last)
@@ -2405,7 +2343,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2439,7 +2377,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --snapshot)
@@ -2489,7 +2427,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2523,7 +2461,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2549,24 +2487,6 @@ _crossing() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crossing__subcmd__tidy)
-            opts="-q -h --home --quiet --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --home)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         crossing__subcmd__unlock)
             opts="-q -h --profile --stdin --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2575,7 +2495,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --home)
@@ -2597,7 +2517,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --data-dir)
@@ -2701,7 +2621,7 @@ _crossing() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --phrase-file)
@@ -2731,7 +2651,7 @@ _crossing() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(crossing profile list --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --phrase-file)

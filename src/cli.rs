@@ -53,12 +53,13 @@ Restore on a new device:
 #[derive(Debug, Parser)]
 #[command(name = "crossing", version, about = ABOUT, long_about = LONG_ABOUT, after_help = ExitKind::TABLE)]
 pub struct Cli {
-    /// Where crossing keeps its own state (public keys, profiles, backup cache).
-    #[arg(long, global = true, env = "CROSSING_HOME", value_name = "DIR")]
+    /// Where crossing keeps its own state (public keys, profiles, backup
+    /// cache); default ~/.local/share/crossing.
+    #[arg(long, global = true, env = "CROSSING_HOME", value_name = "DIR", help_heading = GLOBAL_HEADING)]
     pub home: Option<PathBuf>,
 
-    /// Print nothing but errors.
-    #[arg(short, long, global = true)]
+    /// Print nothing but errors (for cron).
+    #[arg(short, long, global = true, help_heading = GLOBAL_HEADING)]
     pub quiet: bool,
 
     #[command(subcommand)]
@@ -164,17 +165,34 @@ pub struct PhraseArgs {
     pub phrase_file: Option<PathBuf>,
 }
 
-/// The help of every `--json` without one of its own.
-pub const JSON_HELP: &str = "Print one JSON object on stdout, errors included (docs/json.md)";
+/// The heading the options of every command (`--home`, `--quiet`) stand under.
+pub const GLOBAL_HEADING: &str = "Global options";
 
+/// The help of every `--json` (some add a sentence after it: `json_help!()`).
+macro_rules! json_help {
+    () => {
+        "Print one JSON object on stdout, errors included (docs/json.md)"
+    };
+}
+pub(crate) use json_help;
+pub const JSON_HELP: &str = json_help!();
+
+/// `--store-option` of the commands that read a store: for one run only
+/// (`backup` says how its first run keeps them).
 #[derive(Debug, Clone, Args)]
 pub struct StoreOptionArgs {
-    /// A non-secret store setting, KEY=VALUE (repeatable), over the profile's:
-    /// endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this run only,
-    /// except that a first backup keeps them in the profile it creates. Secrets stay in the environment.
+    /// A non-secret store setting, KEY=VALUE (repeatable), for this run only,
+    /// over the profile's: endpoint, region, allow_http, retries,
+    /// retry_timeout, … (see docs/stores.md). Secrets stay in the environment.
     #[arg(long = "store-option", value_name = "KEY=VALUE")]
     pub store_options: Vec<String>,
 }
+
+/// The help of `backup --store-option`: a first backup keeps them.
+pub const BACKUP_STORE_OPTION_HELP: &str = "A non-secret store setting, KEY=VALUE (repeatable), over \
+the profile's: endpoint, region, allow_http, retries, retry_timeout, … (see docs/stores.md). For this \
+run only, except that a first backup (--data-dir with --store) keeps them in the profile it creates. \
+Secrets stay in the environment.";
 
 impl StoreOptionArgs {
     pub fn parse(&self) -> Result<crate::store::StoreOptions, crate::store::StoreError> {

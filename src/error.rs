@@ -31,6 +31,9 @@ pub enum ExitKind {
     Refused = 9,
     /// A wrong PIN at the unlock gate (or for a command that needs it).
     WrongPin = 10,
+    /// No snapshot matches the ID, prefix or "latest" asked for (the store
+    /// itself was reached: that is 5).
+    NotFound = 11,
 }
 
 impl ExitKind {
@@ -52,6 +55,7 @@ impl ExitKind {
             ExitKind::State => "state",
             ExitKind::Refused => "refused",
             ExitKind::WrongPin => "wrong_pin",
+            ExitKind::NotFound => "not_found",
         }
     }
 
@@ -68,7 +72,8 @@ EXIT CODES:
   7  another crossing process holds the lock
   8  crossing's state database is corrupt or from a newer version
   9  refused, to protect data (e.g. restore into a non-empty directory)
- 10  wrong PIN";
+ 10  wrong PIN
+ 11  not found: no snapshot matches the one asked for";
 }
 
 /// An error that already knows its exit kind; used where no richer typed

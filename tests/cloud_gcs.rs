@@ -138,7 +138,7 @@ fn a_repository_is_read_through_gs() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["id"].as_str().unwrap())
+        .map(|s| s["snapshot"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 2, "{listed}");
     assert!(

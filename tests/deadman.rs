@@ -119,7 +119,7 @@ fn deadman_status_is_read_only_and_short_periods_need_force() {
     assert!(left > 2 * 86400 - 60 && left <= 2 * 86400, "{v}");
     let now = crossing::state::now_unix();
     assert!(
-        (v["deadline"].as_i64().unwrap() - (now + left)).abs() <= 2,
+        (v["deadline_at"].as_i64().unwrap() - (now + left)).abs() <= 2,
         "{v}"
     );
     // Status after the time is up reports 0 left and wipes nothing.

@@ -15,7 +15,7 @@ fn pseudonym_lifecycle() {
     let created = json(crossing(h).args(["pseudonym", "new", "--name", "alice", "--json"]));
     let phrase = created["phrase"].as_str().unwrap();
     assert_eq!(phrase.split(' ').count(), 12);
-    let id = created["pseudonym"]["id"].as_str().unwrap().to_string();
+    let id = created["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("05") && id.len() == 66);
 
     let long = json(crossing(h).args([
@@ -51,7 +51,7 @@ fn pseudonym_lifecycle() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["name"].as_str().unwrap())
+        .map(|p| p["pseudonym"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["alice", "bob", "carol"]);
 
@@ -82,7 +82,7 @@ fn pseudonym_lifecycle() {
     crossing(h)
         .args(["pseudonym", "new", "--name", "alice", "--json"])
         .assert()
-        .code(9)
+        .code(2)
         .stderr(predicate::str::contains("exists already"));
     crossing(h)
         .args(["pseudonym", "show", "nobody"])

@@ -181,7 +181,7 @@ fn repair_rebuilds_a_damaged_index_from_the_packs() {
         .get_output()
         .clone();
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("pack(s) indexed again"), "{said}");
+    assert!(said.contains("indexed again in the new index"), "{said}");
     assert!(said.contains("nothing is lost"), "{said}");
     let after = objects(&s, "index");
     assert_eq!(after.len(), 2, "a new index beside the damaged one");

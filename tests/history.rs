@@ -81,7 +81,7 @@ fn judged(fx: &Fixture) -> Vec<Value> {
 
 fn row<'a>(rows: &'a [Value], id: &str) -> &'a Value {
     rows.iter()
-        .find(|r| r["id"] == id)
+        .find(|r| r["snapshot"] == id)
         .unwrap_or_else(|| panic!("{id} not listed: {rows:?}"))
 }
 
@@ -166,7 +166,7 @@ fn snapshots_dated_a_year_ahead_do_not_steer_prune() {
         let out = fx.crossing(&args).expect(0, "prune");
         let report = out.json();
         for s in report["snapshots"].as_array().unwrap() {
-            if genuine.contains(&s["id"].as_str().unwrap().to_string()) {
+            if genuine.contains(&s["snapshot"].as_str().unwrap().to_string()) {
                 assert_eq!(s["verdict"], "keep", "{report}");
             }
         }

@@ -19,9 +19,10 @@ const NOT_RUN: &[&str] = &[
     "error", // `failures_print_the_documented_error_object`
 ];
 
-/// Documented fields only a damaged store, an unreadable file or a
-/// `--vanish` (that would remove the test's binary) shows, each with the
-/// fields below it; all the others must appear in some run below.
+/// Documented fields only a damaged store, an untrusted manifest, a
+/// friend's `--wait` or a `--vanish` (that would remove the test's binary)
+/// shows, each with the fields below it; all the others must appear in
+/// some run below.
 const NOT_SEEN: &[(&str, &str)] = &[
     ("backup", "skipped[]"),
     ("backup --dry-run", "skipped[]"),
@@ -33,11 +34,9 @@ const NOT_SEEN: &[(&str, &str)] = &[
     ("repair", "unrecoverable[]"),
     ("wipe", "report.failed[]"),
     ("deadman check", "report.failed[]"),
-    ("remote-wipe check", "ignored[]"),
     ("remote-wipe check", "report.failed[]"),
-    ("remote-wipe send", "acknowledged"),
     ("remote-wipe send", "ack"),
-    ("depart", "profiles[].snapshot.skipped[]"),
+    ("depart", "profiles[].backup.skipped[]"),
     ("depart", "wipe.failed[]"),
     ("depart", "vanished"),
 ];
@@ -180,8 +179,18 @@ fn every_command_prints_what_docs_json_md_says() {
         "backup",
         fx.crossing(["backup", "--json", "--tag", "t", "--expire-after", "7d"]),
     );
+    // A socket is not backed up: a partial backup (exit 3) and its `skipped`.
+    let socket = std::os::unix::net::UnixListener::bind(fx.data.join("socket")).unwrap();
+    let partial = fx
+        .crossing(["backup", "--json"])
+        .expect(3, "partial backup");
+    let fields = &c.blocks["backup"];
+    let seen = shapes::check("backup", fields, &partial.json());
+    c.seen.entry("backup".into()).or_default().extend(seen);
+    drop(socket);
+    fs::remove_file(fx.data.join("socket")).unwrap();
     let rows = c.check("snapshots", fx.crossing(["snapshots", "--json"]));
-    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows:#}");
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{rows:#}");
     c.check(
         "snapshots",
         fx.crossing(args(&["snapshots", "--json", "--phrase-file"], phrase)),
@@ -223,7 +232,7 @@ fn every_command_prints_what_docs_json_md_says() {
         "ls",
         fx.crossing(args(&["ls", "--json", "--phrase-file"], phrase)),
     );
-    let first = rows[0]["id"].as_str().unwrap();
+    let first = rows[0]["snapshot"].as_str().unwrap();
     assert!(
         listed["entries"].as_array().unwrap().len() > 3,
         "{listed:#}"
@@ -250,6 +259,21 @@ fn every_command_prints_what_docs_json_md_says() {
         fx.crossing(["backup", "--dry-run", "--json"]),
     );
     c.check("backup --all", fx.crossing(["backup", "--all", "--json"]));
+
+    // A manifest that does not open: its row says why.
+    let junk = fx.plant("snapshots", b"not a manifest");
+    let rows = c.check(
+        "snapshots",
+        fx.crossing(args(&["snapshots", "--json", "--phrase-file"], phrase)),
+    );
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["error"].is_string()),
+        "{rows:#}"
+    );
+    fs::remove_file(fx.repo_dir().join("snapshots").join(junk)).unwrap();
 
     // Protections.
     c.check(
@@ -280,9 +304,16 @@ fn every_command_prints_what_docs_json_md_says() {
     assert_eq!(status["duress_code"], true, "{status:#}");
     let channel = format!("file://{}", fx.root().join("channel").display());
     let token = arm_by_token(&fx, &channel);
-    c.check(
+    // Junk beside the arming: ignored, and named.
+    let arming = find_file(&fx.root().join("channel"), "arming").expect("the arming");
+    fs::write(arming.with_file_name("junk"), b"\x00 not an object").unwrap();
+    let checked = c.check(
         "remote-wipe check",
         fx.crossing(["remote-wipe", "check", "--json"]),
+    );
+    assert!(
+        !checked["ignored"].as_array().unwrap().is_empty(),
+        "{checked:#}"
     );
     let friend = ["--token", "--store", channel.as_str(), "--json"];
     let status = [&["remote-wipe", "status"][..], &friend].concat();
@@ -334,8 +365,27 @@ fn fire_the_switches(c: &mut Contract) {
     let channel = format!("file://{}", fx.root().join("channel").display());
     let token = arm_by_token(&fx, &channel);
     let friend = fx.root().join("friend-home");
-    let send = ["remote-wipe", "send", "--token", "--store", &channel];
-    with_stdin(&friend, &send, &token).expect(0, "remote-wipe send");
+    // Waiting for a device that does not check in time: exit 5, and the
+    // object says it was sent, not acknowledged.
+    let send = [
+        "remote-wipe",
+        "send",
+        "--token",
+        "--store",
+        &channel,
+        "--wait",
+        "--timeout",
+        "1s",
+        "--json",
+    ];
+    let waited = with_stdin(&friend, &send, &token).expect(5, "remote-wipe send --wait");
+    let json = waited.json();
+    assert_eq!(json["acknowledged"], false, "{json:#}");
+    let seen = shapes::check("remote-wipe send", &c.blocks["remote-wipe send"], &json);
+    c.seen
+        .entry("remote-wipe send".into())
+        .or_default()
+        .extend(seen);
     let fired = c.check(
         "remote-wipe check",
         fx.crossing(["remote-wipe", "check", "--json"]),
@@ -456,4 +506,19 @@ fn every_command_with_json_is_documented() {
         found, documented,
         "commands with --json vs docs/json.md's blocks"
     );
+}
+
+/// The first file named `name` below `dir`.
+fn find_file(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
+    for entry in fs::read_dir(dir).ok()? {
+        let path = entry.ok()?.path();
+        if path.is_dir() {
+            if let Some(found) = find_file(&path, name) {
+                return Some(found);
+            }
+        } else if path.file_name().is_some_and(|n| n == name) {
+            return Some(path);
+        }
+    }
+    None
 }

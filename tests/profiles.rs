@@ -160,7 +160,7 @@ fn init_names_a_client_profile_after_its_client() {
             "--json",
         ])
         .expect(0, "init --client signal next to \"default\"");
-    assert_eq!(made.json()["name"], "signal");
+    assert_eq!(made.json()["profile"], "signal");
 
     // Conflicts over a profile's name are usage errors, as in every command.
     let (_, elsewhere) = store(&fx, "elsewhere");

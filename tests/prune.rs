@@ -95,7 +95,12 @@ fn keep_last_forgets_old_snapshots_and_deletes_their_data() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["id"].as_str().unwrap(), s["verdict"].as_str().unwrap()))
+        .map(|s| {
+            (
+                s["snapshot"].as_str().unwrap(),
+                s["verdict"].as_str().unwrap(),
+            )
+        })
         .collect();
     for (i, (id, _)) in snaps.iter().enumerate() {
         let expected = if i >= 2 { "keep" } else { "forget" };
@@ -179,7 +184,7 @@ fn an_expired_snapshot_and_its_unique_data_disappear() {
         .unwrap()
         .iter()
         .filter(|s| s["verdict"] == "expired")
-        .map(|s| s["id"].as_str().unwrap())
+        .map(|s| s["snapshot"].as_str().unwrap())
         .collect();
     assert_eq!(expired, [expiring.as_str()]);
     let remaining: BTreeSet<PathBuf> = fx.packs().into_iter().collect();
@@ -316,7 +321,7 @@ fn planted_objects_never_push_real_snapshots_out() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|s| s["id"] == id)
+            .find(|s| s["snapshot"] == id)
             .unwrap()["verdict"]
             .clone()
     };

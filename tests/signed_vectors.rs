@@ -676,7 +676,7 @@ fn the_binary_lists_the_signed_history_with_its_trust() {
     assert_eq!(rows.len(), expected.len());
     let mut trusts = BTreeSet::new();
     for row in rows {
-        let id = text(row, "id");
+        let id = text(row, "snapshot");
         let want = &expected[&id];
         assert_eq!(row["trust"], want["trust"], "{id}");
         assert!(row.get("error").is_none(), "{id}: {row}");
@@ -701,7 +701,7 @@ fn the_binary_lists_the_signed_history_with_its_trust() {
     let good = &v["manifests"][0];
     let row = rows
         .iter()
-        .find(|r| r["id"] == good["object"]["name"])
+        .find(|r| r["snapshot"] == good["object"]["name"])
         .unwrap();
     for field in ["time", "files", "bytes", "tags", "expires_at"] {
         assert_eq!(row[field], good["header"][field], "{field}");

@@ -934,12 +934,12 @@ fn snapshots_lists_contents_and_tags() {
         assert_eq!(rows.len(), 2, "{rows:?}");
         let find = |id: &Value| {
             rows.iter()
-                .find(|r| r["id"] == *id)
+                .find(|r| r["snapshot"] == *id)
                 .unwrap_or_else(|| panic!("snapshot {id} not listed: {rows:?}"))
         };
         let (ra, rb) = (find(&a["snapshot"]), find(&b["snapshot"]));
         for r in rows {
-            assert!(u(&r["stored_size"]) > 0);
+            assert!(u(&r["bytes_stored"]) > 0);
         }
         if with_contents {
             assert_eq!(ra["files"], a["files"]);

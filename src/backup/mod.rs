@@ -238,6 +238,9 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
         tags: req.tags,
     };
     state.record_snapshot(&cache_key, &cached, &used)?;
+    if !tree.skipped.is_empty() {
+        state.record_skipped(&cache_key, &snapshot, tree.skipped.len() as u64)?;
+    }
     state.drop_unseen_files(req.profile, |path| {
         tree.seen.binary_search(&batches::path_hash(path)).is_ok()
     })?;
@@ -298,7 +301,7 @@ fn prepare(
     }
     if gone > 0 {
         warnings.push(format!(
-            "{gone} pack(s) this device had stored are no longer in {}; their data is uploaded again",
+            "packs this device had stored are no longer in {} ({gone} in all); their data is uploaded again",
             repo.store.url()
         ));
     }
@@ -320,13 +323,13 @@ fn healed(
     let after = state.damaged_packs(cache_key)?;
     let lost_after: u64 = before.keys().filter_map(|p| after.get(p)).sum();
     let mut line = format!(
-        "{} pack(s) were found damaged in the store: {} chunk(s) of their data were uploaded again",
+        "packs were found damaged in the store ({} in all): chunks of their data were uploaded again ({})",
         before.values().filter(|&&n| n > 0).count(),
         lost_before - lost_after
     );
     if lost_after > 0 {
         line.push_str(&format!(
-            "; {lost_after} chunk(s) no file holds any more have no intact copy (older snapshots that need them cannot be restored in full)"
+            "; chunks no file holds any more have no intact copy ({lost_after} in all; older snapshots that need them cannot be restored in full)"
         ));
     }
     Ok(Some(line))

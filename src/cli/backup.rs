@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::StoreOptionArgs;
+use super::{json_help, StoreOptionArgs, BACKUP_STORE_OPTION_HELP};
 
 #[derive(Debug, Args)]
+#[command(mut_arg("store_options", |a| a.help(BACKUP_STORE_OPTION_HELP)))]
 pub struct BackupArgs {
     /// The profile to back up (default: the only one, or among several the one
     /// named "default"; with --data-dir and --store: "default").
@@ -48,7 +49,6 @@ pub struct BackupArgs {
     /// Make the snapshot disappear at the next prune after this long (e.g. 7d, 12h).
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub expire_after: Option<std::time::Duration>,
-    /// Print one JSON summary object.
-    #[arg(long)]
+    #[arg(long, help = concat!(json_help!(), ": the new snapshot's summary"))]
     pub json: bool,
 }

@@ -45,13 +45,22 @@ pub enum ProfileCommand {
     List {
         #[arg(long, help = JSON_HELP)]
         json: bool,
+        /// Print only the names, one a line (what the shell completions use).
+        #[arg(long, conflicts_with = "json")]
+        names: bool,
     },
     /// Show one profile.
     Show {
+        /// The profile's name (see `crossing profile list`).
+        #[arg(value_name = "PROFILE")]
         name: String,
         #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Forget a profile and its backup cache (data directory and store untouched).
-    Remove { name: String },
+    Remove {
+        /// The profile's name (see `crossing profile list`).
+        #[arg(value_name = "PROFILE")]
+        name: String,
+    },
 }

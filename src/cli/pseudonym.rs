@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{PhraseArgs, JSON_HELP};
+use super::{json_help, PhraseArgs, JSON_HELP};
 
 #[derive(Debug, Subcommand)]
 pub enum PseudonymCommand {
@@ -14,8 +14,7 @@ pub enum PseudonymCommand {
         /// Number of words of the recovery phrase.
         #[arg(long, default_value_t = 12, value_parser = parse_words)]
         words: usize,
-        /// Print the result as JSON (the phrase included: this is its only showing).
-        #[arg(long)]
+        #[arg(long, help = concat!(json_help!(), "; the phrase is in it, and this is its only showing"))]
         json: bool,
         /// On a terminal, do not ask for two words of the new phrase to check
         /// the written copy (for scripts that show the phrase elsewhere).
@@ -39,16 +38,23 @@ pub enum PseudonymCommand {
     },
     /// Show one pseudonym's public data.
     Show {
+        /// The pseudonym's local name (see `crossing pseudonym list`).
+        #[arg(value_name = "PSEUDONYM")]
         name: String,
         #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Forget a pseudonym on this device (its backups stay in the store).
-    Remove { name: String },
+    Remove {
+        /// The pseudonym's local name (see `crossing pseudonym list`).
+        #[arg(value_name = "PSEUDONYM")]
+        name: String,
+    },
     /// Make this device a certified writer of the pseudonym's backups (needs
     /// the phrase once): every snapshot it writes is then signed, and a restore trusts only what chains to the phrase.
     Certify {
         /// The pseudonym (default: the only one, or "default").
+        #[arg(value_name = "PSEUDONYM")]
         name: Option<String>,
         #[command(flatten)]
         phrase: PhraseArgs,

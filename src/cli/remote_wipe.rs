@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::{PhraseArgs, PinArgs};
+use super::{json_help, PhraseArgs, PinArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum RemoteWipeCommand {
@@ -35,8 +35,7 @@ pub enum RemoteWipeCommand {
         /// How long --wait waits (e.g. 30m, 2h).
         #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, default_value = "10m", requires = "wait")]
         timeout: Duration,
-        /// Print what was sent (and the acknowledgment) as JSON.
-        #[arg(long)]
+        #[arg(long, help = concat!(json_help!(), ": what was sent, and with --wait the acknowledgment"))]
         json: bool,
     },
     /// On this device (no arguments): is it armed, since when, on which store

@@ -14,7 +14,7 @@ use crate::state::setup::{certify_pseudonym_writer, profile_or_first_use};
 use crate::state::State;
 use crate::ui::backup as show;
 use crate::ui::phrase::show_first_use_phrase;
-use crate::ui::{print_json, progress, wipe};
+use crate::ui::{count, is_are, print_json, progress, wipe};
 
 /// The exit kind of an error (main.rs's one map), for `--all`'s outcomes.
 pub type KindOf = fn(&anyhow::Error) -> ExitKind;
@@ -125,9 +125,9 @@ fn partial(summary: &BackupSummary) -> i32 {
         return 0;
     }
     eprintln!(
-        "crossing: partial backup: snapshot {} was written, but {} path(s) are not in it:",
+        "crossing: partial backup: snapshot {} was written, but {} not in it:",
         &summary.snapshot[..12],
-        summary.skipped.len()
+        paths_are(summary.skipped.len())
     );
     for s in &summary.skipped {
         eprintln!("  {}: {}", s.path, s.reason);
@@ -267,4 +267,9 @@ fn ensure_writer(state: &State, pseudonym: &str) -> anyhow::Result<()> {
     let secrets = prompt::read_phrase(None)?.derive();
     certify_pseudonym_writer(state, &p, &secrets)?;
     Ok(())
+}
+
+/// "1 path is", "3 paths are".
+fn paths_are(n: usize) -> String {
+    format!("{} {}", count(n, "path"), is_are(n))
 }

@@ -9,7 +9,7 @@ use crate::repo::history::ReadKeys;
 use crate::repo::Repo;
 use crate::state::setup::{ensure_profile_phrase, profile_repo};
 use crate::store::Store;
-use crate::ui::print_json;
+use crate::ui::{count, print_json};
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
     let options = args.store_options.parse()?;
@@ -64,12 +64,12 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<i32> {
             eprintln!("note: {n}");
         }
         ctx.say(format!(
-            "{} snapshots, {} packs, {} indexes, {} chunks; {} packs read and authenticated{}",
-            report.snapshots,
-            report.packs,
-            report.indexes,
-            report.chunks,
-            report.packs_read,
+            "{}, {}, {}, {}; {} read and authenticated{}",
+            count(report.snapshots, "snapshot"),
+            count(report.packs, "pack"),
+            count(report.indexes, "index"),
+            count(report.chunks, "chunk"),
+            count(report.packs_read, "pack"),
             if with_phrase {
                 ""
             } else {

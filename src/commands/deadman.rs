@@ -58,7 +58,7 @@ fn status(ctx: &Context, json: bool) -> anyhow::Result<()> {
                 return print_json(&json!({
                     "armed": true,
                     "remaining_secs": left,
-                    "deadline": deadline,
+                    "deadline_at": deadline,
                 }));
             }
             ctx.say(format!(

@@ -15,7 +15,7 @@ use crate::protect::vanish::{self, Crontab, Vanished};
 use crate::protect::wipe::Report;
 use crate::repo::verify::Verified;
 use crate::state::profiles::Profile;
-use crate::ui::{human_bytes, print_json, progress, wipe};
+use crate::ui::{count, human_bytes, print_json, progress, wipe};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -33,8 +33,10 @@ struct Output<'a> {
 struct LegOutput<'a> {
     profile: &'a str,
     data_dir: &'a std::path::Path,
-    store: &'a str,
-    snapshot: &'a BackupSummary,
+    /// The profile's store (`store_url`, as in a profile).
+    store_url: &'a str,
+    /// The backup's summary, as `backup` prints it (`backup.snapshot` is its ID).
+    backup: &'a BackupSummary,
     verified: &'a Verified,
     seal_code: &'a str,
 }
@@ -53,7 +55,7 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
     };
     if profiles.is_empty() {
         bail_kind!(
-            ExitKind::Refused,
+            ExitKind::Usage,
             "there is no profile to depart with, so nothing was backed up or wiped; create one with `crossing init --data-dir DIR --store URL`"
         );
     }
@@ -122,8 +124,8 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
                 .map(|l| LegOutput {
                     profile: &l.profile.name,
                     data_dir: &l.profile.data_dir,
-                    store: &l.profile.store_url,
-                    snapshot: &l.summary,
+                    store_url: &l.profile.store_url,
+                    backup: &l.summary,
                     verified: &l.verified,
                     seal_code: &l.seal_code,
                 })
@@ -140,8 +142,8 @@ pub fn run(ctx: &Context, args: DepartArgs) -> anyhow::Result<()> {
     match vanished {
         Some(v) if !v.failed.is_empty() => bail_kind!(
             ExitKind::Partial,
-            "the data is gone, but {} trace(s) of crossing could not be removed (listed above); remove them by hand",
-            v.failed.len()
+            "the data is gone, but {} of crossing could not be removed (listed above); remove them by hand",
+            count(v.failed.len(), "trace")
         ),
         _ => Ok(()),
     }
@@ -163,10 +165,10 @@ fn show_step(ctx: &Context, json: bool, profile: &Profile, step: Step<'_>) {
             }
             if summary.skipped.is_empty() {
                 say(format!(
-                    "backup of \"{}\": snapshot {} ({} files, {})",
+                    "backup of \"{}\": snapshot {} ({}, {})",
                     profile.name,
                     &summary.snapshot[..12],
-                    summary.files,
+                    count(summary.files, "file"),
                     human_bytes(summary.bytes)
                 ));
             }
@@ -177,9 +179,9 @@ fn show_step(ctx: &Context, json: bool, profile: &Profile, step: Step<'_>) {
             }
             if v.problems.is_empty() {
                 say(format!(
-                    "verified: the snapshot, {} index object(s) and {} pack(s) ({}) are in {} as uploaded",
-                    v.indexes,
-                    v.packs,
+                    "verified: the snapshot, {} and {} ({}) are in {} as uploaded",
+                    count(v.indexes, "index object"),
+                    count(v.packs, "pack"),
                     human_bytes(v.bytes),
                     profile.store_url
                 ));
@@ -233,8 +235,13 @@ fn say_done(ctx: &Context, done: &Departed, vanished: Option<&Vanished>) {
             ctx.home.display()
         ),
         (Scope::OneProfile, _) => format!(
-            "remaining: crossing's home {} with profile(s) {}",
+            "remaining: crossing's home {} with {} {}",
             ctx.home.display(),
+            if done.remaining.len() == 1 {
+                "profile"
+            } else {
+                "profiles"
+            },
             done.remaining
                 .iter()
                 .map(|n| format!("\"{n}\""))
@@ -246,8 +253,8 @@ fn say_done(ctx: &Context, done: &Departed, vanished: Option<&Vanished>) {
         ctx.say(format!("done: gone from this device: {gone}; {remains}"));
     } else {
         ctx.say(format!(
-            "not done: {} path(s) could not be destroyed (listed above), so not all of {gone} is gone; {remains}",
-            done.report.failed.len()
+            "not done: {} could not be destroyed (listed above), so not all of {gone} is gone; {remains}",
+            count(done.report.failed.len(), "path")
         ));
     }
 }

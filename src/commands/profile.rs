@@ -2,6 +2,7 @@
 
 use super::{list, show, Context};
 use crate::cli::{InitArgs, ProfileCommand};
+use crate::error::{ExitKind, Fail};
 use crate::state::profiles::{Client, Profile, DEFAULT_PROFILE};
 use crate::state::setup::{self, NewProfile};
 use crate::store::StoreOptions;
@@ -16,8 +17,9 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
     let pseudonym = match args.pseudonym {
         Some(p) => state.require_pseudonym(&p)?.name,
         None => setup::default_pseudonym(&state)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "no pseudonym to encrypt for: create one with `crossing pseudonym new` (or import one), or name it with --pseudonym"
+            Fail::new(
+                ExitKind::Usage,
+                "no pseudonym to encrypt for: create one with `crossing pseudonym new` (or import one), or name it with --pseudonym",
             )
         })?,
     };
@@ -68,7 +70,13 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<()> {
 pub fn run(ctx: &Context, cmd: ProfileCommand) -> anyhow::Result<()> {
     let state = ctx.state()?;
     match cmd {
-        ProfileCommand::List { json } => list(
+        ProfileCommand::List { names: true, .. } => {
+            for p in state.profiles()? {
+                println!("{}", p.name);
+            }
+            Ok(())
+        }
+        ProfileCommand::List { json, .. } => list(
             ctx,
             &state.profiles()?,
             json,

@@ -7,7 +7,7 @@ use crate::prune::policy::{Policy, Verdict};
 use crate::prune::{self, PruneRequest};
 use crate::repo::history::ReadKeys;
 use crate::state::setup::profile_repo;
-use crate::ui::{human_bytes, print_json};
+use crate::ui::{count, human_bytes, print_json};
 
 pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
     let state = ctx.state()?;
@@ -60,9 +60,9 @@ pub fn run(ctx: &Context, args: PruneArgs) -> anyhow::Result<()> {
         .filter(|s| s.verdict.forgets())
         .count();
     ctx.say(format!(
-        "{} snapshots kept, {forgotten} {would}forgotten; {} packs ({}) {would}deleted, {} kept",
-        report.snapshots.len() - forgotten,
-        report.packs_deleted,
+        "{} kept, {forgotten} {would}forgotten; {} ({}) {would}deleted, {} kept",
+        count(report.snapshots.len() - forgotten, "snapshot"),
+        count(report.packs_deleted, "pack"),
         human_bytes(report.bytes_deleted),
         report.packs_kept
     ));

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{list, show, Context};
 use crate::bail_kind;
 use crate::cli::PseudonymCommand;
-use crate::error::ExitKind;
+use crate::error::{ExitKind, Fail};
 use crate::keys::Phrase;
 use crate::prompt;
 use crate::repo::history::writer_name;
@@ -36,8 +36,11 @@ pub fn run(ctx: &Context, cmd: PseudonymCommand) -> anyhow::Result<()> {
             let phrase = Phrase::generate(words)?;
             let p = setup::add_pseudonym(&state, name, &phrase)?;
             if json {
+                // The shape of `import` and `show`, with the phrase added.
                 let words = phrase.words();
-                return print_json(&json!({ "pseudonym": p, "phrase": words.as_str() }));
+                let mut object = serde_json::to_value(&p)?;
+                object["phrase"] = json!(words.as_str());
+                return print_json(&object);
             }
             show_new_phrase(&phrase, &p);
             // Only where a person reads the grid: not into a pipe or a file.
@@ -80,8 +83,9 @@ pub fn run(ctx: &Context, cmd: PseudonymCommand) -> anyhow::Result<()> {
             let name = match name {
                 Some(n) => n,
                 None => setup::default_pseudonym(&state)?.ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "no pseudonym to certify; create one with `crossing pseudonym new`"
+                    Fail::new(
+                        ExitKind::Usage,
+                        "no pseudonym to certify; create one with `crossing pseudonym new`",
                     )
                 })?,
             };

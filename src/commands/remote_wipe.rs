@@ -13,7 +13,7 @@ use crate::cli::RemoteWipeCommand;
 use crate::error::ExitKind;
 use crate::prompt;
 use crate::protect::remote_wipe::{self as rw, Ack, ArmWith, Checked, Event, FriendSide, SendTo};
-use crate::ui::{print_json, timestamp, wipe};
+use crate::ui::{count, print_json, timestamp, wipe};
 
 /// How often `send --wait` looks for the acknowledgment: a few requests a
 /// minute, nothing a store bills or throttles.
@@ -268,13 +268,13 @@ fn device_status(ctx: &Context, json: bool) -> anyhow::Result<()> {
 
 fn describe_ack(ack: &Ack) -> String {
     let mut line = format!(
-        "the device (armed {}) fired at {}: {} files destroyed",
+        "the device (armed {}) fired at {}: {} destroyed",
         timestamp(ack.armed_at),
         timestamp(ack.fired_at),
-        ack.files_destroyed
+        count(ack.files_destroyed, "file")
     );
     if ack.failed > 0 {
-        line += &format!(", {} paths could not be destroyed", ack.failed);
+        line += &format!(", {} could not be destroyed", count(ack.failed, "path"));
     }
     if let Some(e) = &ack.error {
         line += &format!("; the wipe stopped: {e}");

@@ -10,7 +10,7 @@ use crate::repo::{basename, repair, Repo};
 use crate::state::now_unix;
 use crate::state::setup::{ensure_profile_phrase, profile_repo};
 use crate::store::Store;
-use crate::ui::{print_json, timestamp};
+use crate::ui::{count, print_json, timestamp};
 
 pub fn run(ctx: &Context, args: RepairArgs) -> anyhow::Result<i32> {
     let options = args.store_options.parse()?;
@@ -65,23 +65,28 @@ fn show(ctx: &Context, report: &repair::Repaired) {
     }
     for lost in &report.unrecoverable {
         eprintln!(
-            "lost: snapshot {} of {}: {} file(s) have a chunk whose only copies are damaged: {}",
+            "lost: snapshot {} of {}: {} with a chunk whose only copies are damaged: {}",
             &lost.snapshot[..12.min(lost.snapshot.len())],
             timestamp(lost.time),
-            lost.files.len(),
+            count(lost.files.len(), "file"),
             lost.files.join(", ")
         );
     }
     ctx.say(format!(
-        "{} pack(s) read, {} damaged; {} index object(s) do not open",
-        report.packs,
+        "{} read, {} damaged; {} that {} not open",
+        count(report.packs, "pack"),
         report.damaged.len(),
-        report.unreadable_indexes.len()
+        count(report.unreadable_indexes.len(), "index object"),
+        if report.unreadable_indexes.len() == 1 {
+            "does"
+        } else {
+            "do"
+        }
     ));
     match &report.index {
         Some(name) => ctx.say(format!(
-            "{} pack(s) indexed again in the new index {name}",
-            report.indexed_again
+            "{} indexed again in the new index {name}",
+            count(report.indexed_again, "pack")
         )),
         None => ctx.say("every pack is indexed already: no index written"),
     }
@@ -89,8 +94,8 @@ fn show(ctx: &Context, report: &repair::Repaired) {
         ctx.say("nothing is lost: every file of every snapshot has an intact copy of its data");
     } else {
         ctx.say(format!(
-            "{} snapshot(s) have files whose data has no intact copy (listed above); if those files are still on a device that backs up here, run `crossing check` then `crossing backup` there: it uploads them again",
-            report.unrecoverable.len()
+            "{} with files whose data has no intact copy (listed above); if those files are still on a device that backs up here, run `crossing check` then `crossing backup` there: it uploads them again",
+            count(report.unrecoverable.len(), "snapshot")
         ));
     }
 }

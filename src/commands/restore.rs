@@ -9,7 +9,7 @@ use crate::restore::{check_target, restore_with_phrase, PhraseRestore};
 use crate::state::adopt;
 use crate::state::profiles::Client;
 use crate::state::setup::absolute;
-use crate::ui::{human_bytes, print_json, progress, timestamp};
+use crate::ui::{count, human_bytes, print_json, progress, timestamp};
 
 pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
     // The state is optional here: a wiped or new device has none. It is only
@@ -140,11 +140,11 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         print_json(&v)?;
     } else {
         ctx.say(format!(
-            "restored snapshot {} ({}) into {}: {} files, {} in {:.1}s",
+            "restored snapshot {} ({}) into {}: {}, {} in {:.1}s",
             &summary.snapshot[..12],
             timestamp(summary.time),
             summary.target.display(),
-            summary.files,
+            count(summary.files, "file"),
             human_bytes(summary.bytes),
             summary.duration_secs
         ));

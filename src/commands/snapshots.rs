@@ -12,10 +12,11 @@ use crate::state::cache::CachedSnapshot;
 use crate::state::now_unix;
 use crate::state::setup::profile_repo;
 use crate::store::Store;
-use crate::ui::{human_bytes, print_json, timestamp};
+use crate::ui::{count, human_bytes, print_json, timestamp};
 
 #[derive(Debug, Serialize)]
 struct Row {
+    #[serde(rename = "snapshot")]
     id: String,
     /// Unix seconds: the manifest's time with the phrase, else the store's.
     time: i64,
@@ -23,11 +24,13 @@ struct Row {
     #[serde(skip)]
     nanos: u32,
     /// Size of the stored (encrypted) manifest object.
-    stored_size: u64,
+    bytes_stored: u64,
     files: Option<u64>,
     bytes: Option<u64>,
     tags: Option<Vec<String>>,
     expires_at: Option<i64>,
+    /// Paths the backup skipped (this device's record; None when it has none).
+    skipped: Option<u64>,
     /// Why the manifest could not be read (with the phrase).
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -46,7 +49,7 @@ struct Row {
 
 pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
     let options = args.store_options.parse()?;
-    let (repo, identity, cached) = match (&args.store, &args.phrase_file) {
+    let (repo, identity, cached, skipped) = match (&args.store, &args.phrase_file) {
         (Some(url), _) => {
             let phrase = prompt::read_phrase(args.phrase_file.as_deref())?;
             let secrets = phrase.derive();
@@ -54,7 +57,8 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
                 Store::open(url, &options, false)?,
                 &secrets.public().locator,
             );
-            (repo, Some(ReadKeys::of(&secrets)), Default::default())
+            let keys = Some(ReadKeys::of(&secrets));
+            (repo, keys, Default::default(), Default::default())
         }
         (None, phrase_file) => {
             let state = ctx.state()?;
@@ -70,7 +74,8 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
                 None => None,
             };
             let cached = state.cached_snapshots(&repo.cache_key())?;
-            (repo, identity, cached)
+            let skipped = state.skipped_paths(&repo.cache_key())?;
+            (repo, identity, cached, skipped)
         }
     };
     let history = match &identity {
@@ -87,11 +92,12 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
             id: id.clone(),
             time: listed.modified,
             nanos: listed.modified_nanos,
-            stored_size: listed.size,
+            bytes_stored: listed.size,
             files: None,
             bytes: None,
             tags: None,
             expires_at: None,
+            skipped: skipped.get(&id).copied(),
             error: None,
             trust: None,
             untrusted_because: None,
@@ -121,35 +127,62 @@ pub fn run(ctx: &Context, args: SnapshotsArgs) -> anyhow::Result<()> {
     }
     if rows.is_empty() {
         ctx.say("No snapshots.");
+        return Ok(());
     }
-    for r in rows {
-        let when = timestamp(r.time);
-        let detail = match (r.files, r.bytes, &r.error) {
-            (_, _, Some(e)) => format!("UNREADABLE: {e}"),
-            (_, _, None) if r.untrusted_because.is_some() => format!(
-                "UNTRUSTED: {}",
-                r.untrusted_because.as_deref().unwrap_or_default()
-            ),
-            (Some(f), Some(b), _) => format!("{f} files, {}", human_bytes(b)),
-            _ => "contents need the phrase (--phrase-file)".to_string(),
-        };
-        let tags = r
-            .tags
-            .filter(|t| !t.is_empty())
-            .map(|t| format!(" [{}]", t.join(",")))
-            .unwrap_or_default();
-        let unsigned = if r.trust == Some("unsigned") {
-            " (unsigned)"
-        } else {
-            ""
-        };
+    let now = now_unix();
+    println!(
+        "{:<12}  {:<20}  {:>10}  CONTENTS",
+        "SNAPSHOT", "TIME (UTC)", "STORED"
+    );
+    for r in &rows {
         println!(
-            "{}  {when}  {:>10}  {detail}{tags}{unsigned}",
-            &r.id[..12],
-            human_bytes(r.stored_size)
+            "{:<12}  {:<20}  {:>10}  {}",
+            &r.id[..12.min(r.id.len())],
+            timestamp(r.time),
+            human_bytes(r.bytes_stored),
+            contents(r, now)
         );
     }
+    let partial = rows.iter().filter(|r| r.skipped.unwrap_or(0) > 0).count();
+    let expiring = rows.iter().filter(|r| r.expires_at.is_some()).count();
+    let mut total = count(rows.len(), "snapshot");
+    if expiring > 0 {
+        total += &format!(", {expiring} expiring");
+    }
+    if partial > 0 {
+        total += &format!(", {partial} partial (their backup skipped paths)");
+    }
+    ctx.say(total);
     Ok(())
+}
+
+/// A row's last column: what it holds, its tags, when it expires and
+/// whether its backup was partial.
+fn contents(r: &Row, now: i64) -> String {
+    let mut line = match (r.files, r.bytes, &r.error) {
+        (_, _, Some(e)) => format!("UNREADABLE: {e}"),
+        (_, _, None) if r.untrusted_because.is_some() => format!(
+            "UNTRUSTED: {}",
+            r.untrusted_because.as_deref().unwrap_or_default()
+        ),
+        (Some(f), Some(b), _) => format!("{}, {}", count(f, "file"), human_bytes(b)),
+        _ => "contents need the phrase (--phrase-file)".to_string(),
+    };
+    if let Some(tags) = r.tags.as_ref().filter(|t| !t.is_empty()) {
+        line += &format!(" [{}]", tags.join(","));
+    }
+    if r.trust == Some("unsigned") {
+        line += " (unsigned)";
+    }
+    match r.expires_at {
+        Some(at) if at <= now => line += "  expired: the next prune forgets it",
+        Some(at) => line += &format!("  expires {}", timestamp(at)),
+        None => {}
+    }
+    if let Some(n) = r.skipped.filter(|&n| n > 0) {
+        line += &format!("  PARTIAL: {} skipped", count(n, "path"));
+    }
+    line
 }
 
 /// Fills a row from the history's judgement; the contents of a manifest

@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, args: WipeArgs) -> anyhow::Result<()> {
     }
     if !ctx.has_state() {
         bail_kind!(
-            ExitKind::Refused,
+            ExitKind::Usage,
             "there is no crossing state in {} (nothing is configured to wipe); pass --home DIR if it lives elsewhere",
             ctx.home.display()
         );

@@ -16,6 +16,7 @@ struct Row {
     writer: String,
     certified_at: i64,
     last_seq: Option<u64>,
+    #[serde(rename = "last_snapshot_at")]
     last_time: Option<i64>,
     sealed_at: Option<i64>,
     revoked_as_of: Option<i64>,

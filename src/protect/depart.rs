@@ -98,7 +98,7 @@ pub fn leg(
     if !summary.skipped.is_empty() {
         bail_kind!(
             ExitKind::Partial,
-            "depart stopped: the backup skipped {} path(s) (listed above), so nothing was wiped; fix them (or move them out of {}) and run depart again",
+            "depart stopped: the backup skipped paths ({} in all, listed above), so nothing was wiped; fix them (or move them out of {}) and run depart again",
             summary.skipped.len(),
             profile.data_dir.display()
         );
@@ -108,14 +108,14 @@ pub fn leg(
     if !verified.damaged.is_empty() {
         bail_kind!(
             ExitKind::Integrity,
-            "depart stopped: {} pack(s) of the new snapshot are damaged in the store (listed above), so nothing was wiped; run depart again: its backup uploads that data again",
+            "depart stopped: packs of the new snapshot are damaged in the store ({} in all, listed above), so nothing was wiped; run depart again: its backup uploads that data again",
             verified.damaged.len()
         );
     }
     if !verified.problems.is_empty() {
         bail_kind!(
             ExitKind::Integrity,
-            "depart stopped: the new snapshot is not complete in the store ({} problem(s), listed above), so nothing was wiped; run `crossing backup` (it uploads damaged or missing data again), then depart again",
+            "depart stopped: the new snapshot is not complete in the store (problems: {}, listed above), so nothing was wiped; run `crossing backup` (it uploads damaged or missing data again), then depart again",
             verified.problems.len()
         );
     }

@@ -33,6 +33,7 @@ use policy::{Policy, Verdict};
 
 #[derive(Debug, Serialize)]
 pub struct SnapshotVerdict {
+    #[serde(rename = "snapshot")]
     pub id: String,
     pub time: i64,
     pub verdict: Verdict,

@@ -150,7 +150,7 @@ impl Report {
             ));
         } else if lost > 0 {
             self.notes.push(format!(
-                "pack {key} is damaged; the newest snapshot does not need it, but {lost} chunk(s) in it have no other copy, so older snapshots that need them cannot be restored in full"
+                "pack {key} is damaged; the newest snapshot does not need it, but chunks in it have no other copy ({lost} in all), so older snapshots that need them cannot be restored in full"
             ));
         } else {
             self.notes.push(format!(
@@ -368,7 +368,7 @@ fn read_packs(
             ));
         } else {
             report.problems.push(format!(
-                "pack {key}: {why}; {lost} chunk(s) in it have no intact copy (run `crossing repair --phrase-file FILE` to see which files)"
+                "pack {key}: {why}; chunks in it have no intact copy ({lost} in all; run `crossing repair --phrase-file FILE` to see which files)"
             ));
         }
     }

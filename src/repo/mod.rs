@@ -62,7 +62,8 @@ impl RepoError {
             RepoError::WrongPhrase { .. } | RepoError::CannotDecrypt { .. } => {
                 ExitKind::WrongPhrase
             }
-            RepoError::NotFound { .. } | RepoError::NoSuchSnapshot(_) => ExitKind::NotReachable,
+            RepoError::NotFound { .. } => ExitKind::NotReachable,
+            RepoError::NoSuchSnapshot(_) => ExitKind::NotFound,
             RepoError::AmbiguousSnapshot(_) => ExitKind::Usage,
             RepoError::Corrupt { .. }
             | RepoError::Missing { .. }

@@ -428,7 +428,11 @@ impl State {
         let mut packs: Vec<&String> = packs.iter().collect();
         packs.sort();
         self.conn.execute(
-            "INSERT OR REPLACE INTO cache_snapshots (repo, snapshot, time, nanos, files, bytes, expires_at, tags, packs) VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)",
+            // An upsert, not a replace: a rebuild keeps what only this
+            // device knew of a snapshot (`skipped`).
+            "INSERT INTO cache_snapshots (repo, snapshot, time, nanos, files, bytes, expires_at, tags, packs) VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (repo, snapshot) DO UPDATE SET time = excluded.time, nanos = excluded.nanos, files = excluded.files,
+                 bytes = excluded.bytes, expires_at = excluded.expires_at, tags = excluded.tags, packs = excluded.packs",
             params![
                 repo,
                 s.id,
@@ -442,6 +446,27 @@ impl State {
             ],
         )?;
         Ok(())
+    }
+
+    /// Records that the backup which made `snapshot` skipped `skipped` paths.
+    pub fn record_skipped(&self, repo: &str, snapshot: &str, skipped: u64) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE cache_snapshots SET skipped = ?3 WHERE repo = ?1 AND snapshot = ?2",
+            params![repo, snapshot, skipped as i64],
+        )?;
+        Ok(())
+    }
+
+    /// How many paths the backups of the snapshots this device knows
+    /// skipped, by snapshot (0 for a complete one).
+    pub fn skipped_paths(&self, repo: &str) -> anyhow::Result<HashMap<String, u64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT snapshot, skipped FROM cache_snapshots WHERE repo = ?1")?;
+        let rows = stmt.query_map([repo], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn cached_snapshots(&self, repo: &str) -> anyhow::Result<HashMap<String, CachedSnapshot>> {

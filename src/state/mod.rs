@@ -60,13 +60,14 @@ impl StateError {
     pub fn exit_kind(&self) -> ExitKind {
         match self {
             StateError::Newer { .. } | StateError::Corrupt { .. } => ExitKind::State,
-            StateError::PseudonymExists(_) | StateError::NoWriter(_) => ExitKind::Refused,
-            // Which profile to use, or make, is the caller's to say.
-            StateError::UnknownProfile(_)
+            StateError::NoWriter(_) => ExitKind::Refused,
+            // Which profile or pseudonym to use, or make, is the caller's to say.
+            StateError::PseudonymExists(_)
+            | StateError::UnknownPseudonym(_)
+            | StateError::UnknownProfile(_)
             | StateError::ProfileExists(_)
             | StateError::NoProfile
             | StateError::SeveralProfiles(_) => ExitKind::Usage,
-            _ => ExitKind::Failure,
         }
     }
 }

@@ -103,7 +103,10 @@ impl Client {
             Client::Session => "Session",
             Client::Signal => "Signal",
             Client::Generic => {
-                anyhow::bail!("--client generic has no usual data directory; pass --data-dir DIR")
+                crate::bail_kind!(
+                    crate::error::ExitKind::Usage,
+                    "--client generic has no usual data directory; pass --data-dir DIR"
+                )
             }
         };
         // ~/.config on Linux, ~/Library/Application Support on macOS: where Electron puts userData.
@@ -127,6 +130,8 @@ pub struct KeyMaterial {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
+    /// `profile` in JSON, as every command names a profile (docs/json.md).
+    #[serde(rename = "profile")]
     pub name: String,
     pub data_dir: PathBuf,
     pub store_url: String,

@@ -8,6 +8,8 @@ use crate::keys::{DedupKey, PublicKeys};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Pseudonym {
+    /// `pseudonym` in JSON, as every command names a pseudonym (docs/json.md).
+    #[serde(rename = "pseudonym")]
     pub name: String,
     pub id: String,
     pub ed25519_public: String,
@@ -56,8 +58,9 @@ impl State {
             return Err(StateError::PseudonymExists(name.to_string()).into());
         }
         if let Some(existing) = self.pseudonym_by_id(&keys.id)? {
-            anyhow::bail!(
-                "this phrase is already imported as pseudonym \"{}\" (ID {})",
+            crate::bail_kind!(
+                crate::error::ExitKind::Usage,
+                "this phrase is already imported as pseudonym \"{}\" (ID {}); use that name",
                 existing.name,
                 existing.id
             );
@@ -126,8 +129,10 @@ impl State {
         if !users.is_empty() {
             crate::bail_kind!(
                 crate::error::ExitKind::Refused,
-                "pseudonym \"{name}\" is used by profile(s) {}; remove them first with `crossing profile remove`",
-                users.join(", ")
+                "pseudonym \"{name}\" is used by {} {}; remove {} first with `crossing profile remove`",
+                if users.len() == 1 { "profile" } else { "profiles" },
+                users.join(", "),
+                if users.len() == 1 { "it" } else { "them" }
             );
         }
         self.conn
@@ -140,14 +145,17 @@ impl State {
 pub fn validate_name(name: &str) -> anyhow::Result<()> {
     // Names become file names (locks, temporary folders): no "." or "..",
     // nothing hidden, nothing an option parser would take for a flag.
-    anyhow::ensure!(
-        !name.is_empty()
-            && name.len() <= 64
-            && !name.starts_with(['.', '-'])
-            && name
-                .chars()
-                .all(|c| c.is_alphanumeric() || "-_.".contains(c)),
-        "invalid name \"{name}\": use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter, digit or '_'"
-    );
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+    if !valid {
+        crate::bail_kind!(
+            crate::error::ExitKind::Usage,
+            "invalid name \"{name}\": use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter, digit or '_'"
+        );
+    }
     Ok(())
 }

@@ -69,3 +69,46 @@ pub fn timestamp(secs: i64) -> String {
     )
     .to_string()
 }
+
+/// A count and its noun, the plural right: `count(1, "file")` is "1 file",
+/// `count(2, "index")` "2 indexes", `count(0, "entry")` "0 entries".
+pub fn count(n: impl TryInto<u64>, noun: &str) -> String {
+    let n: u64 = n.try_into().unwrap_or(u64::MAX);
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let consonant_y =
+        noun.ends_with('y') && !noun[..noun.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    if consonant_y {
+        format!("{n} {}ies", &noun[..noun.len() - 1])
+    } else if noun.ends_with(['s', 'x']) || noun.ends_with("ch") || noun.ends_with("sh") {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// "is" for one, "are" for several (a count's verb).
+pub fn is_are(n: impl TryInto<u64>) -> &'static str {
+    if n.try_into().ok() == Some(1) {
+        "is"
+    } else {
+        "are"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(count(1u64, "file"), "1 file");
+        assert_eq!(count(0u64, "file"), "0 files");
+        assert_eq!(count(2usize, "index"), "2 indexes");
+        assert_eq!(count(3u64, "entry"), "3 entries");
+        assert_eq!(count(2u64, "day"), "2 days");
+        assert_eq!(count(1u64, "snapshot"), "1 snapshot");
+        assert_eq!(count(5u64, "snapshot"), "5 snapshots");
+    }
+}

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{human_bytes, print_json, Out};
+use super::{count, human_bytes, print_json, Out};
 use crate::bail_kind;
 use crate::error::ExitKind;
 use crate::prompt;
@@ -25,7 +25,8 @@ pub fn confirm(planned: &[Planned], yes: bool) -> anyhow::Result<()> {
         .iter()
         .fold((0, 0), |(f, b), p| (f + p.files, b + p.bytes));
     if !prompt::confirm(&format!(
-        "Destroy {files} files ({}) for good? This cannot be undone.",
+        "Destroy {} ({}) for good? This cannot be undone.",
+        count(files, "file"),
         human_bytes(bytes)
     ))? {
         bail_kind!(ExitKind::Refused, "not confirmed; nothing was destroyed");
@@ -38,10 +39,10 @@ pub fn describe(out: &Out, planned: &[Planned]) {
     for p in planned {
         if p.exists {
             out.say(format!(
-                "  {} ({}): {} files, {}",
+                "  {} ({}): {}, {}",
                 p.path.display(),
                 p.what,
-                p.files,
+                count(p.files, "file"),
                 human_bytes(p.bytes)
             ));
         } else {
@@ -65,14 +66,14 @@ pub fn say_report(out: &Out, r: &Report) {
         eprintln!("crossing: not destroyed: {}: {}", f.path.display(), f.error);
     }
     let mut line = format!(
-        "destroyed {} files ({} overwritten)",
-        r.files_destroyed,
+        "destroyed {} ({} overwritten)",
+        count(r.files_destroyed, "file"),
         human_bytes(r.bytes_overwritten)
     );
     if r.keys_destroyed > 0 {
         line += &format!(
-            ", the client's database key first ({} files)",
-            r.keys_destroyed
+            ", the client's database key first ({})",
+            count(r.keys_destroyed, "file")
         );
     }
     if r.free_space_filled > 0 {

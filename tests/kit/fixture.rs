@@ -52,7 +52,7 @@ fn pseudonym(
             let phrase = v["phrase"].as_str().expect("phrase in JSON");
             assert_eq!(phrase.split(' ').count(), 12, "a 12-word phrase");
             fs::write(phrase_file, format!("{phrase}\n")).unwrap();
-            v["pseudonym"].clone()
+            v
         }
         Some(phrase) => {
             fs::write(phrase_file, format!("{phrase}\n")).unwrap();

@@ -33,7 +33,7 @@ use crate::state::profiles::{Client, KeyMaterial, Profile};
 pub enum WipeError {
     #[error("refusing to wipe {path}: it {why}; check the profile's data directory (`crossing profile show`) or --home")]
     Refused { path: PathBuf, why: guard::Refusal },
-    #[error("the wipe finished, but {left} path(s) could not be destroyed (listed above); fix their permissions or unmount what is mounted below, then run the wipe again")]
+    #[error("the wipe finished, but {left} of the paths could not be destroyed (listed above); fix their permissions or unmount what is mounted below, then run the wipe again")]
     Incomplete { left: usize },
 }
 
@@ -168,8 +168,11 @@ pub struct Report {
     pub keys_destroyed: u64,
     pub files_destroyed: u64,
     pub bytes_overwritten: u64,
-    /// `--thorough`: free space overwritten, and journal metadata churned.
+    /// `--thorough`: free space overwritten, and journal metadata churned
+    /// (bytes, hence their JSON names).
+    #[serde(rename = "bytes_free_space_filled")]
     pub free_space_filled: u64,
+    #[serde(rename = "bytes_journal_churned")]
     pub journal_churned: u64,
     pub failed: Vec<Failure>,
 }
