@@ -137,6 +137,14 @@ fn warm_cache(
         return Ok(()); // this device does not back up for this phrase
     }
     rebuild_cache_from(state, repo, keys, history)?;
+    // File rows name their chunks' rows: found in one pass over the cache.
+    let wanted = snapshot
+        .entries
+        .iter()
+        .filter(|e| e.kind == Kind::File)
+        .flat_map(|e| e.chunk_ids())
+        .collect();
+    let places = state.chunk_places(&repo.cache_key(), &wanted)?;
     let store = repo.store.url();
     for profile in state
         .profiles()?
@@ -161,7 +169,11 @@ fn warm_cache(
                 ))
             })
             .collect();
-        state.replace_file_cache(&profile.name, files.iter().map(|(p, c)| (p.as_slice(), c)))?;
+        state.replace_file_cache(
+            &profile.name,
+            files.iter().map(|(p, c)| (p.as_slice(), c)),
+            |id| places.get(id).copied(),
+        )?;
     }
     Ok(())
 }

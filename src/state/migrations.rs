@@ -140,6 +140,64 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE cache_chunks;
     ALTER TABLE cache_chunks_by_row RENAME TO cache_chunks;
     CREATE INDEX cache_chunks_of_pack ON cache_chunks (pack_row);",
+    // 10: a compact cache (issue 12: about 90 bytes of the home per small
+    // file, where it took about 290; docs/format.md §Incremental backup).
+    // A pack's row number becomes its INTEGER PRIMARY KEY (kept as it was:
+    // chunk rows name it; a rowid that is no key may change in a VACUUM),
+    // never used again (AUTOINCREMENT). A chunk's row is keyed by its
+    // place, pack row and offset, with no other index: what looks chunks
+    // up by ID reads the repository's rows once; its stored length is kept
+    // as the difference to its raw length (one byte for the incompressible
+    // chunks of encrypted attachments, where it took three). A file's row is keyed by
+    // a profile's number and 8 bytes of BLAKE3 of the path, and names its
+    // chunks by their places (src/state/file_cache.rs). Old file rows
+    // cannot be keyed without hashing their paths: they go, and the next
+    // backup reads every file once more (it uploads nothing it stored).
+    "DELETE FROM cache_files;
+    DROP TABLE cache_files;
+    CREATE TABLE cache_packs_by_id (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo TEXT NOT NULL,
+        pack TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        blake3 BLOB NOT NULL,
+        indexed INTEGER NOT NULL,
+        expires_at INTEGER,
+        damaged INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (repo, pack)
+    );
+    INSERT INTO cache_packs_by_id (id, repo, pack, size, blake3, indexed, expires_at, damaged)
+        SELECT rowid, repo, pack, size, blake3, indexed, expires_at, damaged FROM cache_packs;
+    DROP TABLE cache_packs;
+    ALTER TABLE cache_packs_by_id RENAME TO cache_packs;
+    CREATE TABLE cache_chunks_by_place (
+        pack_row INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        chunk BLOB NOT NULL,
+        raw_length INTEGER NOT NULL,
+        spread INTEGER NOT NULL,
+        length INTEGER GENERATED ALWAYS AS (raw_length + spread) VIRTUAL,
+        PRIMARY KEY (pack_row, offset)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO cache_chunks_by_place (pack_row, offset, chunk, raw_length, spread)
+        SELECT pack_row, offset, chunk, raw_length, length - raw_length FROM cache_chunks ORDER BY pack_row, offset;
+    DROP INDEX cache_chunks_of_pack;
+    DROP TABLE cache_chunks;
+    ALTER TABLE cache_chunks_by_place RENAME TO cache_chunks;
+    CREATE TABLE file_caches (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE cache_files (
+        cache INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        checksum INTEGER NOT NULL,
+        content_size INTEGER,
+        pack_row INTEGER,
+        offset INTEGER,
+        more BLOB,
+        PRIMARY KEY (cache, key)
+    ) WITHOUT ROWID;",
 ];
 
 pub fn current() -> i64 {

@@ -8,6 +8,7 @@
 //! or one that SQLite cannot read is reported, never recreated over.
 
 pub mod cache;
+mod file_cache;
 mod migrations;
 pub mod profiles;
 pub mod protection;
