@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension};
 
-pub use super::file_cache::{path_hash, CachedFile, ChunkRef, Fingerprint};
+pub use super::file_cache::{decode_refs, path_hash, CachedFile, ChunkRef, Fingerprint};
 use super::State;
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
 

@@ -117,7 +117,7 @@ fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
 }
 
 /// The refs of a stored list (`None`: not a list of refs).
-pub(crate) fn decode_refs(mut bytes: &[u8]) -> Option<Vec<ChunkRef>> {
+pub fn decode_refs(mut bytes: &[u8]) -> Option<Vec<ChunkRef>> {
     let mut refs = Vec::new();
     while !bytes.is_empty() {
         let pack_row = i64::try_from(read_varint(&mut bytes)?).ok()?;
@@ -346,6 +346,97 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::repo::format::{IndexEntry, IndexPack};
+
+    #[test]
+    fn a_row_is_found_only_for_its_path_fingerprint_profile_and_chunk_rows() {
+        let home = tempfile::tempdir().unwrap();
+        let state = State::open(home.path()).unwrap();
+        let entry = |id: u8, offset| IndexEntry {
+            id: [id; 32],
+            offset,
+            length: 10,
+            raw_length: 10,
+        };
+        let pack = IndexPack {
+            id: "p1".into(),
+            size: 100,
+            chunks: vec![entry(1, 0), entry(2, 10), entry(3, 20)],
+            expires_at: None,
+        };
+        let row = state.record_pack("r", &pack, &[0], false).unwrap();
+        let place = |id: &ChunkId| {
+            pack.chunks.iter().find(|e| e.id == *id).map(|e| ChunkRef {
+                pack_row: row,
+                offset: e.offset,
+            })
+        };
+        let fp = Fingerprint {
+            size: 30,
+            mtime_ns: 1,
+            ctime_ns: 2,
+            inode: 3,
+        };
+        let chunks = [[1u8; 32], [2; 32], [3; 32]].concat();
+        let big = CachedFile {
+            fingerprint: fp,
+            size: 30,
+            chunks: chunks.clone(),
+        };
+        let empty = CachedFile {
+            fingerprint: Fingerprint { size: 0, ..fp },
+            size: 0,
+            chunks: Vec::new(),
+        };
+        // A database image: its content is not as long as the file.
+        let image = CachedFile {
+            size: 10,
+            chunks: chunks[..32].to_vec(),
+            ..big.clone()
+        };
+        let files = [
+            (&b"d/big"[..], &big),
+            (&b"d/empty"[..], &empty),
+            (&b"e/db"[..], &image),
+        ];
+        state
+            .update_file_cache("p", files.into_iter(), place)
+            .unwrap();
+        let hit = state.cached_file("p", b"d/big", &fp).unwrap().unwrap();
+        assert_eq!((hit.chunks, hit.size), (chunks.clone(), 30));
+        let hit = state.cached_file("p", b"e/db", &fp).unwrap().unwrap();
+        assert_eq!((hit.chunks, hit.size), (chunks[..32].to_vec(), 10));
+        let hit = state
+            .cached_file("p", b"d/empty", &empty.fingerprint)
+            .unwrap()
+            .unwrap();
+        assert!(hit.chunks.is_empty() && hit.size == 0);
+        let touched = Fingerprint { mtime_ns: 9, ..fp };
+        assert!(state.cached_file("p", b"d/big", &touched).unwrap().is_none());
+        assert!(state.cached_file("q", b"d/big", &fp).unwrap().is_none());
+        assert!(state.cached_file("p", b"d/other", &fp).unwrap().is_none());
+
+        // Rows of files not seen go; a chunk row gone makes a miss.
+        state
+            .drop_unseen_files("p", |k| k != path_hash(b"d/empty"))
+            .unwrap();
+        assert!(state
+            .cached_file("p", b"d/empty", &empty.fingerprint)
+            .unwrap()
+            .is_none());
+        state.forget_pack("r", "p1").unwrap();
+        assert!(state.cached_file("p", b"d/big", &fp).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_directory_s_files_have_neighbouring_keys() {
+        let a = path_hash(b"attachments.noindex/0a/x");
+        let b = path_hash(b"attachments.noindex/0a/y");
+        let c = path_hash(b"attachments.noindex/0b/x");
+        assert_eq!(a >> 40, b >> 40);
+        assert_ne!(a, b);
+        assert_ne!(a >> 40, c >> 40);
+    }
 
     #[test]
     fn refs_round_trip() {

@@ -246,4 +246,49 @@ mod tests {
         assert_eq!(p.store_url, "s3://b/p");
         assert!(p.store_options.is_empty());
     }
+
+    #[test]
+    fn version_10_keeps_packs_and_chunks_and_drops_the_old_file_rows() {
+        let home = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(home.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..9] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 9).unwrap();
+            // A pack row numbered 7 (rows before it were forgotten).
+            conn.execute_batch(
+                "INSERT INTO cache_packs (rowid, repo, pack, size, blake3, indexed, expires_at, damaged)
+                    VALUES (7, 'r', 'pk', 100, x'00', 1, NULL, 1);
+                 INSERT INTO cache_chunks VALUES (7, zeroblob(32), 5, 40, 30);
+                 INSERT INTO cache_files VALUES ('p', CAST('a/b' AS BLOB), 1, 2, 3, 4, zeroblob(32), 1);",
+            )
+            .unwrap();
+        }
+        let state = crate::state::State::open(home.path()).unwrap();
+        let (id, damaged): (i64, bool) = state
+            .conn
+            .query_row("SELECT id, damaged FROM cache_packs WHERE pack = 'pk'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((id, damaged), (7, true), "the pack keeps its number");
+        let packs = state.indexed_packs("r").unwrap();
+        let e = &packs[0].chunks[0];
+        assert_eq!((e.offset, e.length, e.raw_length), (5, 40, 30));
+        let files: i64 = state
+            .conn
+            .query_row("SELECT count(*) FROM cache_files", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(files, 0, "old file rows cannot be keyed: the cache is cold");
+        // A new pack is never given a forgotten pack's number.
+        state.forget_pack("r", "pk").unwrap();
+        let pack = crate::repo::format::IndexPack {
+            id: "pk2".into(),
+            size: 1,
+            chunks: Vec::new(),
+            expires_at: None,
+        };
+        assert_eq!(state.record_pack("r", &pack, &[0], false).unwrap(), 8);
+    }
 }
