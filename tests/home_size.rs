@@ -77,3 +77,26 @@ fn the_cache_of_many_small_files_takes_at_most_100_bytes_a_file() {
     assert_eq!(uint(&again, "files_read"), 0, "{again}");
     assert_eq!(uint(&again, "files"), FILES as u64, "{again}");
 }
+
+/// A restore on the device that backs the directory up writes its file
+/// rows (naming the chunks' rows it has just rebuilt): the next backup
+/// reads nothing.
+#[test]
+fn a_restore_warms_the_file_cache() {
+    let fx = Fixture::new();
+    for i in 0..20u64 {
+        write(
+            &fx.data.join(format!("d{}", i % 3)).join(format!("f{i}")),
+            random_bytes(i, 1000 + i as usize * 5000),
+        );
+    }
+    write(&fx.data.join("empty"), b"");
+    fx.backup_ok();
+    std::fs::remove_dir_all(&fx.data).unwrap();
+    fx.crossing(restore_args(&fx.store_url(), &fx.data, &fx.phrase_file))
+        .expect(0, "restore");
+    let after = fx.backup_ok();
+    assert_eq!(uint(&after, "files"), 21, "{after}");
+    assert_eq!(uint(&after, "files_read"), 0, "{after}");
+    assert_eq!(uint(&after, "new_chunks"), 0, "{after}");
+}

@@ -121,9 +121,7 @@ pub fn plan(
             // fingerprint of the database and its -wal/-journal together:
             // every commit changes one of them (-shm does not count).
             let live = live_fingerprint(found, i, &companions);
-            if let Some(c) =
-                cache(&f.rel, &live)?.filter(|c| all_known(&c.chunks, known))
-            {
+            if let Some(c) = cache(&f.rel, &live)?.filter(|c| all_known(&c.chunks, known)) {
                 let read = ReadFile {
                     chunks: c.chunks,
                     size: c.size,

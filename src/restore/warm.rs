@@ -137,6 +137,15 @@ fn warm_cache(
         return Ok(()); // this device does not back up for this phrase
     }
     rebuild_cache_from(state, repo, keys, history)?;
+    let store = repo.store.url();
+    let profiles: Vec<_> = state
+        .profiles()?
+        .into_iter()
+        .filter(|p| p.data_dir == target && p.store_url == store)
+        .collect();
+    if profiles.is_empty() {
+        return Ok(());
+    }
     // File rows name their chunks' rows: found in one pass over the cache.
     let wanted = snapshot
         .entries
@@ -145,12 +154,7 @@ fn warm_cache(
         .flat_map(|e| e.chunk_ids())
         .collect();
     let places = state.chunk_places(&repo.cache_key(), &wanted)?;
-    let store = repo.store.url();
-    for profile in state
-        .profiles()?
-        .into_iter()
-        .filter(|p| p.data_dir == target && p.store_url == store)
-    {
+    for profile in profiles {
         let files: Vec<_> = snapshot
             .entries
             .iter()

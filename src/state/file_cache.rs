@@ -313,7 +313,10 @@ impl State {
     }
 
     /// Forgets a profile's file cache (inside the caller's transaction).
-    pub(crate) fn drop_file_cache(conn: &rusqlite::Connection, profile: &str) -> anyhow::Result<()> {
+    pub(crate) fn drop_file_cache(
+        conn: &rusqlite::Connection,
+        profile: &str,
+    ) -> anyhow::Result<()> {
         conn.execute(
             "DELETE FROM cache_files WHERE cache = (SELECT id FROM file_caches WHERE profile = ?1)",
             [profile],
@@ -323,7 +326,10 @@ impl State {
     }
 
     /// The chunk rows the file caches of profiles other than `profile` name.
-    pub(crate) fn refs_of_other_profiles(&self, profile: &str) -> anyhow::Result<HashSet<ChunkRef>> {
+    pub(crate) fn refs_of_other_profiles(
+        &self,
+        profile: &str,
+    ) -> anyhow::Result<HashSet<ChunkRef>> {
         let mut stmt = self.conn.prepare(
             "SELECT pack_row, offset, more FROM cache_files
              WHERE pack_row IS NOT NULL AND cache IS NOT (SELECT id FROM file_caches WHERE profile = ?1)",
@@ -412,7 +418,10 @@ mod tests {
             .unwrap();
         assert!(hit.chunks.is_empty() && hit.size == 0);
         let touched = Fingerprint { mtime_ns: 9, ..fp };
-        assert!(state.cached_file("p", b"d/big", &touched).unwrap().is_none());
+        assert!(state
+            .cached_file("p", b"d/big", &touched)
+            .unwrap()
+            .is_none());
         assert!(state.cached_file("q", b"d/big", &fp).unwrap().is_none());
         assert!(state.cached_file("p", b"d/other", &fp).unwrap().is_none());
 

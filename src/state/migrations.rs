@@ -268,9 +268,11 @@ mod tests {
         let state = crate::state::State::open(home.path()).unwrap();
         let (id, damaged): (i64, bool) = state
             .conn
-            .query_row("SELECT id, damaged FROM cache_packs WHERE pack = 'pk'", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT id, damaged FROM cache_packs WHERE pack = 'pk'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
         assert_eq!((id, damaged), (7, true), "the pack keeps its number");
         let packs = state.indexed_packs("r").unwrap();
