@@ -71,7 +71,7 @@ impl Locations {
 
     /// Sorts the cache's chunks by ID; of several copies of one, one stays.
     pub fn sort_cached(&mut self) {
-        self.sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.sorted.sort_unstable_by_key(|(id, _)| *id);
         self.sorted.dedup_by(|a, b| a.0 == b.0);
         self.sorted.shrink_to_fit();
     }
