@@ -261,7 +261,7 @@ mod tests {
                 "INSERT INTO cache_packs (rowid, repo, pack, size, blake3, indexed, expires_at, damaged)
                     VALUES (7, 'r', 'pk', 100, x'00', 1, NULL, 1);
                  INSERT INTO cache_chunks VALUES (7, zeroblob(32), 5, 40, 30);
-                 INSERT INTO cache_files VALUES ('p', CAST('a/b' AS BLOB), 1, 2, 3, 4, zeroblob(32), 1);",
+                 INSERT INTO cache_files VALUES ('p', CAST('crx-old-path-marker' AS BLOB), 1, 2, 3, 4, zeroblob(32), 1);",
             )
             .unwrap();
         }
@@ -292,5 +292,12 @@ mod tests {
             expires_at: None,
         };
         assert_eq!(state.record_pack("r", &pack, &[0], false).unwrap(), 8);
+        // The old rows' paths leave no bytes, in the file or its journal.
+        drop(state);
+        for file in ["state.db", "state.db-journal"] {
+            let raw = std::fs::read(home.path().join(file)).unwrap_or_default();
+            let marker = b"crx-old-path-marker";
+            assert!(!raw.windows(marker.len()).any(|w| w == marker), "{file}");
+        }
     }
 }
