@@ -17,20 +17,34 @@ fn state(home: &Path) -> Connection {
     Connection::open_with_flags(home.join("state.db"), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
 }
 
-/// The chunk IDs the file cache records for the file whose path ends with `name`.
-fn cached_chunk_ids(home: &Path, name: &str) -> Option<Vec<Vec<u8>>> {
+/// The chunk IDs the file cache records for the file at `path` (relative
+/// to the data directory): its row is keyed by a hash of the path, and names
+/// its chunks by their rows (pack row and offset: src/state/file_cache.rs).
+fn cached_chunk_ids(home: &Path, path: &str) -> Option<Vec<Vec<u8>>> {
     let conn = state(home);
-    let mut stmt = conn
-        .prepare("SELECT path, chunks FROM cache_files")
-        .unwrap();
-    let rows: Vec<(Vec<u8>, Vec<u8>)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    rows.into_iter()
-        .find(|(path, _)| path.ends_with(name.as_bytes()))
-        .map(|(_, chunks)| chunks.chunks(32).map(<[u8]>::to_vec).collect())
+    let key = crossing::state::cache::path_hash(path.as_bytes()) as i64;
+    let (pack_row, offset, more): (i64, i64, Option<Vec<u8>>) = conn
+        .query_row(
+            "SELECT pack_row, offset, more FROM cache_files WHERE key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok()?;
+    let mut places = vec![(pack_row, offset)];
+    let more = crossing::state::cache::decode_refs(&more.unwrap_or_default()).unwrap();
+    places.extend(more.iter().map(|r| (r.pack_row, r.offset as i64)));
+    let ids = places
+        .iter()
+        .map(|(p, o)| {
+            conn.query_row(
+                "SELECT chunk FROM cache_chunks WHERE pack_row = ?1 AND offset = ?2",
+                [p, o],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .unwrap()
+        })
+        .collect();
+    Some(ids)
 }
 
 /// Rows of the chunk cache for any of `ids`.
@@ -59,10 +73,11 @@ fn a_deleted_file_leaves_neither_its_chunk_ids_nor_its_name_in_the_state() {
     let kept_ids = cached_chunk_ids(&fx.home, "kept.bin").expect("and the other one");
     assert!(gone_ids.len() >= 2, "the test needs several chunks");
     assert_eq!(chunk_rows(&fx.home, &gone_ids), gone_ids.len());
+    // The file cache keys files by a hash of their path: no name is stored.
     let raw = std::fs::read(fx.home.join("state.db")).unwrap();
     assert!(
-        contains(&raw, gone.as_bytes()),
-        "the name is in the state at first"
+        !contains(&raw, gone.as_bytes()) && !contains(&raw, b"kept.bin"),
+        "a file's name is in the state"
     );
 
     std::fs::remove_file(fx.data.join(gone)).unwrap();

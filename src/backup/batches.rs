@@ -12,6 +12,7 @@ use super::walk::{Skipped, Walker};
 use super::{manifest, pipeline, reader, BackupRequest};
 use crate::progress::Progress;
 use crate::repo::Repo;
+use crate::state::cache::path_hash;
 use crate::state::State;
 
 /// Entries walked per batch: some megabytes of metadata.
@@ -41,13 +42,6 @@ pub struct Totals {
     pub linked: manifest::Linked,
 }
 
-/// 64 bits of a path, to tell the files a backup saw from the rest of the
-/// cache in 8 bytes each (a collision keeps one stale row: harmless).
-pub fn path_hash(path: &[u8]) -> u64 {
-    let h = blake3::hash(path);
-    u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
-}
-
 pub struct Input<'a> {
     pub state: &'a State,
     pub repo: &'a Repo,
@@ -70,7 +64,7 @@ pub fn read_tree(
         if found.is_empty() {
             break;
         }
-        let cache = |path: &[u8]| state.cached_file(req.profile, path);
+        let cache = |path: &[u8], fp: &_| state.cached_file(req.profile, path, fp);
         let (jobs, reused) = state.reading(|| reader::plan(&found, cache, location))?;
         let mut read = if jobs.is_empty() {
             pipeline::Read::default()
@@ -89,7 +83,9 @@ pub fn read_tree(
             )?
         };
         progress.next_run();
-        read.stored.iter().for_each(|pack| location.add_pack(pack));
+        read.stored
+            .iter()
+            .for_each(|(pack, row)| location.add_pack(pack, *row));
         let results = std::mem::take(&mut read.results);
         let tree = manifest::assemble(
             &found,
@@ -105,6 +101,7 @@ pub fn read_tree(
         state.update_file_cache(
             req.profile,
             tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
+            |id| location.chunk_ref(id),
         )?;
         totals.seen.extend(tree.seen.iter().map(|p| path_hash(p)));
         for id in &tree.referenced {

@@ -64,9 +64,14 @@ pub fn dry_run(
     let started = Instant::now();
     let (keys, repo) = profile_repo(state, profile, options, false)?;
     let mut known = Locations::default();
-    state.reusable_chunks(&repo.cache_key(), None, |pack, entry| {
-        known.insert(pack, &entry)
+    let cache_key = repo.cache_key();
+    for (pack, (size, _)) in state.cached_packs(&cache_key)? {
+        known.set_pack_size(&pack, size);
+    }
+    state.reusable_chunks(&cache_key, None, |pack, row, entry| {
+        known.push_cached(pack, row, &entry)
     })?;
+    known.sort_cached();
     let mut count = Counter {
         dedup_key: keys.dedup_key.0,
         known: &known,
@@ -89,8 +94,8 @@ pub fn dry_run(
         if found.is_empty() {
             break;
         }
-        let cache = |path: &[u8]| state.cached_file(&profile.name, path);
-        let (jobs, reused) = reader::plan(&found, cache, &known)?;
+        let cache = |path: &[u8], fp: &_| state.cached_file(&profile.name, path, fp);
+        let (jobs, reused) = state.reading(|| reader::plan(&found, cache, &known))?;
         total += jobs.iter().map(|j| j.bytes(&found)).sum::<u64>();
         progress.set_total(total);
         let results = jobs.iter().map(|j| count.job(&found, j)).collect();

@@ -210,13 +210,13 @@ impl Listing<'_> {
             chunks: sealed.entries,
             expires_at: self.expires_at,
         };
-        self.state.record_pack(
+        let row = self.state.record_pack(
             &self.repo.cache_key(),
             &pack,
             &hex::decode(&pack.id)?,
             false,
         )?;
-        location.add_pack(&pack);
+        location.add_pack(&pack, row);
         stored.stored_bytes += size;
         stored.new_packs += 1;
         Ok(())

@@ -3,12 +3,15 @@
 //! names. One entry per chunk of the repository, so it is kept small: a
 //! pack is a number here (its name is kept once), a place is four `u32`s
 //! (packs are at most 32 MiB), and the cache's chunks — most of them —
-//! sit in one sorted vector (48 bytes each, no hash table's slack).
+//! sit in one sorted vector (48 bytes each, no hash table's slack). A
+//! pack's row in the cache is kept with its name, so a place is also where
+//! the chunk's row is (`chunk_ref`, what the file cache names chunks by).
 
 use std::collections::HashMap;
 
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
 use crate::repo::tree::BlobRef;
+use crate::state::cache::ChunkRef;
 
 #[derive(Clone, Copy)]
 struct Place {
@@ -29,7 +32,8 @@ impl Place {
 
 #[derive(Default)]
 pub struct Locations {
-    packs: Vec<(String, u64)>,
+    /// Each pack's name, size and row in the cache (0: not known).
+    packs: Vec<(String, u64, i64)>,
     numbers: HashMap<String, u32>,
     /// The cache's chunks, sorted by ID (as the cache lists them).
     sorted: Vec<(ChunkId, Place)>,
@@ -44,12 +48,32 @@ impl Locations {
         self.packs[n as usize].1 = size;
     }
 
-    /// A stored pack: its size and every chunk in it.
-    pub fn add_pack(&mut self, pack: &IndexPack) {
+    /// A stored pack, recorded in the cache as row `row`: its size and
+    /// every chunk in it.
+    pub fn add_pack(&mut self, pack: &IndexPack, row: i64) {
         self.set_pack_size(&pack.id, pack.size);
+        let n = self.number(&pack.id);
+        self.packs[n as usize].2 = row;
         for e in &pack.chunks {
             self.insert(&pack.id, e);
         }
+    }
+
+    /// A reusable chunk of the cache, in pack `pack` (row `row`): taken in
+    /// any order, sorted by [`Locations::sort_cached`] once all are in, so
+    /// that the cache needs no index by chunk ID to list them.
+    pub fn push_cached(&mut self, pack: &str, row: i64, entry: &IndexEntry) {
+        debug_assert!(self.added.is_empty(), "the cache's chunks come first");
+        let n = self.number(pack);
+        self.packs[n as usize].2 = row;
+        self.sorted.push((entry.id, place(n, entry)));
+    }
+
+    /// Sorts the cache's chunks by ID; of several copies of one, one stays.
+    pub fn sort_cached(&mut self) {
+        self.sorted.sort_unstable_by_key(|(id, _)| *id);
+        self.sorted.dedup_by(|a, b| a.0 == b.0);
+        self.sorted.shrink_to_fit();
     }
 
     /// Chunk `entry` is in `pack` (the first place recorded stays).
@@ -57,13 +81,7 @@ impl Locations {
         if self.contains(&entry.id) {
             return;
         }
-        let place = Place {
-            pack: self.number(pack),
-            // Pack offsets are below MAX_PACK_BYTES (32 MiB).
-            offset: u32::try_from(entry.offset).unwrap_or(u32::MAX),
-            length: entry.length,
-            raw_length: entry.raw_length,
-        };
+        let place = place(self.number(pack), entry);
         match self.sorted.last() {
             Some((last, _)) if *last >= entry.id => {
                 self.added.insert(entry.id, place);
@@ -123,6 +141,16 @@ impl Locations {
             .collect()
     }
 
+    /// Where chunk `id`'s row is in the cache (`None`: not recorded there).
+    pub fn chunk_ref(&self, id: &ChunkId) -> Option<ChunkRef> {
+        let place = self.place(id)?;
+        let row = self.packs[place.pack()].2;
+        (row > 0).then_some(ChunkRef {
+            pack_row: row,
+            offset: u64::from(place.offset),
+        })
+    }
+
     /// The ref naming chunk `id` where it is.
     pub fn blob_ref(&self, id: &ChunkId) -> anyhow::Result<BlobRef> {
         let place = self.place(id).ok_or_else(|| {
@@ -131,7 +159,7 @@ impl Locations {
                 hex::encode(&id[..8])
             )
         })?;
-        let (pack, size) = &self.packs[place.pack()];
+        let (pack, size, _) = &self.packs[place.pack()];
         BlobRef::new(
             pack,
             *size,
@@ -149,9 +177,19 @@ impl Locations {
             return n;
         }
         let n = self.packs.len() as u32;
-        self.packs.push((pack.to_string(), 0));
+        self.packs.push((pack.to_string(), 0, 0));
         self.numbers.insert(pack.to_string(), n);
         n
+    }
+}
+
+fn place(pack: u32, entry: &IndexEntry) -> Place {
+    Place {
+        pack,
+        // Pack offsets are below MAX_PACK_BYTES (32 MiB).
+        offset: u32::try_from(entry.offset).unwrap_or(u32::MAX),
+        length: entry.length,
+        raw_length: entry.raw_length,
     }
 }
 

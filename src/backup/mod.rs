@@ -172,9 +172,10 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     for (pack, (size, _)) in state.cached_packs(&cache_key)? {
         location.set_pack_size(&pack, size);
     }
-    state.reusable_chunks(&cache_key, req.expires_at, |pack, entry| {
-        location.insert(pack, &entry)
+    state.reusable_chunks(&cache_key, req.expires_at, |pack, row, entry| {
+        location.push_cached(pack, row, &entry)
     })?;
+    location.sort_cached();
     let list = listing::Listing {
         state,
         repo,
@@ -241,9 +242,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     if !tree.skipped.is_empty() {
         state.record_skipped(&cache_key, &snapshot, tree.skipped.len() as u64)?;
     }
-    state.drop_unseen_files(req.profile, |path| {
-        tree.seen.binary_search(&batches::path_hash(path)).is_ok()
-    })?;
+    state.drop_unseen_files(req.profile, |key| tree.seen.binary_search(&key).is_ok())?;
     warnings.extend(healed(state, &cache_key, &damaged_before)?);
     state.forget_unreferenced_chunks(&cache_key, req.profile, |id| location.is_named(id))?;
 

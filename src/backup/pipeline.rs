@@ -82,8 +82,8 @@ pub struct Input<'a> {
 #[derive(Default)]
 pub struct Read {
     pub results: Vec<JobResult>,
-    /// The packs this run stored, with their chunks.
-    pub stored: Vec<IndexPack>,
+    /// The packs this run stored, with their chunks and rows in the cache.
+    pub stored: Vec<(IndexPack, i64)>,
     pub stored_bytes: u64,
     pub new_packs: u64,
     pub new_chunks: u64,
@@ -174,8 +174,8 @@ pub fn run(state: &State, repo: &Repo, input: Input<'_>) -> anyhow::Result<Read>
                     read.stored_bytes += pack.size;
                     read.new_packs += 1;
                     let blake3 = hex::decode(&pack.id)?;
-                    state.record_pack(&cache_key, &pack, &blake3, false)?;
-                    read.stored.push(pack);
+                    let row = state.record_pack(&cache_key, &pack, &blake3, false)?;
+                    read.stored.push((pack, row));
                 }
                 Event::UploadFailed(e) => {
                     shared.abort.store(true, Ordering::SeqCst);

@@ -53,7 +53,7 @@ pub struct JobResult {
 /// Splits the walk into jobs, and the files the cache vouches for.
 pub fn plan(
     found: &[Found],
-    cache: impl Fn(&[u8]) -> anyhow::Result<Option<CachedFile>>,
+    cache: impl Fn(&[u8], &Fingerprint) -> anyhow::Result<Option<CachedFile>>,
     known: &Locations,
 ) -> anyhow::Result<(Vec<Job>, HashMap<usize, ReadFile>)> {
     let by_path: HashMap<&Path, usize> = found
@@ -69,7 +69,7 @@ pub fn plan(
             continue;
         }
         let fp = fingerprint(&f.meta);
-        let hit = cache(&f.rel)?.filter(|c| c.fingerprint == fp && all_known(&c.chunks, known));
+        let hit = cache(&f.rel, &fp)?.filter(|c| all_known(&c.chunks, known));
         if let Some(c) = hit {
             reused.insert(
                 i,
@@ -125,9 +125,7 @@ pub fn plan(
             // fingerprint of the database and its -wal/-journal together:
             // every commit changes one of them (-shm does not count).
             let live = live_fingerprint(found, i, &companions);
-            if let Some(c) =
-                cache(&f.rel)?.filter(|c| c.fingerprint == live && all_known(&c.chunks, known))
-            {
+            if let Some(c) = cache(&f.rel, &live)?.filter(|c| all_known(&c.chunks, known)) {
                 let read = ReadFile {
                     chunks: c.chunks,
                     size: c.size,

@@ -138,11 +138,23 @@ fn warm_cache(
     }
     rebuild_cache_from(state, repo, keys, history)?;
     let store = repo.store.url();
-    for profile in state
+    let profiles: Vec<_> = state
         .profiles()?
         .into_iter()
         .filter(|p| p.data_dir == target && p.store_url == store)
-    {
+        .collect();
+    if profiles.is_empty() {
+        return Ok(());
+    }
+    // File rows name their chunks' rows: found in one pass over the cache.
+    let wanted = snapshot
+        .entries
+        .iter()
+        .filter(|e| e.kind == Kind::File)
+        .flat_map(|e| e.chunk_ids())
+        .collect();
+    let places = state.chunk_places(&repo.cache_key(), &wanted)?;
+    for profile in profiles {
         let files: Vec<_> = snapshot
             .entries
             .iter()
@@ -161,7 +173,11 @@ fn warm_cache(
                 ))
             })
             .collect();
-        state.replace_file_cache(&profile.name, files.iter().map(|(p, c)| (p.as_slice(), c)))?;
+        state.replace_file_cache(
+            &profile.name,
+            files.iter().map(|(p, c)| (p.as_slice(), c)),
+            |id| places.get(id).copied(),
+        )?;
     }
     Ok(())
 }

@@ -6,29 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension};
 
+pub use super::file_cache::{decode_refs, path_hash, CachedFile, ChunkRef, Fingerprint};
 use super::State;
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
-
-/// What makes a file "unchanged since the last backup".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint {
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub ctime_ns: i64,
-    pub inode: u64,
-}
-
-/// A file as the last backup of a profile saw it.
-#[derive(Debug, Clone)]
-pub struct CachedFile {
-    /// Of the file, or for a live database's consistent copy, of the
-    /// database and its -wal together (see `backup::reader`).
-    pub fingerprint: Fingerprint,
-    /// Length of the content stored (a database copy's, not the file's).
-    pub size: u64,
-    /// Concatenated chunk IDs.
-    pub chunks: Vec<u8>,
-}
 
 /// A snapshot this device wrote (or read while rebuilding the cache).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -58,60 +38,23 @@ impl CachedSnapshot {
     }
 }
 
-/// Writes (or rewrites) file cache rows, inside the caller's transaction.
-fn write_files<'a>(
-    conn: &rusqlite::Connection,
-    profile: &str,
-    files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
-) -> anyhow::Result<()> {
-    let mut stmt = conn.prepare(
-        "INSERT OR REPLACE INTO cache_files (profile, path, size, mtime_ns, ctime_ns, inode, chunks, content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    for (path, f) in files {
-        let fp = f.fingerprint;
-        stmt.execute(params![
-            profile,
-            path,
-            fp.size as i64,
-            fp.mtime_ns,
-            fp.ctime_ns,
-            fp.inode as i64,
-            f.chunks,
-            f.size as i64
-        ])?;
-    }
-    Ok(())
-}
-
-fn cached_file(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedFile> {
-    Ok(CachedFile {
-        fingerprint: Fingerprint {
-            size: r.get::<_, i64>(1)? as u64,
-            mtime_ns: r.get(2)?,
-            ctime_ns: r.get(3)?,
-            inode: r.get::<_, i64>(4)? as u64,
-        },
-        chunks: r.get(5)?,
-        size: r.get::<_, i64>(6)? as u64,
-    })
-}
-
 impl State {
     /// Chunks a new snapshot may reuse, with the pack holding each: any chunk
     /// in a pack that never expires, and for a snapshot that itself expires,
     /// chunks in packs that expire no earlier. So a disappearing snapshot's
     /// packs are never needed by a snapshot that outlives it. `each` gets
-    /// every such chunk with its pack, in the order of chunk IDs.
+    /// every such chunk with its pack's name and row, pack by pack (the
+    /// caller sorts: an order by chunk ID would need an index as large as
+    /// the rows, or a sort by SQLite holding them all).
     pub fn reusable_chunks(
         &self,
         repo: &str,
         expires_at: Option<i64>,
-        mut each: impl FnMut(&str, IndexEntry),
+        mut each: impl FnMut(&str, i64, IndexEntry),
     ) -> anyhow::Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT c.chunk, p.pack, c.offset, c.length, c.raw_length FROM cache_chunks c JOIN cache_packs p ON p.rowid = c.pack_row
-             WHERE p.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))
-             ORDER BY c.chunk",
+            "SELECT c.chunk, p.pack, c.offset, c.length, c.raw_length, p.id FROM cache_packs p JOIN cache_chunks c ON c.pack_row = p.id
+             WHERE p.repo = ?1 AND p.damaged = 0 AND (p.expires_at IS NULL OR (?2 IS NOT NULL AND p.expires_at >= ?2))",
         )?;
         let mut rows = stmt.query(params![repo, expires_at])?;
         while let Some(r) = rows.next()? {
@@ -123,20 +66,21 @@ impl State {
                     length: r.get(3)?,
                     raw_length: r.get(4)?,
                 };
-                each(r.get_ref(1)?.as_str()?, entry);
+                each(r.get_ref(1)?.as_str()?, r.get(5)?, entry);
             }
         }
         Ok(())
     }
 
-    /// Records an uploaded pack; `indexed` says whether an index names it yet.
+    /// Records an uploaded pack; `indexed` says whether an index names it
+    /// yet. Returns the pack's row (what chunk refs name it by).
     pub fn record_pack(
         &self,
         repo: &str,
         pack: &IndexPack,
         blake3: &[u8],
         indexed: bool,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<i64> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             // An upsert, not a replace: a cache rebuild keeps the damage mark.
@@ -144,29 +88,29 @@ impl State {
              ON CONFLICT (repo, pack) DO UPDATE SET size = ?3, blake3 = ?4, indexed = ?5, expires_at = ?6",
             params![repo, pack.id, pack.size as i64, blake3, indexed, pack.expires_at],
         )?;
+        let row: i64 = tx.query_row(
+            "SELECT id FROM cache_packs WHERE repo = ?1 AND pack = ?2",
+            params![repo, pack.id],
+            |r| r.get(0),
+        )?;
         {
-            let row: i64 = tx.query_row(
-                "SELECT rowid FROM cache_packs WHERE repo = ?1 AND pack = ?2",
-                params![repo, pack.id],
-                |r| r.get(0),
-            )?;
             // A chunk may be in several packs (a disappearing snapshot's copy
             // and a lasting one): one row per copy.
             let mut stmt = tx.prepare(
-                "INSERT OR IGNORE INTO cache_chunks (pack_row, chunk, offset, length, raw_length) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR IGNORE INTO cache_chunks (pack_row, chunk, offset, raw_length, spread) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for e in &pack.chunks {
                 stmt.execute(params![
                     row,
                     &e.id[..],
                     e.offset as i64,
-                    e.length,
-                    e.raw_length
+                    e.raw_length,
+                    i64::from(e.length) - i64::from(e.raw_length)
                 ])?;
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(row)
     }
 
     /// Packs uploaded but not yet named by an index object (a damaged one
@@ -184,7 +128,7 @@ impl State {
             .collect::<Result<_, _>>()?;
         let mut chunk_stmt = self.conn.prepare(
             "SELECT chunk, offset, length, raw_length FROM cache_chunks
-             WHERE pack_row = (SELECT rowid FROM cache_packs WHERE repo = ?1 AND pack = ?2) ORDER BY offset",
+             WHERE pack_row = (SELECT id FROM cache_packs WHERE repo = ?1 AND pack = ?2) ORDER BY offset",
         )?;
         let mut out = Vec::new();
         for (id, size, expires_at) in packs {
@@ -215,7 +159,7 @@ impl State {
     pub fn forget_repository(&self, repo: &str) -> anyhow::Result<bool> {
         let tx = self.conn.unchecked_transaction()?;
         let mut n = tx.execute(
-            "DELETE FROM cache_chunks WHERE pack_row IN (SELECT rowid FROM cache_packs WHERE repo = ?1)",
+            "DELETE FROM cache_chunks WHERE pack_row IN (SELECT id FROM cache_packs WHERE repo = ?1)",
             [repo],
         )?;
         for table in [
@@ -276,13 +220,72 @@ impl State {
     /// copy in an intact pack (0: its data is stored again).
     pub fn damaged_packs(&self, repo: &str) -> anyhow::Result<HashMap<String, u64>> {
         let mut stmt = self.conn.prepare(
-            "SELECT p.pack, (SELECT COUNT(*) FROM cache_chunks c WHERE c.pack_row = p.rowid
-                AND NOT EXISTS (SELECT 1 FROM cache_chunks o JOIN cache_packs op ON op.rowid = o.pack_row
-                    WHERE o.chunk = c.chunk AND op.repo = p.repo AND op.damaged = 0))
-             FROM cache_packs p WHERE p.repo = ?1 AND p.damaged = 1",
+            "SELECT p.pack, c.chunk FROM cache_packs p JOIN cache_chunks c ON c.pack_row = p.id
+             WHERE p.repo = ?1 AND p.damaged = 1",
         )?;
-        let rows = stmt.query_map([repo], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out: HashMap<String, u64> = HashMap::new();
+        let mut chunks: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut pack_stmt = self
+            .conn
+            .prepare("SELECT pack FROM cache_packs WHERE repo = ?1 AND damaged = 1")?;
+        for pack in pack_stmt.query_map([repo], |r| r.get::<_, String>(0))? {
+            out.insert(pack?, 0);
+        }
+        if out.is_empty() {
+            return Ok(out);
+        }
+        for row in stmt.query_map([repo], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            chunks.push(row?);
+        }
+        // The chunks with a copy in an intact pack: one pass over the
+        // repository's rows (there is no index by chunk ID).
+        let wanted: HashSet<&[u8]> = chunks.iter().map(|(_, c)| c.as_slice()).collect();
+        let mut copied: HashSet<Vec<u8>> = HashSet::new();
+        let mut intact = self.conn.prepare(
+            "SELECT c.chunk FROM cache_packs p JOIN cache_chunks c ON c.pack_row = p.id
+             WHERE p.repo = ?1 AND p.damaged = 0",
+        )?;
+        let mut rows = intact.query([repo])?;
+        while let Some(r) = rows.next()? {
+            let chunk = r.get_ref(0)?.as_blob()?;
+            if wanted.contains(chunk) {
+                copied.insert(chunk.to_vec());
+            }
+        }
+        for (pack, chunk) in &chunks {
+            if !copied.contains(chunk) {
+                *out.entry(pack.clone()).or_default() += 1;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where each of `wanted` has a row in an intact pack of `repo` (one pass
+    /// over the repository's rows): for file cache rows written without a
+    /// backup's `Locations` (a restore's warm cache).
+    pub fn chunk_places(
+        &self,
+        repo: &str,
+        wanted: &HashSet<ChunkId>,
+    ) -> anyhow::Result<HashMap<ChunkId, ChunkRef>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.chunk, c.pack_row, c.offset FROM cache_packs p JOIN cache_chunks c ON c.pack_row = p.id
+             WHERE p.repo = ?1 AND p.damaged = 0",
+        )?;
+        let mut rows = stmt.query([repo])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let Ok(id) = ChunkId::try_from(r.get_ref(0)?.as_blob()?) else {
+                continue;
+            };
+            if wanted.contains(&id) {
+                out.entry(id).or_insert(ChunkRef {
+                    pack_row: r.get(1)?,
+                    offset: r.get::<_, i64>(2)? as u64,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Runs `f` (lookups) inside one read transaction: a lookup outside
@@ -295,124 +298,47 @@ impl State {
         result
     }
 
-    /// What the last backup of `profile` saw at `path`: one lookup, so a
-    /// backup never holds the whole cache.
-    pub fn cached_file(&self, profile: &str, path: &[u8]) -> anyhow::Result<Option<CachedFile>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT path, size, mtime_ns, ctime_ns, inode, chunks, content_size FROM cache_files WHERE profile = ?1 AND path = ?2",
-        )?;
-        Ok(stmt
-            .query_row(params![profile, path], cached_file)
-            .optional()?)
-    }
-
-    /// Records files a running backup read, in place: a row stays valid
-    /// from the moment its chunks are in a recorded pack, so a backup that
-    /// fails later leaves a cache the next one can use. The rows of files
-    /// it did not read (unchanged) are left as they are.
-    pub fn update_file_cache<'a>(
-        &self,
-        profile: &str,
-        files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
-    ) -> anyhow::Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        write_files(&tx, profile, files)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Once a backup's snapshot is stored: forgets the files it did not
-    /// see (`seen` says which it did), deleted since.
-    pub fn drop_unseen_files(
-        &self,
-        profile: &str,
-        seen: impl Fn(&[u8]) -> bool,
-    ) -> anyhow::Result<()> {
-        let gone: Vec<Vec<u8>> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT path FROM cache_files WHERE profile = ?1")?;
-            let mut rows = stmt.query([profile])?;
-            let mut gone = Vec::new();
-            while let Some(r) = rows.next()? {
-                let path = r.get_ref(0)?.as_blob()?;
-                if !seen(path) {
-                    gone.push(path.to_vec());
-                }
-            }
-            gone
-        };
-        let tx = self.conn.unchecked_transaction()?;
-        {
-            let mut del = tx.prepare("DELETE FROM cache_files WHERE profile = ?1 AND path = ?2")?;
-            for path in &gone {
-                del.execute(params![profile, path])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Replaces a profile's file cache with what the latest backup saw.
-    pub fn replace_file_cache<'a>(
-        &self,
-        profile: &str,
-        files: impl Iterator<Item = (&'a [u8], &'a CachedFile)>,
-    ) -> anyhow::Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute("DELETE FROM cache_files WHERE profile = ?1", [profile])?;
-        write_files(&tx, profile, files)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Forgets the chunk IDs no file holds any more: after a backup, the
     /// cache keeps those of the snapshot just written (`referenced`) and
     /// of the other profiles' last backups, so the device does not keep a
-    /// record of files long deleted. Rows of packs no index names yet stay:
-    /// the next index is written from them. A forgotten chunk that comes
-    /// back is stored again (the price of forgetting). Returns the rows removed.
+    /// record of files long deleted (another profile's file cache keeps
+    /// the rows it names, not other copies of their chunks). Rows of packs
+    /// no index names yet stay: the next index is written from them. A
+    /// forgotten chunk that comes back is stored again (the price of
+    /// forgetting). Returns the rows removed.
     pub fn forget_unreferenced_chunks(
         &self,
         repo: &str,
         profile: &str,
         referenced: impl Fn(&ChunkId) -> bool,
     ) -> anyhow::Result<usize> {
-        let mut keep: HashSet<ChunkId> = HashSet::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT chunks FROM cache_files WHERE profile != ?1")?;
-            let rows = stmt.query_map([profile], |r| r.get::<_, Vec<u8>>(0))?;
-            for chunks in rows {
-                keep.extend(
-                    chunks?
-                        .chunks_exact(32)
-                        .filter_map(|c| ChunkId::try_from(c).ok()),
-                );
-            }
-        }
+        let keep = self.refs_of_other_profiles(profile)?;
         let tx = self.conn.unchecked_transaction()?;
-        let gone: Vec<(Vec<u8>, i64)> = {
+        let gone: Vec<ChunkRef> = {
             let mut stmt = tx.prepare(
-                "SELECT c.chunk, c.pack_row FROM cache_chunks c JOIN cache_packs p ON p.rowid = c.pack_row
+                "SELECT c.chunk, c.pack_row, c.offset FROM cache_packs p JOIN cache_chunks c ON c.pack_row = p.id
                  WHERE p.repo = ?1 AND p.indexed = 1",
             )?;
-            let rows = stmt.query_map([repo], |r| {
-                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
-            })?;
-            rows.filter(|row| match row {
-                Ok((chunk, _)) => ChunkId::try_from(chunk.as_slice())
-                    .map_or(true, |id| !referenced(&id) && !keep.contains(&id)),
-                Err(_) => true,
-            })
-            .collect::<Result<_, _>>()?
+            let mut rows = stmt.query([repo])?;
+            let mut gone = Vec::new();
+            while let Some(r) = rows.next()? {
+                let at = ChunkRef {
+                    pack_row: r.get(1)?,
+                    offset: r.get::<_, i64>(2)? as u64,
+                };
+                let used = ChunkId::try_from(r.get_ref(0)?.as_blob()?)
+                    .is_ok_and(|id| referenced(&id) || keep.contains(&at));
+                if !used {
+                    gone.push(at);
+                }
+            }
+            gone
         };
         {
             let mut del =
-                tx.prepare("DELETE FROM cache_chunks WHERE chunk = ?1 AND pack_row = ?2")?;
-            for (chunk, pack_row) in &gone {
-                del.execute(params![chunk, pack_row])?;
+                tx.prepare("DELETE FROM cache_chunks WHERE pack_row = ?1 AND offset = ?2")?;
+            for at in &gone {
+                del.execute(params![at.pack_row, at.offset as i64])?;
             }
         }
         tx.commit()?;
@@ -561,7 +487,7 @@ impl State {
     pub fn forget_pack(&self, repo: &str, pack: &str) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "DELETE FROM cache_chunks WHERE pack_row = (SELECT rowid FROM cache_packs WHERE repo = ?1 AND pack = ?2)",
+            "DELETE FROM cache_chunks WHERE pack_row = (SELECT id FROM cache_packs WHERE repo = ?1 AND pack = ?2)",
             params![repo, pack],
         )?;
         tx.execute(

@@ -152,6 +152,64 @@ const MIGRATIONS: &[&str] = &[
     // 12: how many paths the backup that made a snapshot skipped (a partial
     // snapshot, exit 3), for `crossing snapshots`; the manifest does not say.
     "ALTER TABLE cache_snapshots ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;",
+    // 13: a compact cache (issue 12: about 90 bytes of the home per small
+    // file, where it took about 290; docs/format.md §Incremental backup).
+    // A pack's row number becomes its INTEGER PRIMARY KEY (kept as it was:
+    // chunk rows name it; a rowid that is no key may change in a VACUUM),
+    // never used again (AUTOINCREMENT). A chunk's row is keyed by its
+    // place, pack row and offset, with no other index: what looks chunks
+    // up by ID reads the repository's rows once; its stored length is kept
+    // as the difference to its raw length (one byte for the incompressible
+    // chunks of encrypted attachments, where it took three). A file's row is keyed by
+    // a profile's number and 8 bytes of BLAKE3 of the path, and names its
+    // chunks by their places (src/state/file_cache.rs). Old file rows
+    // cannot be keyed without hashing their paths: they go, and the next
+    // backup reads every file once more (it uploads nothing it stored).
+    "DELETE FROM cache_files;
+    DROP TABLE cache_files;
+    CREATE TABLE cache_packs_by_id (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo TEXT NOT NULL,
+        pack TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        blake3 BLOB NOT NULL,
+        indexed INTEGER NOT NULL,
+        expires_at INTEGER,
+        damaged INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (repo, pack)
+    );
+    INSERT INTO cache_packs_by_id (id, repo, pack, size, blake3, indexed, expires_at, damaged)
+        SELECT rowid, repo, pack, size, blake3, indexed, expires_at, damaged FROM cache_packs;
+    DROP TABLE cache_packs;
+    ALTER TABLE cache_packs_by_id RENAME TO cache_packs;
+    CREATE TABLE cache_chunks_by_place (
+        pack_row INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        chunk BLOB NOT NULL,
+        raw_length INTEGER NOT NULL,
+        spread INTEGER NOT NULL,
+        length INTEGER GENERATED ALWAYS AS (raw_length + spread) VIRTUAL,
+        PRIMARY KEY (pack_row, offset)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO cache_chunks_by_place (pack_row, offset, chunk, raw_length, spread)
+        SELECT pack_row, offset, chunk, raw_length, length - raw_length FROM cache_chunks ORDER BY pack_row, offset;
+    DROP INDEX cache_chunks_of_pack;
+    DROP TABLE cache_chunks;
+    ALTER TABLE cache_chunks_by_place RENAME TO cache_chunks;
+    CREATE TABLE file_caches (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE cache_files (
+        cache INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        checksum INTEGER NOT NULL,
+        content_size INTEGER,
+        pack_row INTEGER,
+        offset INTEGER,
+        more BLOB,
+        PRIMARY KEY (cache, key)
+    ) WITHOUT ROWID;",
 ];
 
 pub fn current() -> i64 {
@@ -231,6 +289,60 @@ mod tests {
                 client.default_excludes(),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn version_13_keeps_packs_and_chunks_and_drops_the_old_file_rows() {
+        let home = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(home.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..9] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 9).unwrap();
+            // A pack row numbered 7 (rows before it were forgotten).
+            conn.execute_batch(
+                "INSERT INTO cache_packs (rowid, repo, pack, size, blake3, indexed, expires_at, damaged)
+                    VALUES (7, 'r', 'pk', 100, x'00', 1, NULL, 1);
+                 INSERT INTO cache_chunks VALUES (7, zeroblob(32), 5, 40, 30);
+                 INSERT INTO cache_files VALUES ('p', CAST('crx-old-path-marker' AS BLOB), 1, 2, 3, 4, zeroblob(32), 1);",
+            )
+            .unwrap();
+        }
+        let state = crate::state::State::open(home.path()).unwrap();
+        let (id, damaged): (i64, bool) = state
+            .conn
+            .query_row(
+                "SELECT id, damaged FROM cache_packs WHERE pack = 'pk'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((id, damaged), (7, true), "the pack keeps its number");
+        let packs = state.indexed_packs("r").unwrap();
+        let e = &packs[0].chunks[0];
+        assert_eq!((e.offset, e.length, e.raw_length), (5, 40, 30));
+        let files: i64 = state
+            .conn
+            .query_row("SELECT count(*) FROM cache_files", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(files, 0, "old file rows cannot be keyed: the cache is cold");
+        // A new pack is never given a forgotten pack's number.
+        state.forget_pack("r", "pk").unwrap();
+        let pack = crate::repo::format::IndexPack {
+            id: "pk2".into(),
+            size: 1,
+            chunks: Vec::new(),
+            expires_at: None,
+        };
+        assert_eq!(state.record_pack("r", &pack, &[0], false).unwrap(), 8);
+        // The old rows' paths leave no bytes, in the file or its journal.
+        drop(state);
+        for file in ["state.db", "state.db-journal"] {
+            let raw = std::fs::read(home.path().join(file)).unwrap_or_default();
+            let marker = b"crx-old-path-marker";
+            assert!(!raw.windows(marker.len()).any(|w| w == marker), "{file}");
         }
     }
 }

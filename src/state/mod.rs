@@ -9,6 +9,7 @@
 
 pub mod adopt;
 pub mod cache;
+mod file_cache;
 mod migrations;
 pub mod profiles;
 pub mod protection;

@@ -249,7 +249,7 @@ impl State {
     pub fn remove_profile(&self, name: &str) -> anyhow::Result<()> {
         self.require_profile(name)?;
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute("DELETE FROM cache_files WHERE profile = ?1", [name])?;
+        State::drop_file_cache(&tx, name)?;
         tx.execute("DELETE FROM profiles WHERE name = ?1", [name])?;
         tx.commit()?;
         self.sync_targets()
