@@ -163,8 +163,8 @@ fn dry_run(ctx: &Context, state: &State, args: &BackupArgs) -> anyhow::Result<i3
         return Ok(0);
     }
     eprintln!(
-        "crossing: a backup now would be partial: {} path(s) could not be read:",
-        summary.skipped.len()
+        "crossing: a backup now would be partial: {} could not be read:",
+        count(summary.skipped.len(), "path")
     );
     for s in &summary.skipped {
         eprintln!("  {}: {}", s.path, s.reason);

@@ -3,21 +3,17 @@
 
 use serde::Serialize;
 
-use super::human_bytes;
+use super::{count, human_bytes};
 use crate::backup::{BackupSummary, DryRunSummary};
 use crate::error::ExitKind;
-
-fn count(n: u64) -> String {
-    indicatif::HumanCount(n).to_string()
-}
 
 /// The one line a backup prints (on a terminal, and to a pipe or a cron
 /// mail unless `-q`): `snapshot 3f2a… saved: 1,234 files, 12.3 MiB read, 1.1 MiB new`.
 pub fn summary_line(s: &BackupSummary) -> String {
     format!(
-        "snapshot {} saved: {} files, {} read, {} new in {:.1}s",
+        "snapshot {} saved: {}, {} read, {} new in {:.1}s",
         &s.snapshot[..12],
-        count(s.files),
+        count(s.files, "file"),
         human_bytes(s.bytes_read),
         human_bytes(s.bytes_stored),
         s.duration_secs
@@ -27,32 +23,32 @@ pub fn summary_line(s: &BackupSummary) -> String {
 /// A dry run's report, for humans.
 pub fn dry_run_lines(s: &DryRunSummary) -> Vec<String> {
     let mut kept = format!(
-        "would back up {} files ({}), {} directories, {} symlinks",
-        count(s.files),
+        "would back up {} ({}), {}, {}",
+        count(s.files, "file"),
         human_bytes(s.bytes),
-        count(s.dirs),
-        count(s.symlinks)
+        count(s.dirs, "directory"),
+        count(s.symlinks, "symlink")
     );
     if s.fifos > 0 {
-        kept.push_str(&format!(", {} FIFOs", count(s.fifos)));
+        kept.push_str(&format!(", {}", count(s.fifos, "FIFO")));
     }
     if s.hard_links > 0 {
         kept.push_str(&format!(
-            " ({} of the files hard links)",
-            count(s.hard_links)
+            " ({} among them)",
+            count(s.hard_links, "hard link")
         ));
     }
     if s.excluded > 0 {
-        kept.push_str(&format!("; {} paths excluded", count(s.excluded)));
+        kept.push_str(&format!("; {} excluded", count(s.excluded, "path")));
     }
     vec![
         format!("dry run of profile \"{}\": nothing was stored", s.profile),
         kept,
         format!(
-            "would read {} files ({}): {} new chunks, {} new before compression",
-            count(s.files_read),
+            "would read {} ({}): {}, {} new before compression",
+            count(s.files_read, "file"),
             human_bytes(s.bytes_read),
-            count(s.new_chunks),
+            count(s.new_chunks, "new chunk"),
             human_bytes(s.bytes_new)
         ),
     ]
@@ -82,13 +78,16 @@ pub fn all_table(rows: &[Row<'_>]) -> Vec<String> {
                 "{:width$}  {:12}  {:>9}  {:>10}  {:>10}  {}",
                 r.profile,
                 &s.snapshot[..12],
-                count(s.files),
+                indicatif::HumanCount(s.files).to_string(),
                 human_bytes(s.bytes_read),
                 human_bytes(s.bytes_stored),
                 if s.skipped.is_empty() {
                     "saved".to_string()
                 } else {
-                    format!("partial: {} path(s) skipped (exit 3)", s.skipped.len())
+                    format!(
+                        "partial: {} skipped (exit 3)",
+                        count(s.skipped.len(), "path")
+                    )
                 }
             ),
             Err((kind, _)) => format!(

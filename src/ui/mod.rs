@@ -77,6 +77,7 @@ pub fn count(n: impl TryInto<u64>, noun: &str) -> String {
     if n == 1 {
         return format!("1 {noun}");
     }
+    let n = indicatif::HumanCount(n); // 1,234
     let consonant_y =
         noun.ends_with('y') && !noun[..noun.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
     if consonant_y {
