@@ -16,11 +16,13 @@
 #
 #   bash bench/run.sh [--only corpus,db,files,s3] [--out FILE]
 #       [--scale 1.0] [--db-mb 150] [--hours 3] [--files 500000,1000000]
-#       [--s3-scale 1.0] [--full-verify]
+#       [--s3-scale 1.0] [--full-verify] [--tools crossing,restic,borg,tar-zstd-age]
 #
 # --scale: the corpus scenario's corpus; --s3-scale: the s3 scenario's (both
 # bench/gen_corpus.py scales); --full-verify: compare every restored file of
-# the files scenario (by default: count, total bytes, 1,000 sampled hashes).
+# the files scenario (by default: count, total bytes, 1,000 sampled hashes);
+# --tools: the files scenario's tools (default all four; at 1M files each
+# takes 10-20 minutes, so a run may keep only crossing and restic).
 # Generated inputs are cached under bench/work (corpus-SCALE, files-N,
 # db-MB-VERSION); each run's stores and restores under bench/work/run, removed as
 # soon as a tool is done with them (1M files are ~16.5 GB a copy).
@@ -42,6 +44,7 @@ DB_MB=150
 HOURS=3
 FILES=500000,1000000
 FULL_VERIFY=0
+TOOLS=crossing,restic,borg,tar-zstd-age
 DB_HOUR=${DB_HOUR:-$ROOT/bench/db_hour.py} # override only to test with a stand-in
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
         --hours) HOURS=$2; shift 2 ;;
         --files) FILES=$2; shift 2 ;;
         --full-verify) FULL_VERIFY=1; shift ;;
+        --tools) TOOLS=$2; shift 2 ;;
         *) echo "unknown option $1 (see the top of bench/run.sh)" >&2; exit 2 ;;
     esac
 done
@@ -60,6 +64,7 @@ for s in ${ONLY//,/ }; do
     case "$s" in corpus | db | files | s3) ;; *) echo "--only: unknown scenario $s" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+uses() { [[ ",$TOOLS," == *",$1,"* ]]; }
 
 # Every failure names the step it happened in.
 STEP="start"
@@ -362,56 +367,65 @@ files_one() {
     record "$s" - - bytes "$(size_of "$data")"
     record "$s" - - files "$n"
 
-    step "files $n: crossing"
-    export CROSSING_HOME=$r/crossing-home
-    new_phrase "$r/phrase"
-    "$CROSSING" init --data-dir "$data" --store "file://$r/crossing-store" >/dev/null
-    measure "$s" crossing full "$CROSSING" backup --quiet
-    measure "$s" crossing no-change "$CROSSING" backup --quiet
-    # The home as a no-change backup leaves it (restore does not use it).
-    record "$s" crossing - home_bytes "$(size_of "$CROSSING_HOME")"
-    record "$s" crossing - store_bytes "$(size_of "$r/crossing-store")"
-    unset CROSSING_HOME
-    measure "$s" crossing restore "$CROSSING" restore --store "file://$r/crossing-store" \
-        --data-dir "$r/restored" --phrase-file "$r/phrase" --quiet
-    verify_files "$data" "$r/restored" crossing
-    rm -rf "$r/restored" "$r/crossing-store"
+    if uses crossing; then
+        step "files $n: crossing"
+        export CROSSING_HOME=$r/crossing-home
+        new_phrase "$r/phrase"
+        "$CROSSING" init --data-dir "$data" --store "file://$r/crossing-store" >/dev/null
+        measure "$s" crossing full "$CROSSING" backup --quiet
+        measure "$s" crossing no-change "$CROSSING" backup --quiet
+        # The home as a no-change backup leaves it (restore does not use it).
+        record "$s" crossing - home_bytes "$(size_of "$CROSSING_HOME")"
+        record "$s" crossing - store_bytes "$(size_of "$r/crossing-store")"
+        unset CROSSING_HOME
+        measure "$s" crossing restore "$CROSSING" restore --store "file://$r/crossing-store" \
+            --data-dir "$r/restored" --phrase-file "$r/phrase" --quiet
+        verify_files "$data" "$r/restored" crossing
+        rm -rf "$r/restored" "$r/crossing-store"
+    fi
 
-    step "files $n: restic"
-    export RESTIC_PASSWORD=bench RESTIC_REPOSITORY=$r/restic-store RESTIC_CACHE_DIR=$r/restic-cache
-    restic init -q
-    measure "$s" restic full restic backup -q "$data"
-    measure "$s" restic no-change restic backup -q "$data"
-    record "$s" restic - home_bytes "$(size_of "$r/restic-cache")"
-    record "$s" restic - store_bytes "$(size_of "$r/restic-store")"
-    measure "$s" restic restore restic restore -q latest --target "$r/restored"
-    verify_files "$data" "$r/restored$data" restic
-    rm -rf "$r/restored" "$r/restic-store"
-    unset RESTIC_PASSWORD RESTIC_REPOSITORY RESTIC_CACHE_DIR
+    if uses restic; then
+        step "files $n: restic"
+        export RESTIC_PASSWORD=bench RESTIC_REPOSITORY=$r/restic-store RESTIC_CACHE_DIR=$r/restic-cache
+        restic init -q
+        measure "$s" restic full restic backup -q "$data"
+        measure "$s" restic no-change restic backup -q "$data"
+        record "$s" restic - home_bytes "$(size_of "$r/restic-cache")"
+        record "$s" restic - store_bytes "$(size_of "$r/restic-store")"
+        measure "$s" restic restore restic restore -q latest --target "$r/restored"
+        verify_files "$data" "$r/restored$data" restic
+        rm -rf "$r/restored" "$r/restic-store"
+        unset RESTIC_PASSWORD RESTIC_REPOSITORY RESTIC_CACHE_DIR
+    fi
 
-    step "files $n: borg"
-    export BORG_PASSPHRASE=bench BORG_REPO=$r/borg-store BORG_BASE_DIR=$r/borg-base
-    borg init --encryption=repokey-blake2
-    measure "$s" borg full borg create --compression zstd,3 ::one "$data"
-    measure "$s" borg no-change borg create --compression zstd,3 ::two "$data"
-    record "$s" borg - home_bytes "$(size_of "$r/borg-base")"
-    record "$s" borg - store_bytes "$(size_of "$r/borg-store")"
-    mkdir -p "$r/restored"
-    (cd "$r/restored" && measure "$s" borg restore borg extract ::two)
-    verify_files "$data" "$r/restored$data" borg
-    rm -rf "$r/restored" "$r/borg-store"
-    unset BORG_PASSPHRASE BORG_REPO BORG_BASE_DIR
+    if uses borg; then
+        step "files $n: borg"
+        export BORG_PASSPHRASE=bench BORG_REPO=$r/borg-store BORG_BASE_DIR=$r/borg-base
+        borg init --encryption=repokey-blake2
+        measure "$s" borg full borg create --compression zstd,3 ::one "$data"
+        measure "$s" borg no-change borg create --compression zstd,3 ::two "$data"
+        record "$s" borg - home_bytes "$(size_of "$r/borg-base")"
+        record "$s" borg - store_bytes "$(size_of "$r/borg-store")"
+        mkdir -p "$r/restored"
+        (cd "$r/restored" && measure "$s" borg restore borg extract ::two)
+        verify_files "$data" "$r/restored$data" borg
+        rm -rf "$r/restored" "$r/borg-store"
+        unset BORG_PASSPHRASE BORG_REPO BORG_BASE_DIR
+    fi
 
-    # One stream: no index, nothing to compare against, so no no-change step.
-    step "files $n: tar | zstd | age"
-    age-keygen -o "$r/age.key" 2>/dev/null
-    local rcpt
-    rcpt=$(grep -o 'age1[0-9a-z]*' "$r/age.key" | head -1)
-    measure "$s" tar-zstd-age full sh -c "tar -C '$data' -cf - . | zstd -q -T2 -3 | age -r $rcpt > '$r/tar.age'"
-    record "$s" tar-zstd-age - store_bytes "$(stat -c %s "$r/tar.age")"
-    mkdir -p "$r/restored"
-    measure "$s" tar-zstd-age restore sh -c "age -d -i '$r/age.key' '$r/tar.age' | zstd -q -d | tar -C '$r/restored' -xf -"
-    verify_files "$data" "$r/restored" tar-zstd-age
+    if uses tar-zstd-age; then
+        # One stream: no index, nothing to compare against, so no no-change step.
+        step "files $n: tar | zstd | age"
+        age-keygen -o "$r/age.key" 2>/dev/null
+        local rcpt
+        rcpt=$(grep -o 'age1[0-9a-z]*' "$r/age.key" | head -1)
+        measure "$s" tar-zstd-age full sh -c "tar -C '$data' -cf - . | zstd -q -T2 -3 | age -r $rcpt > '$r/tar.age'"
+        record "$s" tar-zstd-age - store_bytes "$(stat -c %s "$r/tar.age")"
+        mkdir -p "$r/restored"
+        measure "$s" tar-zstd-age restore sh -c "age -d -i '$r/age.key' '$r/tar.age' | zstd -q -d | tar -C '$r/restored' -xf -"
+        verify_files "$data" "$r/restored" tar-zstd-age
+    fi
+
     rm -rf "$r"
 }
 

@@ -331,6 +331,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("CROSSING_PROFILE", "--profile of the commands that take one (not depart, whose --profile narrows a departure)."),
     ("CROSSING_STORE", "--store: the store URL of init, restore, snapshots, check and repair."),
     ("CROSSING_PHRASE_FILE", "--phrase-file: the file holding the recovery phrase (\"-\": standard input); never put the phrase itself in the environment."),
+    ("CROSSING_NO_CONFIRM", "--no-confirm: do not ask two words of a new phrase back on a terminal (for a script that shows the phrase elsewhere)."),
     ("CROSSING_STOP_CLIENTS", "--stop-clients of restore, wipe and depart (true or false)."),
     ("CROSSING_CRONTAB", "--crontab of depart --vanish: the crontab file to clean."),
     ("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT", "S3 credentials and settings (s3:// stores; any AWS_* variable the S3 client knows)."),
