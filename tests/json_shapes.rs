@@ -8,6 +8,7 @@ mod kit;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use kit::shapes::{self, Field};
@@ -179,15 +180,19 @@ fn every_command_prints_what_docs_json_md_says() {
         "backup",
         fx.crossing(["backup", "--json", "--tag", "t", "--expire-after", "7d"]),
     );
-    // A socket is not backed up: a partial backup (exit 3) and its `skipped`.
-    let socket = std::os::unix::net::UnixListener::bind(fx.data.join("socket")).unwrap();
-    let partial = fx
+    // An unreadable file is skipped: a partial backup (exit 3) and its
+    // `skipped`. root reads anything, so there crossing runs as "nobody".
+    let user = (unsafe { libc::geteuid() } == 0).then_some((65534, 65534));
+    let closed = Fixture::with_user(user);
+    let secret = closed.data.join("closed.txt");
+    fs::write(&secret, "never read\n").unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    let partial = closed
         .crossing(["backup", "--json"])
         .expect(3, "partial backup");
     let fields = &c.blocks["backup"];
     let seen = shapes::check("backup", fields, &partial.json());
     c.seen.entry("backup".into()).or_default().extend(seen);
-    drop(socket);
     fs::remove_file(fx.data.join("socket")).unwrap();
     let rows = c.check("snapshots", fx.crossing(["snapshots", "--json"]));
     assert_eq!(rows.as_array().unwrap().len(), 3, "{rows:#}");

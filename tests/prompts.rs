@@ -45,7 +45,7 @@ fn names(home: &std::path::Path) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["name"].as_str().unwrap().to_string())
+        .map(|p| p["pseudonym"].as_str().unwrap().to_string())
         .collect()
 }
 

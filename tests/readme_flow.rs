@@ -219,15 +219,47 @@ fn run(command: &str, home: &Path, root: &Path) -> (i32, String) {
     cmd.env("CROSSING_PHRASE_FILE", root.join("phrase.txt"));
     let mut session = expectrl::Session::spawn(cmd).unwrap();
     session.set_expect_timeout(Some(Duration::from_secs(120)));
-    let output = session
-        .expect(expectrl::Eof)
-        .map(|c| String::from_utf8_lossy(c.as_bytes()).into_owned())
-        .unwrap_or_default();
+    // The person answers what crossing asks: two words of a new phrase from
+    // the grid they wrote down, and "yes" to keeping on backing up after a
+    // restore (what the README says to do).
+    let mut output = String::new();
+    let question = expectrl::Regex(r"Word (\d+)\? |\[y/N\] ");
+    while let Ok(asked) = session.expect(question.clone()) {
+        output.push_str(&String::from_utf8_lossy(asked.before()));
+        let matched = String::from_utf8_lossy(&asked[0]).into_owned();
+        output.push_str(&matched);
+        let answer = match matched.strip_prefix("Word ") {
+            Some(rest) => {
+                let n: usize = rest.trim_end_matches("? ").parse().unwrap();
+                grid_word(&output, n).unwrap_or_else(|| panic!("{command}: no word {n} shown"))
+            }
+            None => "y".to_string(),
+        };
+        session.send_line(&answer).unwrap();
+    }
+    match session.expect(expectrl::Eof) {
+        Ok(rest) => output.push_str(&String::from_utf8_lossy(rest.before())),
+        Err(e) => {
+            // Waiting for an answer nobody gives: stop it, say where.
+            let _ = session.get_process_mut().exit(true);
+            panic!("`{command}` did not finish ({e}):\n{output}");
+        }
+    }
     let code = match session.get_process().wait().unwrap() {
         expectrl::process::unix::WaitStatus::Exited(_, code) => code,
         other => panic!("{command}: {other:?}"),
     };
     (code, output)
+}
+
+/// Word `n` of the last numbered grid in `text` ("4. word").
+fn grid_word(text: &str, n: usize) -> Option<String> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    tokens
+        .windows(2)
+        .filter(|w| w[0].strip_suffix('.').and_then(|k| k.parse().ok()) == Some(n))
+        .last()
+        .map(|w| w[1].to_string())
 }
 
 #[test]
