@@ -444,6 +444,16 @@ impl History {
     }
 }
 
+/// A manifest opened for reading its entries.
+pub enum Opened {
+    /// Versions 1 and 2: the whole tree, and for a signed one its packs.
+    Whole(Snapshot, Option<Vec<IndexPack>>),
+    /// Version 3: the snapshot without its entries, and its entry list, to
+    /// read as a stream ([`Repo::stream_entries`]); each entry needs the
+    /// checks [`Snapshot::check`] and [`format::Index::check`] make.
+    Tree(Snapshot, tree::ListRef),
+}
+
 impl Repo {
     /// The tree of manifest `id`, and for a signed one the packs it names
     /// (a signed manifest needs no index).
@@ -452,8 +462,30 @@ impl Repo {
         id: &str,
         keys: &ReadKeys,
     ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
+        let (mut snapshot, list) = match self.open_listing(id, keys)? {
+            Opened::Whole(snapshot, packs) => return Ok((snapshot, packs)),
+            Opened::Tree(snapshot, list) => (snapshot, list),
+        };
+        let corrupt = |e: anyhow::Error| RepoError::Corrupt {
+            object: self.key(ObjectKind::Snapshot, id),
+            why: format!("{e:#}"),
+        };
+        let (entries, packs) = self.read_tree(keys, &list).map_err(|e| {
+            // A part that is missing stays a missing object (exit 6 either way).
+            match e.downcast::<RepoError>() {
+                Ok(repo_error) => anyhow::Error::from(repo_error),
+                Err(other) => corrupt(other).into(),
+            }
+        })?;
+        snapshot.entries = entries;
+        Self::checked(snapshot, packs).map_err(|e| corrupt(e).into())
+    }
+
+    /// Manifest `id`, its entries read (version 1 and 2) or left to stream
+    /// (version 3).
+    pub fn open_listing(&self, id: &str, keys: &ReadKeys) -> anyhow::Result<Opened> {
         let env = match self.stored_manifest(id, &keys.identity)? {
-            Stored::V1(s) => return Ok((s, None)),
+            Stored::V1(s) => return Ok(Opened::Whole(s, None)),
             Stored::V2(env) => env,
         };
         let object = self.key(ObjectKind::Snapshot, id);
@@ -473,28 +505,28 @@ impl Repo {
             ))
             .into());
         }
-        let (snapshot, packs) = if header.version == tree::TREE_VERSION {
+        if header.version == tree::TREE_VERSION {
             let body: tree::TreeBody = env.open_body(&header).map_err(corrupt)?;
-            self.read_tree(keys, &header, &body.entries).map_err(|e| {
-                // A part that is missing stays a missing object (exit 6 either way).
-                match e.downcast::<RepoError>() {
-                    Ok(repo_error) => anyhow::Error::from(repo_error),
-                    Err(other) => corrupt(other).into(),
-                }
-            })?
-        } else {
-            signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?)
-        };
-        // The writer key is on the device too: a signed body gets every
-        // check an unsigned one does.
-        snapshot.check().map_err(corrupt)?;
+            return Ok(Opened::Tree(header.snapshot(Vec::new()), body.entries));
+        }
+        let (snapshot, packs) =
+            signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?);
+        let (snapshot, packs) = Self::checked(snapshot, packs).map_err(corrupt)?;
+        Ok(Opened::Whole(snapshot, packs))
+    }
+
+    /// The writer key is on the device too: a signed body gets every check
+    /// an unsigned one does.
+    fn checked(
+        snapshot: Snapshot,
+        packs: Vec<IndexPack>,
+    ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
+        snapshot.check()?;
         let index = format::Index {
             version: format::VERSION,
             packs,
         };
-        index
-            .check(ObjectKind::Pack.max_stored())
-            .map_err(corrupt)?;
+        index.check(ObjectKind::Pack.max_stored())?;
         Ok((snapshot, Some(index.packs)))
     }
 }

@@ -48,6 +48,8 @@ pub enum RepoError {
     Missing { what: String, object: String },
     #[error("no snapshot matches \"{0}\"; see `crossing snapshots`")]
     NoSuchSnapshot(String),
+    #[error("nothing in the snapshot is at \"{0}\" (a path relative to the data directory, as `restore --include` takes it); nothing was restored")]
+    NoSuchPath(String),
     #[error("snapshot prefix \"{0}\" is ambiguous; give more characters")]
     AmbiguousSnapshot(String),
     #[error("snapshot {snapshot} is not to be trusted: {why}; see `crossing snapshots --phrase-file FILE`")]
@@ -63,7 +65,8 @@ impl RepoError {
                 ExitKind::WrongPhrase
             }
             RepoError::NotFound { .. } | RepoError::NoSuchSnapshot(_) => ExitKind::NotReachable,
-            RepoError::AmbiguousSnapshot(_) => ExitKind::Usage,
+            // Usage until the not-found exit code exists.
+            RepoError::AmbiguousSnapshot(_) | RepoError::NoSuchPath(_) => ExitKind::Usage,
             RepoError::Corrupt { .. }
             | RepoError::Missing { .. }
             | RepoError::UnsupportedVersion { .. }

@@ -19,9 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::format::{self, ChunkId, Entry, IndexEntry, IndexPack, Kind, Snapshot};
+use super::format::{self, ChunkId, Entry, IndexEntry, IndexPack, Kind};
 use super::history::ReadKeys;
-use super::signed::ManifestHeader;
 use super::Repo;
 
 /// The manifest version whose body is a [`TreeBody`].
@@ -153,6 +152,31 @@ pub struct StoredEntry {
     pub blobs: Vec<u8>,
 }
 
+impl StoredEntry {
+    /// The entry with its content named by chunk IDs, and its blob refs.
+    pub fn split(self) -> anyhow::Result<(Entry, Vec<BlobRef>)> {
+        let blobs: Vec<BlobRef> = refs(&self.blobs)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{:?}: a blob list that is not 80 bytes per blob",
+                    String::from_utf8_lossy(&self.path)
+                )
+            })?
+            .collect();
+        let chunks = blobs.iter().flat_map(|r| r.id).collect();
+        let entry = Entry {
+            path: self.path,
+            kind: self.kind,
+            mode: self.mode,
+            mtime_ns: self.mtime_ns,
+            size: self.size,
+            target: self.target,
+            chunks,
+        };
+        Ok((entry, blobs))
+    }
+}
+
 /// Cuts a stream into list parts (content-defined, so an edit moves only
 /// the parts around it).
 pub fn cut(stream: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -171,35 +195,53 @@ impl Repo {
     ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
         let mut cache = PackCache::default();
         let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
-        let mut parts = self.parts(keys, list, cache, &stream_parts)?;
+        let met = met
+            .into_iter()
+            .chain(stream_parts.iter().copied())
+            .collect();
+        let mut parts = self.parts(keys, list, cache, stream_parts)?;
         let mut stream = Vec::new();
         std::io::Read::read_to_end(&mut parts, &mut stream)?;
         parts.ensure_whole()?;
-        Ok((stream, met.into_iter().chain(stream_parts).collect()))
+        Ok((stream, met))
     }
 
-    /// A version-3 manifest's snapshot and the packs it uses, its entries
+    /// A version-3 manifest's entries and the packs it uses, its entries
     /// decoded as its parts arrive (the stream is never held whole).
     pub fn read_tree(
         &self,
         keys: &ReadKeys,
-        header: &ManifestHeader,
         list: &ListRef,
-    ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
-        let mut cache = PackCache::default();
-        let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
+    ) -> anyhow::Result<(Vec<Entry>, Vec<IndexPack>)> {
+        let (mut stream, met) = self.stream_entries(keys, list)?;
         let mut packs = PackMap::default();
-        met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
-        let parts = self.parts(keys, list, cache, &stream_parts)?;
-        let mut parts = std::io::BufReader::with_capacity(PART_MAX as usize, parts);
+        met.iter().for_each(|r| packs.add(r));
         let mut entries = Vec::new();
-        while !std::io::BufRead::fill_buf(&mut parts)?.is_empty() {
-            let stored: StoredEntry = ciborium::from_reader(&mut parts)
-                .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", entries.len()))?;
+        while let Some(stored) = stream.next()? {
             entries.push(packs.entry(stored)?);
         }
-        parts.get_ref().ensure_whole()?;
-        Ok((header.snapshot(entries), packs.into_packs()))
+        Ok((entries, packs.into_packs()))
+    }
+
+    /// The entries of `list`, to decode one at a time as its parts arrive
+    /// (restore never holds them all), and every ref met above them (the
+    /// levels' parts and the stream's).
+    pub fn stream_entries<'a>(
+        &'a self,
+        keys: &'a ReadKeys,
+        list: &ListRef,
+    ) -> anyhow::Result<(EntryStream<'a>, Vec<BlobRef>)> {
+        let mut cache = PackCache::default();
+        let (stream_parts, mut met) = self.list_levels(keys, list, &mut cache)?;
+        met.extend_from_slice(&stream_parts);
+        // Consecutive parts are in one pack: the stream keeps one at a time.
+        cache.keep_last(1);
+        let parts = self.parts(keys, list, cache, stream_parts)?;
+        let stream = EntryStream {
+            parts: std::io::BufReader::with_capacity(PART_MAX as usize, parts),
+            decoded: 0,
+        };
+        Ok((stream, met))
     }
 
     /// The entry stream of `list`, to read part by part, once its length
@@ -209,14 +251,14 @@ impl Repo {
         keys: &'a ReadKeys,
         list: &ListRef,
         cache: PackCache,
-        stream_parts: &'a [BlobRef],
+        stream_parts: Vec<BlobRef>,
     ) -> anyhow::Result<Parts<'a>> {
         stream_fits(list, stream_parts.len())?;
         Ok(Parts {
             repo: self,
             keys,
             cache,
-            refs: stream_parts.iter(),
+            refs: stream_parts.into_iter(),
             current: std::io::Cursor::new(Vec::new()),
             read: 0,
             length: list.length,
@@ -288,7 +330,7 @@ struct Parts<'a> {
     repo: &'a Repo,
     keys: &'a ReadKeys,
     cache: PackCache,
-    refs: std::slice::Iter<'a, BlobRef>,
+    refs: std::vec::IntoIter<BlobRef>,
     current: std::io::Cursor<Vec<u8>>,
     /// Bytes handed out so far, never more than `length`.
     read: u64,
@@ -305,6 +347,27 @@ impl Parts<'_> {
             self.length
         );
         Ok(())
+    }
+}
+
+/// A format-3 entry stream, decoded one entry at a time.
+pub struct EntryStream<'a> {
+    parts: std::io::BufReader<Parts<'a>>,
+    decoded: usize,
+}
+
+impl EntryStream<'_> {
+    /// The next entry; `None` once the stream ended where its body says.
+    #[allow(clippy::should_implement_trait)] // fallible: not an Iterator
+    pub fn next(&mut self) -> anyhow::Result<Option<StoredEntry>> {
+        if std::io::BufRead::fill_buf(&mut self.parts)?.is_empty() {
+            self.parts.get_ref().ensure_whole()?;
+            return Ok(None);
+        }
+        let stored = ciborium::from_reader(&mut self.parts)
+            .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", self.decoded))?;
+        self.decoded += 1;
+        Ok(Some(stored))
     }
 }
 
@@ -327,7 +390,7 @@ impl std::io::Read for Parts<'_> {
             };
             let part = self
                 .cache
-                .blob(self.repo, self.keys, r)
+                .blob(self.repo, self.keys, &r)
                 .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
             self.current = std::io::Cursor::new(part);
         }
@@ -352,26 +415,9 @@ impl PackMap {
 
     /// The entry, its content named by chunk IDs (and its refs recorded).
     fn entry(&mut self, e: StoredEntry) -> anyhow::Result<Entry> {
-        let blobs = refs(&e.blobs).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{:?}: a blob list that is not 80 bytes per blob",
-                String::from_utf8_lossy(&e.path)
-            )
-        })?;
-        let mut chunks = Vec::with_capacity(e.blobs.len() / REF_LEN * 32);
-        for r in blobs {
-            chunks.extend_from_slice(&r.id);
-            self.add(&r);
-        }
-        Ok(Entry {
-            path: e.path,
-            kind: e.kind,
-            mode: e.mode,
-            mtime_ns: e.mtime_ns,
-            size: e.size,
-            target: e.target,
-            chunks,
-        })
+        let (entry, blobs) = e.split()?;
+        blobs.iter().for_each(|r| self.add(r));
+        Ok(entry)
     }
 
     fn into_packs(self) -> Vec<IndexPack> {
@@ -394,11 +440,20 @@ impl PackMap {
 #[derive(Default)]
 struct PackCache {
     recent: Vec<(String, bytes::Bytes)>,
+    /// How many packs `recent` holds (default [`Self::KEEP`]).
+    keep: Option<usize>,
     copies: Option<HashMap<ChunkId, Vec<(String, IndexEntry)>>>,
 }
 
 impl PackCache {
     const KEEP: usize = 4;
+
+    /// From now on, keep only the last `n` packs.
+    fn keep_last(&mut self, n: usize) {
+        let excess = self.recent.len().saturating_sub(n);
+        self.recent.drain(..excess);
+        self.keep = Some(n);
+    }
 
     fn blob(&mut self, repo: &Repo, keys: &ReadKeys, r: &BlobRef) -> anyhow::Result<Vec<u8>> {
         let first = match self.blob_in(repo, keys, &r.pack_name(), &r.entry()) {
@@ -435,7 +490,7 @@ impl PackCache {
             Some((_, p)) => p.clone(),
             None => {
                 let p = repo.fetch_pack(name, &keys.identity)?;
-                if self.recent.len() == Self::KEEP {
+                if self.recent.len() >= self.keep.unwrap_or(Self::KEEP) {
                     self.recent.remove(0);
                 }
                 self.recent.push((name.to_string(), p.clone()));
