@@ -151,7 +151,8 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
 /// Packs (8 MiB, a few at a time) are allocated and freed all restore
 /// long: glibc's malloc would keep freed ones in its heaps (its mmap
 /// threshold grows to the largest block freed), so memory is given back
-/// to the system as soon as a pack is done with instead.
+/// to the system as soon as a pack is done with instead. Chunks (at most
+/// 4 MiB) stay below the threshold: their memory is reused.
 fn return_large_buffers() {
     #[cfg(target_env = "gnu")]
     // SAFETY: sets a malloc parameter; no memory is touched.
