@@ -2370,7 +2370,7 @@ _crossing() {
             return 0
             ;;
         crossing__subcmd__restore)
-            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --stop-clients --keep-special-modes --adopt --no-adopt --json --home --quiet --help"
+            opts="-q -h --profile --snapshot --store --store-option --data-dir --client --phrase-file --seal --force --stop-clients --include --keep-special-modes --adopt --no-adopt --json --home --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2405,6 +2405,10 @@ _crossing() {
                     return 0
                     ;;
                 --seal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

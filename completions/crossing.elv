@@ -228,6 +228,7 @@ set edit:completion:arg-completer[crossing] = {|@words|
             cand --client 'Restore to this client''s usual data directory'
             cand --phrase-file 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal'
             cand --seal 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure'
+            cand --include 'Restore only this file or directory of the snapshot (and the directories leading to it), given relative to the data directory, e.g. `attachments.noindex/3f`; repeatable. A path the snapshot does not hold is refused (exit 2) and nothing is restored'
             cand --home 'Where crossing keeps its own state (public keys, profiles, backup cache); default ~/.local/share/crossing'
             cand --force 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
             cand --stop-clients 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'

@@ -155,6 +155,7 @@ signal\t'Signal Desktop'
 generic\t'Any folder (--data-dir required)'"
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l phrase-file -d 'Read the recovery phrase from FILE, or from standard input with "-". Without it the phrase is prompted for, without echo, on a terminal' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l seal -d 'The seal code `depart` showed: restore exactly the snapshot it sealed, and refuse if the store does not hold that departure' -r
+complete -c crossing -n "__fish_crossing_using_subcommand restore" -l include -d 'Restore only this file or directory of the snapshot (and the directories leading to it), given relative to the data directory, e.g. `attachments.noindex/3f`; repeatable. A path the snapshot does not hold is refused (exit 2) and nothing is restored' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l home -d 'Where crossing keeps its own state (public keys, profiles, backup cache); default ~/.local/share/crossing' -r -F
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l force -d 'Replace a non-empty data directory (its old contents are kept until the new ones are in place)'
 complete -c crossing -n "__fish_crossing_using_subcommand restore" -l stop-clients -d 'With --force: stop the clients that have files open in the data directory first (SIGTERM, then SIGKILL after 10 s). Without it, a running client makes the restore refuse (exit 9)'

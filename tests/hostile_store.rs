@@ -261,3 +261,35 @@ fn restore_drops_special_modes_and_lists_symlinks_leaving_the_tree() {
         assert_eq!(mode(&exact.join(p)), m, "{p}");
     }
 }
+
+// Issue 12: restore streams the entries and closes a directory once the
+// walk has left it, so a manifest out of walk order is refused, not
+// restored into a directory already finished.
+#[test]
+fn a_manifest_out_of_walk_order_is_refused() {
+    let fx = Fixture::new();
+    fx.backup_ok();
+    let name = fx.forge_snapshot(vec![
+        forged_entry(b"", Kind::Dir, 0o755, b""),
+        forged_entry(b"a", Kind::Dir, 0o555, b""),
+        forged_entry(b"b", Kind::Dir, 0o755, b""),
+        forged_entry(b"a/late", Kind::File, 0o644, b""),
+    ]);
+    let target = fx.root().join("restored");
+    let (out, _) = restore_measured(&fx, &target, &["--snapshot", &name]);
+    damage(
+        out,
+        "restore out of walk order",
+        "does not lie in a directory",
+    );
+    assert!(!target.exists());
+
+    let name = fx.forge_snapshot(vec![
+        forged_entry(b"", Kind::Dir, 0o755, b""),
+        forged_entry(b"x", Kind::File, 0o644, b""),
+        forged_entry(b"x", Kind::Dir, 0o755, b""),
+    ]);
+    let (out, _) = restore_measured(&fx, &target, &["--snapshot", &name]);
+    damage(out, "restore of a path listed twice", "appears twice");
+    assert!(!target.exists());
+}

@@ -223,8 +223,8 @@ fn run(command: &str, home: &Path, root: &Path) -> (i32, String) {
     // the grid they wrote down, and "yes" to keeping on backing up after a
     // restore (what the README says to do).
     let mut output = String::new();
-    let question = expectrl::Regex(r"Word (\d+)\? |\[y/N\] ");
-    while let Ok(asked) = session.expect(question.clone()) {
+    let question = r"Word (\d+)\? |\[y/N\] ";
+    while let Ok(asked) = session.expect(expectrl::Regex(question)) {
         output.push_str(&String::from_utf8_lossy(asked.before()));
         let matched = String::from_utf8_lossy(&asked[0]).into_owned();
         output.push_str(&matched);
@@ -257,8 +257,8 @@ fn grid_word(text: &str, n: usize) -> Option<String> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     tokens
         .windows(2)
-        .filter(|w| w[0].strip_suffix('.').and_then(|k| k.parse().ok()) == Some(n))
-        .last()
+        .rev()
+        .find(|w| w[0].strip_suffix('.').and_then(|k| k.parse().ok()) == Some(n))
         .map(|w| w[1].to_string())
 }
 

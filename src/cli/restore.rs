@@ -40,6 +40,12 @@ pub struct RestoreArgs {
     /// running client makes the restore refuse (exit 9).
     #[arg(long, env = "CROSSING_STOP_CLIENTS")]
     pub stop_clients: bool,
+    /// Restore only this file or directory of the snapshot (and the
+    /// directories leading to it), given relative to the data directory, e.g.
+    /// `attachments.noindex/3f`; repeatable. A path the snapshot does not hold
+    /// is refused (exit 2) and nothing is restored.
+    #[arg(long, value_name = "PATH")]
+    pub include: Vec<PathBuf>,
     /// Restore setuid, setgid and sticky bits and write permission for others as the snapshot has them (by default they are dropped).
     #[arg(long)]
     pub keep_special_modes: bool,

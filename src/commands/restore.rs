@@ -54,6 +54,11 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         }
     }
 
+    let include = args
+        .include
+        .iter()
+        .map(|p| snapshot_path(p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let phrase = prompt::read_phrase(args.phrase.phrase_file.as_deref())?;
     let secrets = phrase.derive();
     let run_options = args.store_options.parse()?;
@@ -106,6 +111,7 @@ pub fn run(ctx: &Context, args: RestoreArgs) -> anyhow::Result<()> {
         seal: args.seal.as_deref(),
         target: &target,
         force: args.force,
+        include: &include,
         keep_special_modes: args.keep_special_modes,
         progress: bar.as_ref(),
     });
@@ -185,4 +191,23 @@ fn wants_adoption(
         "This device does not back up {} to {store_url}. After the restore, {what} for it, so backups go on from here and store only what changed?",
         target.display()
     ))
+}
+
+/// An `--include` path as the snapshot names it: relative, `/`-separated,
+/// without `.` or empty components (`./a//b/` is `a/b`); `.` is the root.
+fn snapshot_path(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let parts: Vec<&[u8]> = bytes
+        .split(|&b| b == b'/')
+        .filter(|p| !p.is_empty() && *p != b".")
+        .collect();
+    if bytes.starts_with(b"/") || parts.contains(&&b".."[..]) {
+        crate::bail_kind!(
+            ExitKind::Usage,
+            "--include {}: give a path inside the snapshot, relative to the data directory (no leading / or ..)",
+            path.display()
+        );
+    }
+    Ok(parts.join(&b'/'))
 }

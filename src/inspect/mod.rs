@@ -19,14 +19,14 @@ pub mod stats;
 use std::cmp::Ordering;
 
 use crate::repo::format::{Entry, Kind};
-use crate::repo::history::{Body, History, Judged, ReadKeys};
-use crate::repo::tree::EntryStream;
+use crate::repo::history::{History, Judged, Opened, ReadKeys};
+use crate::repo::tree;
 use crate::repo::Repo;
 
 /// A snapshot's entries in walk order, whichever its manifest's version.
 pub enum Entries<'a> {
     Whole(std::vec::IntoIter<Entry>),
-    Stream(EntryStream<'a>),
+    Stream(Box<tree::Entries<'a>>),
 }
 
 impl Iterator for Entries<'_> {
@@ -49,9 +49,9 @@ pub fn open<'a>(
     wanted: &str,
 ) -> anyhow::Result<(Judged, Entries<'a>)> {
     let chosen = history.resolve(wanted)?.clone();
-    let entries = match repo.manifest_body(&chosen.id, keys)? {
-        Body::Whole(snapshot, _) => Entries::Whole(snapshot.entries.into_iter()),
-        Body::Tree(_, list) => Entries::Stream(repo.entry_stream(keys, &list)?),
+    let entries = match repo.open_listing(&chosen.id, keys)? {
+        Opened::Whole(snapshot, _) => Entries::Whole(snapshot.entries.into_iter()),
+        Opened::Tree(_, list) => Entries::Stream(Box::new(repo.entry_stream(keys, &list)?)),
     };
     Ok((chosen, entries))
 }

@@ -450,21 +450,48 @@ impl History {
     }
 }
 
-/// A manifest's body, authenticated and checked, its entries still to read.
-pub enum Body {
-    /// Versions 1 and 2: the whole snapshot, and for version 2 its packs.
+/// A manifest opened for reading its entries.
+pub enum Opened {
+    /// Versions 1 and 2: the whole tree, and for a signed one its packs.
     Whole(Snapshot, Option<Vec<IndexPack>>),
-    /// Version 3: its signed header and its entry list, to read part by part.
-    Tree(ManifestHeader, tree::ListRef),
+    /// Version 3: the snapshot without its entries, and its entry list, to
+    /// read as a stream ([`Repo::stream_entries`]); each entry needs the
+    /// checks [`Snapshot::check`] and [`format::Index::check`] make.
+    Tree(Snapshot, tree::ListRef),
 }
 
 impl Repo {
-    /// The body of manifest `id`, opened as far as it can be without
-    /// reading a version-3 entry list (`open_manifest` reads it whole,
-    /// `Repo::entry_stream` part by part).
-    pub fn manifest_body(&self, id: &str, keys: &ReadKeys) -> anyhow::Result<Body> {
+    /// The tree of manifest `id`, and for a signed one the packs it names
+    /// (a signed manifest needs no index).
+    pub fn open_manifest(
+        &self,
+        id: &str,
+        keys: &ReadKeys,
+    ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
+        let (mut snapshot, list) = match self.open_listing(id, keys)? {
+            Opened::Whole(snapshot, packs) => return Ok((snapshot, packs)),
+            Opened::Tree(snapshot, list) => (snapshot, list),
+        };
+        let corrupt = |e: anyhow::Error| RepoError::Corrupt {
+            object: self.key(ObjectKind::Snapshot, id),
+            why: format!("{e:#}"),
+        };
+        let (entries, packs) = self.read_tree(keys, &list).map_err(|e| {
+            // A part that is missing stays a missing object (exit 6 either way).
+            match e.downcast::<RepoError>() {
+                Ok(repo_error) => anyhow::Error::from(repo_error),
+                Err(other) => corrupt(other).into(),
+            }
+        })?;
+        snapshot.entries = entries;
+        Self::checked(snapshot, packs).map_err(|e| corrupt(e).into())
+    }
+
+    /// Manifest `id`, its entries read (version 1 and 2) or left to stream
+    /// (version 3).
+    pub fn open_listing(&self, id: &str, keys: &ReadKeys) -> anyhow::Result<Opened> {
         let env = match self.stored_manifest(id, &keys.identity)? {
-            Stored::V1(s) => return Ok(Body::Whole(s, None)),
+            Stored::V1(s) => return Ok(Opened::Whole(s, None)),
             Stored::V2(env) => env,
         };
         let object = self.key(ObjectKind::Snapshot, id);
@@ -486,52 +513,28 @@ impl Repo {
         }
         if header.version == tree::TREE_VERSION {
             let body: tree::TreeBody = env.open_body(&header).map_err(corrupt)?;
-            return Ok(Body::Tree(header, body.entries));
+            return Ok(Opened::Tree(header.snapshot(Vec::new()), body.entries));
         }
         let (snapshot, packs) =
             signed::as_snapshot(&header, env.open_body(&header).map_err(corrupt)?);
-        let packs = checked(snapshot.check(), packs).map_err(corrupt)?;
-        Ok(Body::Whole(snapshot, Some(packs)))
+        let (snapshot, packs) = Self::checked(snapshot, packs).map_err(corrupt)?;
+        Ok(Opened::Whole(snapshot, packs))
     }
 
-    /// The tree of manifest `id`, and for a signed one the packs it names
-    /// (a signed manifest needs no index).
-    pub fn open_manifest(
-        &self,
-        id: &str,
-        keys: &ReadKeys,
+    /// The writer key is on the device too: a signed body gets every check
+    /// an unsigned one does.
+    fn checked(
+        snapshot: Snapshot,
+        packs: Vec<IndexPack>,
     ) -> anyhow::Result<(Snapshot, Option<Vec<IndexPack>>)> {
-        let (header, list) = match self.manifest_body(id, keys)? {
-            Body::Whole(snapshot, packs) => return Ok((snapshot, packs)),
-            Body::Tree(header, list) => (header, list),
+        snapshot.check()?;
+        let index = format::Index {
+            version: format::VERSION,
+            packs,
         };
-        let object = self.key(ObjectKind::Snapshot, id);
-        let corrupt = |e: anyhow::Error| RepoError::Corrupt {
-            object: object.clone(),
-            why: format!("{e:#}"),
-        };
-        let (snapshot, packs) = self.read_tree(keys, &header, &list).map_err(|e| {
-            // A part that is missing stays a missing object (exit 6 either way).
-            match e.downcast::<RepoError>() {
-                Ok(repo_error) => anyhow::Error::from(repo_error),
-                Err(other) => corrupt(other).into(),
-            }
-        })?;
-        let packs = checked(snapshot.check(), packs).map_err(corrupt)?;
-        Ok((snapshot, Some(packs)))
+        index.check(ObjectKind::Pack.max_stored())?;
+        Ok((snapshot, Some(index.packs)))
     }
-}
-
-/// The writer key is on the device too: a signed body gets every check an
-/// unsigned one does, and the packs it names are checked as an index's.
-fn checked(entries: anyhow::Result<()>, packs: Vec<IndexPack>) -> anyhow::Result<Vec<IndexPack>> {
-    entries?;
-    let index = format::Index {
-        version: format::VERSION,
-        packs,
-    };
-    index.check(ObjectKind::Pack.max_stored())?;
-    Ok(index.packs)
 }
 
 fn timestamp(secs: i64) -> String {

@@ -48,6 +48,8 @@ pub enum RepoError {
     Missing { what: String, object: String },
     #[error("no snapshot matches \"{0}\"; see `crossing snapshots`")]
     NoSuchSnapshot(String),
+    #[error("nothing in the snapshot is at \"{0}\" (a path relative to the data directory, as `restore --include` takes it); nothing was restored")]
+    NoSuchPath(String),
     #[error("snapshot prefix \"{0}\" is ambiguous; give more characters")]
     AmbiguousSnapshot(String),
     #[error("snapshot {snapshot} is not to be trusted: {why}; see `crossing snapshots --phrase-file FILE`")]
@@ -65,6 +67,7 @@ impl RepoError {
             RepoError::NotFound { .. } => ExitKind::NotReachable,
             RepoError::NoSuchSnapshot(_) => ExitKind::NotFound,
             RepoError::AmbiguousSnapshot(_) => ExitKind::Usage,
+            RepoError::NoSuchPath(_) => ExitKind::NotFound,
             RepoError::Corrupt { .. }
             | RepoError::Missing { .. }
             | RepoError::UnsupportedVersion { .. }

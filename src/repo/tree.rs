@@ -19,9 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::format::{self, ChunkId, Entry, IndexEntry, IndexPack, Kind, Snapshot};
+use super::format::{self, ChunkId, Entry, IndexEntry, IndexPack, Kind};
 use super::history::ReadKeys;
-use super::signed::ManifestHeader;
 use super::Repo;
 
 /// The manifest version whose body is a [`TreeBody`].
@@ -171,6 +170,30 @@ impl StoredEntry {
             self.kind
         }
     }
+
+    /// The entry with its content named by chunk IDs, and its blob refs.
+    pub fn split(self) -> anyhow::Result<(Entry, Vec<BlobRef>)> {
+        let blobs: Vec<BlobRef> = refs(&self.blobs)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{:?}: a blob list that is not 80 bytes per blob",
+                    String::from_utf8_lossy(&self.path)
+                )
+            })?
+            .collect();
+        let chunks = blobs.iter().flat_map(|r| r.id).collect();
+        let entry = Entry {
+            kind: self.kind(),
+            path: self.path,
+            mode: self.mode,
+            mtime_ns: self.mtime_ns,
+            size: self.size,
+            target: self.target,
+            chunks,
+            link: self.link,
+        };
+        Ok((entry, blobs))
+    }
 }
 
 /// Cuts a stream into list parts (content-defined, so an edit moves only
@@ -191,35 +214,53 @@ impl Repo {
     ) -> anyhow::Result<(Vec<u8>, Vec<BlobRef>)> {
         let mut cache = PackCache::default();
         let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
-        let mut parts = self.parts(keys, list, cache, stream_parts.clone())?;
+        let met = met
+            .into_iter()
+            .chain(stream_parts.iter().copied())
+            .collect();
+        let mut parts = self.parts(keys, list, cache, stream_parts)?;
         let mut stream = Vec::new();
         std::io::Read::read_to_end(&mut parts, &mut stream)?;
         parts.ensure_whole()?;
-        Ok((stream, met.into_iter().chain(stream_parts).collect()))
+        Ok((stream, met))
     }
 
-    /// A version-3 manifest's snapshot and the packs it uses, its entries
+    /// A version-3 manifest's entries and the packs it uses, its entries
     /// decoded as its parts arrive (the stream is never held whole).
     pub fn read_tree(
         &self,
         keys: &ReadKeys,
-        header: &ManifestHeader,
         list: &ListRef,
-    ) -> anyhow::Result<(Snapshot, Vec<IndexPack>)> {
-        let mut cache = PackCache::default();
-        let (stream_parts, met) = self.list_levels(keys, list, &mut cache)?;
+    ) -> anyhow::Result<(Vec<Entry>, Vec<IndexPack>)> {
+        let (mut stream, met) = self.stream_entries(keys, list)?;
         let mut packs = PackMap::default();
-        met.iter().chain(&stream_parts).for_each(|r| packs.add(r));
-        let parts = self.parts(keys, list, cache, stream_parts)?;
-        let mut parts = std::io::BufReader::with_capacity(PART_MAX as usize, parts);
+        met.iter().for_each(|r| packs.add(r));
         let mut entries = Vec::new();
-        while !std::io::BufRead::fill_buf(&mut parts)?.is_empty() {
-            let stored: StoredEntry = ciborium::from_reader(&mut parts)
-                .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", entries.len()))?;
+        while let Some(stored) = stream.next()? {
             entries.push(packs.entry(stored)?);
         }
-        parts.get_ref().ensure_whole()?;
-        Ok((header.snapshot(entries), packs.into_packs()))
+        Ok((entries, packs.into_packs()))
+    }
+
+    /// The entries of `list`, to decode one at a time as its parts arrive
+    /// (restore never holds them all), and every ref met above them (the
+    /// levels' parts and the stream's).
+    pub fn stream_entries<'a>(
+        &'a self,
+        keys: &'a ReadKeys,
+        list: &ListRef,
+    ) -> anyhow::Result<(EntryStream<'a>, Vec<BlobRef>)> {
+        let mut cache = PackCache::default();
+        let (stream_parts, mut met) = self.list_levels(keys, list, &mut cache)?;
+        met.extend_from_slice(&stream_parts);
+        // Consecutive parts are in one pack: the stream keeps one at a time.
+        cache.keep_last(1);
+        let parts = self.parts(keys, list, cache, stream_parts)?;
+        let stream = EntryStream {
+            parts: std::io::BufReader::with_capacity(PART_MAX as usize, parts),
+            decoded: 0,
+        };
+        Ok((stream, met))
     }
 
     /// The entry stream of `list`, to read part by part, once its length
@@ -328,6 +369,67 @@ impl Parts<'_> {
     }
 }
 
+impl Repo {
+    /// The entries of `list` as checked entries named by chunk IDs, one at a
+    /// time as its parts arrive (ls, diff); stopping early reads no further
+    /// part.
+    pub fn entry_stream<'a>(
+        &'a self,
+        keys: &'a ReadKeys,
+        list: &ListRef,
+    ) -> anyhow::Result<Entries<'a>> {
+        let (stream, _) = self.stream_entries(keys, list)?;
+        Ok(Entries {
+            stream,
+            done: false,
+        })
+    }
+}
+
+/// See [`Repo::entry_stream`]; the first error ends it.
+pub struct Entries<'a> {
+    stream: EntryStream<'a>,
+    done: bool,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = anyhow::Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = self.stream.next().transpose().map(|stored| {
+            let (entry, _) = stored?.split()?;
+            entry.check()?;
+            Ok(entry)
+        });
+        self.done = !matches!(next, Some(Ok(_)));
+        next
+    }
+}
+
+/// A format-3 entry stream, decoded one entry at a time.
+pub struct EntryStream<'a> {
+    parts: std::io::BufReader<Parts<'a>>,
+    decoded: usize,
+}
+
+impl EntryStream<'_> {
+    /// The next entry; `None` once the stream ended where its body says.
+    #[allow(clippy::should_implement_trait)] // fallible: not an Iterator
+    pub fn next(&mut self) -> anyhow::Result<Option<StoredEntry>> {
+        if std::io::BufRead::fill_buf(&mut self.parts)?.is_empty() {
+            self.parts.get_ref().ensure_whole()?;
+            return Ok(None);
+        }
+        let stored = ciborium::from_reader(&mut self.parts)
+            .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", self.decoded))?;
+        self.decoded += 1;
+        Ok(Some(stored))
+    }
+}
+
 impl std::io::Read for Parts<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
@@ -372,11 +474,9 @@ impl PackMap {
 
     /// The entry, its content named by chunk IDs (and its refs recorded).
     fn entry(&mut self, e: StoredEntry) -> anyhow::Result<Entry> {
-        refs(&e.blobs)
-            .into_iter()
-            .flatten()
-            .for_each(|r| self.add(&r));
-        plain_entry(e)
+        let (entry, blobs) = e.split()?;
+        blobs.iter().for_each(|r| self.add(r));
+        Ok(entry)
     }
 
     fn into_packs(self) -> Vec<IndexPack> {
@@ -392,83 +492,6 @@ impl PackMap {
     }
 }
 
-/// An entry of the stream as version 1 has it: its content named by chunk IDs.
-fn plain_entry(e: StoredEntry) -> anyhow::Result<Entry> {
-    let blobs = refs(&e.blobs).ok_or_else(|| {
-        anyhow::anyhow!(
-            "{:?}: a blob list that is not 80 bytes per blob",
-            String::from_utf8_lossy(&e.path)
-        )
-    })?;
-    let chunks = blobs.flat_map(|r| r.id).collect();
-    Ok(Entry {
-        kind: e.kind(),
-        path: e.path,
-        mode: e.mode,
-        mtime_ns: e.mtime_ns,
-        size: e.size,
-        target: e.target,
-        chunks,
-        link: e.link,
-    })
-}
-
-impl Repo {
-    /// A version-3 list's entries, one at a time as its parts arrive (only
-    /// the levels of refs are held whole), each checked as a reader checks
-    /// a manifest's; the last item is an error if the stream is not exactly
-    /// as long as the body says. Stopping early reads no further part.
-    pub fn entry_stream<'a>(
-        &'a self,
-        keys: &'a ReadKeys,
-        list: &ListRef,
-    ) -> anyhow::Result<EntryStream<'a>> {
-        let mut cache = PackCache::default();
-        let (stream_parts, _) = self.list_levels(keys, list, &mut cache)?;
-        let parts = self.parts(keys, list, cache, stream_parts)?;
-        Ok(EntryStream {
-            parts: std::io::BufReader::with_capacity(PART_MAX as usize, parts),
-            read: 0,
-            done: false,
-        })
-    }
-}
-
-/// See [`Repo::entry_stream`].
-pub struct EntryStream<'a> {
-    parts: std::io::BufReader<Parts<'a>>,
-    read: usize,
-    done: bool,
-}
-
-impl EntryStream<'_> {
-    fn next_entry(&mut self) -> anyhow::Result<Option<Entry>> {
-        if std::io::BufRead::fill_buf(&mut self.parts)?.is_empty() {
-            self.parts.get_ref().ensure_whole()?;
-            return Ok(None);
-        }
-        let stored: StoredEntry = ciborium::from_reader(&mut self.parts)
-            .map_err(|e| anyhow::anyhow!("entry {} of the stream: {e}", self.read))?;
-        self.read += 1;
-        let entry = plain_entry(stored)?;
-        entry.check()?;
-        Ok(Some(entry))
-    }
-}
-
-impl Iterator for EntryStream<'_> {
-    type Item = anyhow::Result<Entry>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let next = self.next_entry().transpose();
-        self.done = !matches!(next, Some(Ok(_)));
-        next
-    }
-}
-
 /// The last packs a list read fetched: consecutive parts are mostly in
 /// the same pack. A part whose pack is missing or damaged is taken from
 /// another copy the readable indexes list, as restore does for file
@@ -476,11 +499,20 @@ impl Iterator for EntryStream<'_> {
 #[derive(Default)]
 struct PackCache {
     recent: Vec<(String, bytes::Bytes)>,
+    /// How many packs `recent` holds (default [`Self::KEEP`]).
+    keep: Option<usize>,
     copies: Option<HashMap<ChunkId, Vec<(String, IndexEntry)>>>,
 }
 
 impl PackCache {
     const KEEP: usize = 4;
+
+    /// From now on, keep only the last `n` packs.
+    fn keep_last(&mut self, n: usize) {
+        let excess = self.recent.len().saturating_sub(n);
+        self.recent.drain(..excess);
+        self.keep = Some(n);
+    }
 
     fn blob(&mut self, repo: &Repo, keys: &ReadKeys, r: &BlobRef) -> anyhow::Result<Vec<u8>> {
         let first = match self.blob_in(repo, keys, &r.pack_name(), &r.entry()) {
@@ -517,7 +549,7 @@ impl PackCache {
             Some((_, p)) => p.clone(),
             None => {
                 let p = repo.fetch_pack(name, &keys.identity)?;
-                if self.recent.len() == Self::KEEP {
+                if self.recent.len() >= self.keep.unwrap_or(Self::KEEP) {
                     self.recent.remove(0);
                 }
                 self.recent.push((name.to_string(), p.clone()));
@@ -544,107 +576,4 @@ pub fn decode_entries(stream: &[u8]) -> anyhow::Result<Vec<StoredEntry>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn a_ref_is_80_bytes_and_reads_back() {
-        let entry = IndexEntry {
-            id: [7; 32],
-            offset: 123_456,
-            length: 4000,
-            raw_length: 4096,
-        };
-        let r = BlobRef::new(&"ab".repeat(32), 9_000_000, &entry).unwrap();
-        let mut out = Vec::new();
-        r.write(&mut out);
-        assert_eq!(out.len(), REF_LEN);
-        assert_eq!(BlobRef::read(out.as_slice().try_into().unwrap()), r);
-        assert_eq!(r.entry(), entry);
-        assert_eq!(r.pack_name(), "ab".repeat(32));
-    }
-
-    #[test]
-    fn parts_cover_the_stream_and_an_edit_moves_few_of_them() {
-        let stream: Vec<u8> = (0..2_000_000u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect();
-        let parts: Vec<&[u8]> = cut(&stream).collect();
-        assert_eq!(parts.concat(), stream);
-        assert!(parts.iter().all(|p| p.len() <= PART_MAX as usize));
-        let mut edited = stream.clone();
-        edited[1_000_000] ^= 0xff;
-        let before: std::collections::HashSet<&[u8]> = parts.iter().copied().collect();
-        let changed = cut(&edited).filter(|p| !before.contains(p)).count();
-        assert!(changed <= 2, "{changed} parts changed for one byte");
-    }
-
-    /// A FIFO and a hard link as the stream holds them, read by this
-    /// reader and by one that knows neither (the version-3 reader before
-    /// them): that one still decodes every entry, seeing an empty file and
-    /// a copy.
-    #[test]
-    fn fifos_and_hard_links_read_by_an_older_reader() {
-        #[derive(Deserialize)]
-        struct Older {
-            kind: Kind,
-            size: u64,
-            #[serde(with = "serde_bytes", default)]
-            blobs: Vec<u8>,
-        }
-        let entry = |path: &[u8], size: u64, blobs: Vec<u8>, link: &[u8], fifo: bool| StoredEntry {
-            path: path.to_vec(),
-            kind: Kind::File,
-            mode: 0o600,
-            mtime_ns: 1,
-            size,
-            target: vec![],
-            blobs,
-            link: link.to_vec(),
-            fifo,
-        };
-        let stream: Vec<u8> = [
-            entry(b"pipe", 0, vec![], b"", true),
-            entry(b"a", 5, vec![7; REF_LEN], b"", false),
-            entry(b"b", 5, vec![7; REF_LEN], b"a", false),
-        ]
-        .iter()
-        .flat_map(|e| {
-            let mut out = Vec::new();
-            ciborium::into_writer(e, &mut out).unwrap();
-            out
-        })
-        .collect();
-        let now = decode_entries(&stream).unwrap();
-        assert_eq!(now[0].kind(), Kind::Fifo);
-        assert_eq!(
-            (now[2].kind(), now[2].link.as_slice()),
-            (Kind::File, &b"a"[..])
-        );
-        let mut rest = stream.as_slice();
-        let mut older = Vec::new();
-        while !rest.is_empty() {
-            older.push(ciborium::from_reader::<Older, _>(&mut rest).unwrap());
-        }
-        assert_eq!(older[0].kind, Kind::File);
-        assert_eq!((older[0].size, older[0].blobs.len()), (0, 0));
-        assert_eq!((older[2].size, older[2].blobs.len()), (5, REF_LEN));
-        // Entries without them keep their bytes (the vectors check them too).
-        let plain = entry(b"a", 0, vec![], b"", false);
-        let mut out = Vec::new();
-        ciborium::into_writer(&plain, &mut out).unwrap();
-        assert!(!contains(&out, b"fifo") && !contains(&out, b"link"));
-    }
-
-    fn contains(hay: &[u8], needle: &[u8]) -> bool {
-        hay.windows(needle.len()).any(|w| w == needle)
-    }
-
-    proptest! {
-        #[test]
-        fn decoding_arbitrary_streams_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-            let _ = decode_entries(&bytes);
-        }
-    }
-}
+mod tests;

@@ -89,10 +89,9 @@ impl Beneath {
         Ok(self.resolve(rel, flags, Mode::from_raw_mode(0o666))?.into())
     }
 
-    /// For writing, created if missing, never truncated.
+    /// An existing file, for writing (never created, never truncated).
     pub fn open_write(&self, rel: &[u8]) -> std::io::Result<File> {
-        let flags = OFlags::WRONLY | OFlags::CREATE;
-        Ok(self.resolve(rel, flags, Mode::from_raw_mode(0o666))?.into())
+        Ok(self.resolve(rel, OFlags::WRONLY, Mode::empty())?.into())
     }
 
     pub fn symlink(&self, rel: &[u8], target: &[u8]) -> std::io::Result<()> {
@@ -131,13 +130,17 @@ impl Beneath {
         Ok(rfs::fchmod(&fd, Mode::from_raw_mode(mode))?)
     }
 
-    /// The length of the regular file `rel` (an error if it is anything else).
-    pub fn file_len(&self, rel: &[u8]) -> std::io::Result<u64> {
-        let fd = self.resolve(rel, OFlags::PATH, Mode::empty())?;
+    /// Finishes the regular file `rel` through one descriptor of its own:
+    /// its mode and time set; returns its length (an error if it is
+    /// anything else).
+    pub fn finish_file(&self, rel: &[u8], mode: u32, mtime_ns: i64) -> std::io::Result<u64> {
+        let fd = self.resolve(rel, OFlags::RDONLY | OFlags::NONBLOCK, Mode::empty())?;
         let st = rfs::fstat(&fd)?;
         if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::RegularFile {
             return Err(std::io::Error::other("is not a regular file"));
         }
+        rfs::fchmod(&fd, Mode::from_raw_mode(mode))?;
+        rfs::futimens(&fd, &times(mtime_ns))?;
         Ok(st.st_size as u64)
     }
 
@@ -150,14 +153,7 @@ impl Beneath {
 
     /// Sets `rel`'s atime and mtime without following a symlink.
     pub fn set_mtime(&self, rel: &[u8], mtime_ns: i64) -> std::io::Result<()> {
-        let ts = Timespec {
-            tv_sec: mtime_ns.div_euclid(1_000_000_000),
-            tv_nsec: mtime_ns.rem_euclid(1_000_000_000) as _,
-        };
-        let times = Timestamps {
-            last_access: ts,
-            last_modification: ts,
-        };
+        let times = times(mtime_ns);
         if rel.is_empty() {
             return Ok(rfs::futimens(&self.root, &times)?);
         }
@@ -168,6 +164,18 @@ impl Beneath {
             &times,
             AtFlags::SYMLINK_NOFOLLOW,
         )?)
+    }
+}
+
+/// Access and modification time both `mtime_ns`.
+fn times(mtime_ns: i64) -> Timestamps {
+    let ts = Timespec {
+        tv_sec: mtime_ns.div_euclid(1_000_000_000),
+        tv_nsec: mtime_ns.rem_euclid(1_000_000_000) as _,
+    };
+    Timestamps {
+        last_access: ts,
+        last_modification: ts,
     }
 }
 
@@ -190,6 +198,7 @@ mod tests {
         assert!(tree.mkdir(b"link/sub").is_err());
         assert!(tree.symlink(b"link/s", b"x").is_err());
         assert!(tree.open_write(b"d/f").is_err());
+        assert!(tree.finish_file(b"d/f", 0o600, 0).is_err());
         assert!(tree.chmod(b"link", true, 0o777).is_err());
         assert!(tree.set_mtime(b"link/f", 0).is_err());
         assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
@@ -201,8 +210,9 @@ mod tests {
                 Mode::from_raw_mode(0o600)
             )
             .is_err());
+        tree.create_new(b"d/ok").unwrap();
         tree.open_write(b"d/ok").unwrap();
-        assert_eq!(tree.file_len(b"d/ok").unwrap(), 0);
+        assert_eq!(tree.finish_file(b"d/ok", 0o600, 0).unwrap(), 0);
         assert!(Beneath::open(&staging.join("link")).is_err());
     }
 }

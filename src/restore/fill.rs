@@ -1,4 +1,4 @@
-//! Downloading packs and writing every chunk where it belongs.
+//! Downloading a window's packs and writing every chunk where it belongs.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use super::beneath::Beneath;
-use super::plan::Plan;
-use super::tree::rel_path;
+use super::plan::{Chunk, Window};
+use super::tree::{finish_dir, finish_file, finish_link, rel_path};
 use super::RestoreRequest;
 use crate::repo::format::{self, ChunkId, IndexEntry};
 use crate::repo::RepoError;
@@ -19,71 +19,87 @@ const RESTORE_WORKERS: usize = 4;
 /// Every copy of each chunk the indexes list, read once, when a pack fails.
 type Copies = HashMap<ChunkId, Vec<(String, IndexEntry)>>;
 
-/// What the workers share.
-struct Filling<'r, 'a> {
-    req: &'r RestoreRequest<'a>,
-    plan: &'r Plan,
-    root: &'r Beneath,
-    downloaded: AtomicU64,
+/// What the windows of one restore share.
+pub(super) struct Filling<'r, 'a> {
+    pub req: &'r RestoreRequest<'a>,
+    pub root: &'r Beneath,
+    pub downloaded: AtomicU64,
+    pub packs_read: AtomicU64,
     written: AtomicU64,
     copies: OnceLock<Result<Copies, String>>,
 }
 
-/// Downloads each needed pack once (a few at a time), authenticates every
-/// chunk, writes it wherever it belongs. A pack that is missing or fails to
-/// authenticate is replaced by other copies of its chunks, if the indexes
-/// list any (a backup stores the data of a damaged pack again). Returns the
-/// bytes downloaded.
-pub(super) fn fill_files(
-    req: &RestoreRequest<'_>,
-    plan: &Plan,
-    root: &Beneath,
-) -> anyhow::Result<u64> {
-    let next = AtomicUsize::new(0);
-    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    let filling = Filling {
-        req,
-        plan,
-        root,
-        downloaded: AtomicU64::new(0),
-        written: AtomicU64::new(0),
-        copies: OnceLock::new(),
-    };
-    std::thread::scope(|scope| {
-        for _ in 0..RESTORE_WORKERS {
-            scope.spawn(|| loop {
-                if failure.lock().expect("failure slot").is_some() {
-                    return;
-                }
-                let n = next.fetch_add(1, Ordering::SeqCst);
-                let Some((pack, wanted)) = plan.packs.get(n) else {
-                    return;
-                };
-                if let Err(e) = filling.pack_or_copies(pack, wanted) {
-                    failure.lock().expect("failure slot").get_or_insert(e);
-                    return;
-                }
-            });
+impl<'r, 'a> Filling<'r, 'a> {
+    pub fn new(req: &'r RestoreRequest<'a>, root: &'r Beneath) -> Self {
+        Filling {
+            req,
+            root,
+            downloaded: AtomicU64::new(0),
+            packs_read: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            copies: OnceLock::new(),
         }
-    });
-    if let Some(e) = failure.into_inner().expect("failure slot") {
-        return Err(e);
     }
-    Ok(filling.downloaded.into_inner())
-}
 
-impl Filling<'_, '_> {
-    /// Writes `wanted` from `pack`, or what is left of it from other packs.
-    fn pack_or_copies(&self, pack: &str, wanted: &[IndexEntry]) -> anyhow::Result<()> {
-        let (done, err) = match self.write_from(pack, wanted) {
+    /// Downloads each pack of `window` once (a few at a time), authenticates
+    /// every chunk, writes it wherever it belongs; then checks each file's
+    /// length and sets its mode and time, then those of the directories the
+    /// window closed. A pack that is missing or fails to authenticate is
+    /// replaced by other copies of its chunks, if the indexes list any (a
+    /// backup stores the data of a damaged pack again).
+    pub fn fill(&self, window: &mut Window) -> anyhow::Result<()> {
+        window.seal();
+        let window = &*window;
+        let runs = window.runs();
+        let next = AtomicUsize::new(0);
+        let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+        std::thread::scope(|scope| {
+            for _ in 0..RESTORE_WORKERS.min(runs.len()) {
+                scope.spawn(|| loop {
+                    if failure.lock().expect("failure slot").is_some() {
+                        return;
+                    }
+                    let n = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(run) = runs.get(n) else {
+                        return;
+                    };
+                    if let Err(e) = self.pack_or_copies(window, run) {
+                        failure.lock().expect("failure slot").get_or_insert(e);
+                        return;
+                    }
+                });
+            }
+        });
+        if let Some(e) = failure.into_inner().expect("failure slot") {
+            return Err(e);
+        }
+        let keep = self.req.keep_special_modes;
+        for (n, f) in window.files.iter().enumerate() {
+            finish_file(self.root, window.path(n), f, keep)?;
+        }
+        for l in &window.links {
+            finish_link(self.root, l, keep)?;
+        }
+        for d in &window.dirs {
+            finish_dir(self.root, d, keep)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the chunks of `run` (one pack's) from that pack, or what is
+    /// left of them from other packs.
+    fn pack_or_copies(&self, window: &Window, run: &[Chunk]) -> anyhow::Result<()> {
+        let (name, size) = window.packs[run[0].pack as usize];
+        let pack = hex::encode(name);
+        let (done, err) = match self.write_from(window, &pack, size, run) {
             Ok(()) => return Ok(()),
             Err(failed) => failed,
         };
         if !is_damage(&err) {
             return Err(err);
         }
-        let mut failed: HashSet<String> = HashSet::from([pack.to_string()]);
-        let mut left: Vec<IndexEntry> = wanted[done..].to_vec();
+        let mut failed: HashSet<String> = HashSet::from([pack]);
+        let mut left: Vec<Chunk> = run[done..].to_vec();
         while !left.is_empty() {
             let copies = match self.copies.get_or_init(|| {
                 self.req
@@ -94,42 +110,52 @@ impl Filling<'_, '_> {
                 Ok(copies) => copies,
                 Err(_) => return Err(err),
             };
-            // Each chunk from an intact pack not tried yet; the placements
-            // stay those of the chunk ID, whatever pack it comes from.
-            let mut by_pack: HashMap<&str, Vec<IndexEntry>> = HashMap::new();
-            for entry in &left {
+            // Each chunk from an intact pack not tried yet; its places stay.
+            let mut by_pack: HashMap<&str, Vec<Chunk>> = HashMap::new();
+            for c in &left {
                 let other = copies
-                    .get(&entry.id)
-                    .and_then(|c| c.iter().find(|(p, _)| !failed.contains(p)));
+                    .get(&c.entry.id)
+                    .and_then(|copies| copies.iter().find(|(p, _)| !failed.contains(p)));
                 match other {
-                    Some((p, e)) => by_pack.entry(p.as_str()).or_default().push(*e),
+                    Some((p, e)) => by_pack
+                        .entry(p.as_str())
+                        .or_default()
+                        .push(Chunk { entry: *e, ..*c }),
                     None => return Err(err), // the only copies are damaged
                 }
             }
             left.clear();
-            for (other, entries) in by_pack {
-                if let Err((done, e)) = self.write_from(other, &entries) {
+            for (other, mut chunks) in by_pack {
+                chunks.sort_unstable_by_key(|c| c.entry.offset);
+                if let Err((done, e)) = self.write_from(window, other, 0, &chunks) {
                     if !is_damage(&e) {
                         return Err(e);
                     }
                     failed.insert(other.to_string());
-                    left.extend_from_slice(&entries[done..]);
+                    left.extend_from_slice(&chunks[done..]);
                 }
             }
         }
         Ok(())
     }
 
-    /// Writes `wanted` from `pack`; on failure, how many were written first.
-    fn write_from(&self, pack: &str, wanted: &[IndexEntry]) -> Result<(), (usize, anyhow::Error)> {
+    /// Writes `chunks` (sorted by offset) from `pack`; on failure, how many
+    /// were written first.
+    fn write_from(
+        &self,
+        window: &Window,
+        pack: &str,
+        size: u64,
+        chunks: &[Chunk],
+    ) -> Result<(), (usize, anyhow::Error)> {
         let req = self.req;
         let payload = req
             .repo
             .fetch_pack(pack, req.identity)
             .map_err(|e| (0, e))?;
-        let size = req.index.pack_sizes.get(pack).copied();
-        self.downloaded
-            .fetch_add(size.unwrap_or(payload.len() as u64), Ordering::Relaxed);
+        self.packs_read.fetch_add(1, Ordering::Relaxed);
+        let size = if size > 0 { size } else { payload.len() as u64 };
+        self.downloaded.fetch_add(size, Ordering::Relaxed);
         let key = req.repo.pack_key(pack);
         let corrupt = |e: anyhow::Error| {
             anyhow::Error::from(RepoError::Corrupt {
@@ -138,44 +164,46 @@ impl Filling<'_, '_> {
             })
         };
         format::split_pack(&payload).map_err(|e| (0, corrupt(e)))?;
-        for (n, entry) in wanted.iter().enumerate() {
-            let raw = format::blob(&payload, entry)
-                .and_then(|blob| format::open_blob(req.dedup_key, entry, blob))
-                .map_err(|e| (n, corrupt(e)))?;
-            self.place(&raw, &entry.id).map_err(|e| (n, e))?;
+        let mut raw: Option<(u64, Vec<u8>)> = None;
+        for (n, c) in chunks.iter().enumerate() {
+            // A chunk named twice is opened once.
+            if raw
+                .as_ref()
+                .is_none_or(|(offset, _)| *offset != c.entry.offset)
+            {
+                let opened = format::blob(&payload, &c.entry)
+                    .and_then(|blob| format::open_blob(req.dedup_key, &c.entry, blob))
+                    .map_err(|e| (n, corrupt(e)))?;
+                raw = Some((c.entry.offset, opened));
+            }
+            let (_, data) = raw.as_ref().expect("opened");
+            self.place(window, data, c).map_err(|e| (n, e))?;
         }
         Ok(())
     }
 
-    /// Writes one authenticated chunk at each of its places.
-    fn place(&self, raw: &[u8], id: &ChunkId) -> anyhow::Result<()> {
-        let (req, plan) = (self.req, self.plan);
-        let zero = raw.iter().all(|&b| b == 0);
-        for &(idx, offset) in &plan.placements[id] {
-            let entry = &req.snapshot.entries[idx];
-            let path = rel_path(&self.root.path, entry);
+    /// Writes one authenticated chunk at its place.
+    fn place(&self, window: &Window, raw: &[u8], c: &Chunk) -> anyhow::Result<()> {
+        let f = &window.files[c.file as usize];
+        let rel = window.path(c.file as usize);
+        let path = || rel_path(&self.root.path, rel);
+        let last = f.left.fetch_sub(1, Ordering::AcqRel) == 1;
+        // Sparse (created at its length): all-zero chunks are never written.
+        if raw.iter().any(|&b| b != 0) {
             // Through the staging root's descriptor: a symlink swapped in
             // below it cannot redirect the write.
-            let f = self
+            let out = self
                 .root
-                .open_write(&entry.path)
-                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
-            // Sparse from the start: all-zero chunks are never written.
-            let size = req.snapshot.entries[idx].size;
-            if f.metadata()?.len() != size {
-                f.set_len(size)?;
+                .open_write(rel)
+                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path().display()))?;
+            out.write_all_at(raw, c.at)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path().display()))?;
+            if last {
+                start_writeback(&out);
             }
-            if !zero {
-                f.write_all_at(raw, offset)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-            }
-            if plan.chunks_left[idx].fetch_sub(1, Ordering::AcqRel) == 1 {
-                start_writeback(&f);
-            }
-            let total =
-                self.written.fetch_add(raw.len() as u64, Ordering::Relaxed) + raw.len() as u64;
-            req.progress.set_done(total);
         }
+        let total = self.written.fetch_add(raw.len() as u64, Ordering::Relaxed) + raw.len() as u64;
+        self.req.progress.set_done(total);
         Ok(())
     }
 }

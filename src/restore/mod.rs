@@ -8,23 +8,27 @@ mod beneath;
 mod fill;
 mod place;
 mod plan;
+mod source;
 mod tree;
 mod warm;
 
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::progress::Progress;
-use crate::repo::format::{Kind, Snapshot};
-use crate::repo::{ChunkMap, Repo};
+use crate::repo::format::Snapshot;
+use crate::repo::{Repo, RepoError};
+use fill::Filling;
 pub use place::check_target;
 use place::{remove_stale_staging, swap_into_place, sync_tree, Staging};
-use plan::Plan;
-use tree::{apply_metadata, create_tree, hard_links, make_links, outside_symlinks, verify_lengths};
+use plan::Window;
+pub use source::Source;
+use tree::{outside_symlinks, Builder};
 pub use warm::{restore_with_phrase, PhraseRestore, Restored};
 
 #[derive(Debug, Serialize)]
@@ -60,8 +64,12 @@ pub struct RestoreRequest<'a> {
     pub identity: &'a age::x25519::Identity,
     pub dedup_key: &'a [u8; 32],
     pub snapshot_id: &'a str,
+    /// The snapshot's header (its entries come from `source`).
     pub snapshot: &'a Snapshot,
-    pub index: &'a ChunkMap,
+    pub source: &'a Source<'a>,
+    /// Restore only these paths (and the directories leading to them),
+    /// relative to the data directory, normalised; empty: everything.
+    pub include: &'a [Vec<u8>],
     pub target: &'a Path,
     pub force: bool,
     /// Keep setuid, setgid, sticky and world-write bits (dropped otherwise).
@@ -72,9 +80,8 @@ pub struct RestoreRequest<'a> {
 
 pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
     let started = Instant::now();
+    return_large_buffers();
     let target_exists = check_target(req.target, req.force)?;
-    let links = hard_links(&req.snapshot.entries);
-    let plan = Plan::new(req.snapshot, req.index, &links)?;
 
     let parent = req
         .target
@@ -103,41 +110,95 @@ pub fn restore(req: RestoreRequest<'_>) -> anyhow::Result<RestoreSummary> {
         )
     })?;
 
-    let tree = beneath::Beneath::open(&staging.path).map_err(|e| {
+    let root = beneath::Beneath::open(&staging.path).map_err(|e| {
         anyhow::anyhow!(
             "cannot open staging directory {}: {e}",
             staging.path.display()
         )
     })?;
-    let entries = &req.snapshot.entries;
-    create_tree(&tree, entries, &links)?;
-    // A hard link's bytes are its first name's: written once.
-    let linked: u64 = links.keys().map(|&i| entries[i].size).sum();
-    req.progress
-        .set_total(req.snapshot.bytes.saturating_sub(linked));
-    let downloaded = fill::fill_files(&req, &plan, &tree)?;
-    make_links(&tree, entries, &links)?;
-    verify_lengths(&tree, entries)?;
-    apply_metadata(&tree, entries, req.keep_special_modes)?;
+    if req.include.is_empty() {
+        req.progress.set_total(req.snapshot.bytes);
+    }
+    let filling = Filling::new(&req, &root);
+    let mut builder = Builder::new(&root, req.include, req.keep_special_modes);
+    fill_windows(&req, &mut builder, &filling)?;
+    if let Some(i) = builder.matched.iter().position(|m| !m) {
+        return Err(RepoError::NoSuchPath(String::from_utf8_lossy(&req.include[i]).into()).into());
+    }
     sync_tree(&staging.path)?;
     swap_into_place(&staging.path, req.target, target_exists)?;
     staging.done = true;
     req.progress.finish();
 
-    let count = |k: Kind| entries.iter().filter(|e| e.kind == k).count() as u64;
+    let counts = &builder.counts;
     Ok(RestoreSummary {
         snapshot: req.snapshot_id.to_string(),
         time: req.snapshot.time,
         target: req.target.to_path_buf(),
-        files: count(Kind::File),
-        dirs: count(Kind::Dir),
-        symlinks: count(Kind::Symlink),
-        bytes: req.snapshot.bytes,
-        packs_read: plan.packs.len() as u64,
-        bytes_downloaded: downloaded,
+        files: counts.files,
+        dirs: counts.dirs,
+        symlinks: counts.symlinks,
+        bytes: counts.bytes,
+        packs_read: filling.packs_read.into_inner(),
+        bytes_downloaded: filling.downloaded.into_inner(),
         duration_secs: started.elapsed().as_secs_f64(),
         chain: None,
         notes: Vec::new(),
-        outside_symlinks: outside_symlinks(entries),
+        outside_symlinks: outside_symlinks(&builder.links),
+    })
+}
+
+/// Packs (8 MiB, a few at a time) are allocated and freed all restore
+/// long: glibc's malloc would keep freed ones in its heaps (its mmap
+/// threshold grows to the largest block freed), so memory is given back
+/// to the system as soon as a pack is done with instead. Chunks (at most
+/// 4 MiB) stay below the threshold: their memory is reused.
+fn return_large_buffers() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: sets a malloc parameter; no memory is touched.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+/// Reads the entries (creating them) into windows on this thread while
+/// another fills the window before: at most two windows are held.
+fn fill_windows(
+    req: &RestoreRequest<'_>,
+    builder: &mut Builder<'_>,
+    filling: &Filling<'_, '_>,
+) -> anyhow::Result<()> {
+    // A rendezvous: one window filled while the next is read, no more.
+    let (send, windows) = sync_channel::<Window>(0);
+    std::thread::scope(|scope| {
+        let filler = scope.spawn(move || -> anyhow::Result<()> {
+            for mut window in windows {
+                filling.fill(&mut window)?;
+            }
+            Ok(())
+        });
+        let mut window = Window::default();
+        let read = req
+            .source
+            .for_each(|entry, blobs| {
+                if window.cut_before(entry, blobs) {
+                    send.send(std::mem::take(&mut window))
+                        .map_err(|_| anyhow::anyhow!("the restore stopped"))?;
+                }
+                window.count();
+                builder.add(entry, blobs, &mut window)
+            })
+            .and_then(|()| {
+                builder.close_all(&mut window);
+                if !window.is_empty() {
+                    send.send(window)
+                        .map_err(|_| anyhow::anyhow!("the restore stopped"))?;
+                }
+                Ok(())
+            });
+        drop(send);
+        let filled = filler.join().expect("the filling thread does not panic");
+        // The filler's error first: reading stops because filling did.
+        filled.and(read)
     })
 }

@@ -1,229 +1,361 @@
-//! The restored tree's entries: paths checked against the manifest,
-//! created, their lengths verified, their modes and times applied.
+//! The restored tree's entries, as they stream in: paths checked against
+//! the manifest's walk order, created, and handed to the fill a window at a
+//! time; modes and times applied once a window's files are written.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::beneath::Beneath;
+use super::plan::{DirJob, FileJob, LinkJob, Window};
+use super::source::Blob;
 use super::OutsideSymlink;
 use crate::repo::format::{self, Entry, Kind};
 use crate::repo::RepoError;
 
-pub(super) fn rel_path(root: &Path, e: &Entry) -> PathBuf {
-    if e.path.is_empty() {
+pub(super) fn rel_path(root: &Path, path: &[u8]) -> PathBuf {
+    if path.is_empty() {
         root.to_path_buf()
     } else {
-        root.join(OsStr::from_bytes(&e.path))
+        root.join(OsStr::from_bytes(path))
     }
 }
 
-/// Checks a manifest path before using it: relative, no `..`, no empty parts.
-fn safe(e: &Entry) -> anyhow::Result<()> {
-    if !format::is_relative_path(&e.path) {
-        return Err(RepoError::Corrupt {
-            object: "snapshot manifest".into(),
-            why: "a path escapes the data directory".into(),
-        }
-        .into());
+fn corrupt(why: String) -> anyhow::Error {
+    RepoError::Corrupt {
+        object: "snapshot manifest".into(),
+        why,
     }
-    Ok(())
+    .into()
 }
 
-/// The hard links to restore as links: entry index → the index of the
-/// file entry it names. Only an earlier plain file of the same content
-/// counts; any other `link` (its file not in the snapshot, or different)
-/// is restored as a copy, as a reader that ignores `link` does.
-pub(super) fn hard_links(entries: &[Entry]) -> HashMap<usize, usize> {
-    let wanted: HashSet<&[u8]> = entries
-        .iter()
-        .filter(|e| e.kind == Kind::File && !e.link.is_empty())
-        .map(|e| e.link.as_slice())
-        .collect();
-    if wanted.is_empty() {
-        return HashMap::new();
-    }
-    let mut firsts: HashMap<&[u8], usize> = HashMap::new();
-    let mut links = HashMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        if e.kind != Kind::File {
-            continue;
-        }
-        if e.link.is_empty() {
-            if wanted.contains(e.path.as_slice()) {
-                firsts.entry(&e.path).or_insert(i);
-            }
-            continue;
-        }
-        if let Some(&first) = firsts.get(e.link.as_slice()) {
-            let f = &entries[first];
-            if f.size == e.size && f.chunks == e.chunks {
-                links.insert(i, first);
-            }
-        }
-    }
-    links
+/// A directory whose contents are still being read.
+struct Open {
+    dir: DirJob,
+    /// Whether it is restored (`--include` leaves some out).
+    restored: bool,
 }
 
-/// Makes each hard link, once every file has its content.
-pub(super) fn make_links(
-    root: &Beneath,
-    entries: &[Entry],
-    links: &HashMap<usize, usize>,
-) -> anyhow::Result<()> {
-    let mut sorted: Vec<(&usize, &usize)> = links.iter().collect();
-    sorted.sort();
-    for (&link, &first) in sorted {
-        let e = &entries[link];
-        root.hard_link(&entries[first].path, &e.path)
-            .map_err(|err| {
-                anyhow::anyhow!(
-                    "cannot link {} to {}: {err}",
-                    rel_path(&root.path, e).display(),
-                    String::from_utf8_lossy(&entries[first].path)
-                )
-            })?;
-    }
-    Ok(())
+/// What was restored, counted as the entries go by.
+#[derive(Default)]
+pub(super) struct Counts {
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub bytes: u64,
 }
 
-/// Creates every entry. An entry's parent must be a directory this restore
-/// created: a manifest (forged by someone holding the device's public key)
-/// cannot route a write through one of its own symlinks to outside the target.
-/// Hard links in `links` are left to [`make_links`].
-pub(super) fn create_tree(
-    root: &Beneath,
-    entries: &[Entry],
-    links: &HashMap<usize, usize>,
-) -> anyhow::Result<()> {
-    let mut seen: HashSet<&[u8]> = HashSet::new();
-    let mut dirs: HashSet<&[u8]> = HashSet::from([&b""[..]]);
-    for (i, e) in entries.iter().enumerate() {
-        safe(e)?;
-        if !seen.insert(&e.path) {
-            return Err(RepoError::Corrupt {
-                object: "snapshot manifest".into(),
-                why: format!("{} appears twice", String::from_utf8_lossy(&e.path)),
-            }
-            .into());
+/// Creates entries as they come, in walk order (docs/format.md: depth-first,
+/// a directory before its contents). An entry's parent must be a directory
+/// of the snapshot that is still open, i.e. an ancestor of the entry before
+/// it: a manifest (forged by someone holding the device's public key)
+/// cannot route a write through one of its own symlinks to outside the
+/// target, and a directory whose contents have all been read is closed for
+/// good, so its mode and time can be set. A path that appears twice is
+/// refused by its creation (`EEXIST`).
+pub(super) struct Builder<'a> {
+    pub root: &'a Beneath,
+    pub include: &'a [Vec<u8>],
+    /// Keep setuid, setgid, sticky and others' write bits (FIFOs get their
+    /// mode as they are made).
+    pub keep_special_modes: bool,
+    /// Which of `include` an entry has matched.
+    pub matched: Vec<bool>,
+    /// The open directories, outermost first (below the root).
+    open: Vec<Open>,
+    /// The root's own entry, once read.
+    root_dir: Option<DirJob>,
+    /// Restored symlinks, in order: to find those leading outside.
+    pub links: Vec<(Vec<u8>, Vec<u8>)>,
+    pub counts: Counts,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(root: &'a Beneath, include: &'a [Vec<u8>], keep_special_modes: bool) -> Builder<'a> {
+        Builder {
+            root,
+            include,
+            keep_special_modes,
+            matched: vec![false; include.len()],
+            open: Vec::new(),
+            root_dir: None,
+            links: Vec::new(),
+            counts: Counts::default(),
         }
-        if !e.path.is_empty() {
-            let parent = match e.path.iter().rposition(|&b| b == b'/') {
-                Some(slash) => &e.path[..slash],
-                None => &b""[..],
-            };
-            if !dirs.contains(parent) {
-                return Err(RepoError::Corrupt {
-                    object: "snapshot manifest".into(),
-                    why: format!(
-                        "{} does not lie in a directory of the snapshot",
-                        String::from_utf8_lossy(&e.path)
-                    ),
-                }
-                .into());
+    }
+
+    /// Whether the file `first` a hard link names is restored too (then
+    /// the link is made a name of it; else it is written as a copy).
+    fn restores(&self, first: &[u8]) -> bool {
+        self.include.is_empty()
+            || self.include.iter().any(|inc| {
+                first == inc.as_slice()
+                    || (first.len() > inc.len()
+                        && first.starts_with(inc)
+                        && first[inc.len()] == b'/')
+            })
+    }
+
+    /// Whether `path` is restored: named by `--include`, below a path it
+    /// names, or a directory leading to one (all of it without `--include`).
+    fn wanted(&mut self, path: &[u8]) -> bool {
+        if self.include.is_empty() || path.is_empty() {
+            return true;
+        }
+        let below = |inner: &[u8], outer: &[u8]| {
+            outer.is_empty()
+                || (inner.len() > outer.len()
+                    && inner.starts_with(outer)
+                    && inner[outer.len()] == b'/')
+        };
+        let mut wanted = false;
+        for (i, inc) in self.include.iter().enumerate() {
+            if path == inc.as_slice() {
+                self.matched[i] = true;
+                wanted = true;
+            } else if below(path, inc) || below(inc, path) {
+                wanted = true;
             }
-            if e.kind == Kind::Dir {
-                dirs.insert(&e.path);
+        }
+        wanted
+    }
+
+    /// Takes entry `e` (content `blobs`): checked, created if restored, its
+    /// file added to `window`, the directories it closes put there too.
+    pub fn add(&mut self, e: &Entry, blobs: &[Blob], window: &mut Window) -> anyhow::Result<()> {
+        if !format::is_relative_path(&e.path) {
+            return Err(corrupt("a path escapes the data directory".into()));
+        }
+        let twice = || {
+            corrupt(format!(
+                "{} appears twice",
+                String::from_utf8_lossy(&e.path)
+            ))
+        };
+        if e.path.is_empty() {
+            if e.kind != Kind::Dir || self.root_dir.is_some() {
+                return Err(twice());
             }
+            self.counts.dirs += 1;
+            self.root_dir = Some(DirJob {
+                path: Vec::new(),
+                mode: e.mode,
+                mtime_ns: e.mtime_ns,
+            });
+            return Ok(());
+        }
+        let parent = match e.path.iter().rposition(|&b| b == b'/') {
+            Some(slash) => &e.path[..slash],
+            None => &b""[..],
+        };
+        // Close the directories that are not the parent or above it.
+        let mut parent_restored = true;
+        while let Some(top) = self.open.last() {
+            let p = top.dir.path.as_slice();
+            if p == parent {
+                parent_restored = top.restored;
+                break;
+            }
+            if parent.starts_with(p) && parent[p.len()] == b'/' {
+                return Err(corrupt(format!(
+                    "{} does not lie in a directory of the snapshot",
+                    String::from_utf8_lossy(&e.path)
+                )));
+            }
+            let closed = self.open.pop().expect("an open directory");
+            if closed.restored {
+                window.dirs.push(closed.dir);
+            }
+        }
+        if !parent.is_empty() && self.open.is_empty() {
+            return Err(corrupt(format!(
+                "{} does not lie in a directory of the snapshot",
+                String::from_utf8_lossy(&e.path)
+            )));
+        }
+        let restored = parent_restored && self.wanted(&e.path);
+        if e.kind == Kind::Dir {
+            self.open.push(Open {
+                dir: DirJob {
+                    path: e.path.clone(),
+                    mode: e.mode,
+                    mtime_ns: e.mtime_ns,
+                },
+                restored,
+            });
+        }
+        if !restored {
+            return Ok(());
         }
         let io = |err: std::io::Error| {
-            anyhow::anyhow!("cannot create {}: {err}", rel_path(&root.path, e).display())
+            if err.kind() == std::io::ErrorKind::AlreadyExists {
+                return twice();
+            }
+            anyhow::anyhow!(
+                "cannot create {}: {err}",
+                rel_path(&self.root.path, &e.path).display()
+            )
         };
         match e.kind {
-            Kind::Dir if e.path.is_empty() => {}
-            Kind::Dir => root.mkdir(&e.path).map_err(io)?,
-            // A file with content is created by its first chunk's writer
-            // (one open per chunk instead of one more per file).
-            Kind::File if e.size > 0 || links.contains_key(&i) => {}
-            Kind::File => drop(root.create_new(&e.path).map_err(io)?),
-            Kind::Symlink => root.symlink(&e.path, &e.target).map_err(io)?,
-            Kind::Fifo => root.mkfifo(&e.path).map_err(io)?,
+            Kind::Dir => {
+                self.root.mkdir(&e.path).map_err(io)?;
+                self.counts.dirs += 1;
+            }
+            // A hard link's content is its first name's: written once.
+            Kind::File if !e.link.is_empty() && self.restores(&e.link) => {
+                window.links.push(LinkJob {
+                    first: e.link.clone(),
+                    path: e.path.clone(),
+                    size: e.size,
+                    mode: e.mode,
+                    mtime_ns: e.mtime_ns,
+                });
+                self.counts.files += 1;
+            }
+            Kind::Fifo => {
+                // Never opened for writing; its mode needs no content.
+                self.root.mkfifo(&e.path).map_err(io)?;
+                let keep = self.keep_special_modes;
+                self.root
+                    .chmod_fifo(&e.path, kept_mode(e.mode, keep))
+                    .and_then(|()| self.root.set_mtime(&e.path, e.mtime_ns))
+                    .map_err(|err| {
+                        anyhow::anyhow!(
+                            "cannot set the mode or time of {}: {err}",
+                            rel_path(&self.root.path, &e.path).display()
+                        )
+                    })?;
+            }
+            Kind::File => {
+                // Sparse from the start: all-zero chunks are never written.
+                window.add_file(e, blobs)?;
+                let f = self.root.create_new(&e.path).map_err(io)?;
+                f.set_len(e.size).map_err(io)?;
+                self.counts.files += 1;
+                self.counts.bytes += e.size;
+            }
+            Kind::Symlink => {
+                self.root.symlink(&e.path, &e.target).map_err(io)?;
+                self.root.set_mtime(&e.path, e.mtime_ns).map_err(|err| {
+                    anyhow::anyhow!(
+                        "cannot set the time of {}: {err}",
+                        rel_path(&self.root.path, &e.path).display()
+                    )
+                })?;
+                self.links.push((e.path.clone(), e.target.clone()));
+                self.counts.symlinks += 1;
+            }
         }
+        Ok(())
     }
-    Ok(())
-}
 
-pub(super) fn verify_lengths(root: &Beneath, entries: &[Entry]) -> anyhow::Result<()> {
-    for e in entries.iter().filter(|e| e.kind == Kind::File) {
-        let path = rel_path(&root.path, e);
-        let len = root
-            .file_len(&e.path)
-            .map_err(|err| anyhow::anyhow!("cannot inspect {}: {err}", path.display()))?;
-        anyhow::ensure!(
-            len == e.size,
-            "restored {} has {len} bytes, expected {}",
-            path.display(),
-            e.size
-        );
+    /// The end of the entries: every directory still open is closed (the
+    /// root last) into `window`.
+    pub fn close_all(&mut self, window: &mut Window) {
+        while let Some(closed) = self.open.pop() {
+            if closed.restored {
+                window.dirs.push(closed.dir);
+            }
+        }
+        window.dirs.extend(self.root_dir.take());
     }
-    Ok(())
 }
 
 /// The mode bits restore drops unless asked to keep them: setuid, setgid,
 /// sticky, and write for others.
 const SPECIAL_MODES: u32 = 0o7002;
 
-/// Modes and times: files and symlinks first, then directories deepest
-/// first (so a read-only directory does not block its children). Without
+fn kept_mode(mode: u32, keep_special_modes: bool) -> u32 {
+    let dropped = if keep_special_modes { 0 } else { SPECIAL_MODES };
+    mode & 0o7777 & !dropped
+}
+
+/// A written file: its length checked, its mode and time set. Without
 /// `keep_special_modes`, [`SPECIAL_MODES`] are dropped (a restore run as
 /// root owns every file it writes: a setuid bit would be root's).
-pub(super) fn apply_metadata(
+pub(super) fn finish_file(
     root: &Beneath,
-    entries: &[Entry],
+    rel: &[u8],
+    f: &FileJob,
     keep_special_modes: bool,
 ) -> anyhow::Result<()> {
-    let mode = |e: &Entry| {
-        let dropped = if keep_special_modes { 0 } else { SPECIAL_MODES };
-        e.mode & 0o7777 & !dropped
-    };
-    let failed = |what: &str, e: &Entry, err: std::io::Error| {
+    let path = || rel_path(&root.path, rel);
+    let len = root
+        .finish_file(rel, kept_mode(f.mode, keep_special_modes), f.mtime_ns)
+        .map_err(|err| anyhow::anyhow!("cannot finish {}: {err}", path().display()))?;
+    anyhow::ensure!(
+        len == f.size,
+        "restored {} has {len} bytes, expected {}",
+        path().display(),
+        f.size
+    );
+    Ok(())
+}
+
+/// A hard link made once its first name is written, its length checked
+/// (a manifest whose link names something else is refused).
+pub(super) fn finish_link(
+    root: &Beneath,
+    l: &LinkJob,
+    keep_special_modes: bool,
+) -> anyhow::Result<()> {
+    let path = || rel_path(&root.path, &l.path);
+    root.hard_link(&l.first, &l.path).map_err(|err| {
         anyhow::anyhow!(
-            "cannot set the {what} of {}: {err}",
-            rel_path(&root.path, e).display()
+            "cannot link {} to {}: {err}",
+            path().display(),
+            String::from_utf8_lossy(&l.first)
         )
-    };
-    for e in entries.iter().filter(|e| e.kind != Kind::Dir) {
-        match e.kind {
-            Kind::File => root.chmod(&e.path, false, mode(e)),
-            Kind::Fifo => root.chmod_fifo(&e.path, mode(e)),
-            _ => Ok(()),
-        }
-        .map_err(|err| failed("mode", e, err))?;
-        root.set_mtime(&e.path, e.mtime_ns)
-            .map_err(|err| failed("time", e, err))?;
-    }
-    let mut dirs: Vec<&Entry> = entries.iter().filter(|e| e.kind == Kind::Dir).collect();
-    dirs.sort_by_key(|e| {
-        std::cmp::Reverse(
-            e.path.iter().filter(|&&b| b == b'/').count() + usize::from(!e.path.is_empty()),
-        )
-    });
-    for e in dirs {
-        root.chmod(&e.path, true, mode(e))
-            .map_err(|err| failed("mode", e, err))?;
-        root.set_mtime(&e.path, e.mtime_ns)
-            .map_err(|err| failed("time", e, err))?;
+    })?;
+    let len = root
+        .finish_file(&l.path, kept_mode(l.mode, keep_special_modes), l.mtime_ns)
+        .map_err(|err| anyhow::anyhow!("cannot finish {}: {err}", path().display()))?;
+    if len != l.size {
+        return Err(corrupt(format!(
+            "{} is a hard link of {} with {len} bytes, but says {}",
+            String::from_utf8_lossy(&l.path),
+            String::from_utf8_lossy(&l.first),
+            l.size
+        )));
     }
     Ok(())
+}
+
+/// A closed directory's mode and time: after everything below it (so a
+/// read-only directory does not block its children).
+pub(super) fn finish_dir(
+    root: &Beneath,
+    d: &DirJob,
+    keep_special_modes: bool,
+) -> anyhow::Result<()> {
+    let failed = |what: &str, err: std::io::Error| {
+        anyhow::anyhow!(
+            "cannot set the {what} of {}: {err}",
+            rel_path(&root.path, &d.path).display()
+        )
+    };
+    root.chmod(&d.path, true, kept_mode(d.mode, keep_special_modes))
+        .map_err(|err| failed("mode", err))?;
+    root.set_mtime(&d.path, d.mtime_ns)
+        .map_err(|err| failed("time", err))
 }
 
 /// The symlinks whose target lies outside the restored tree: absolute, or
 /// climbing above its root, resolved as the kernel would through the
 /// snapshot's own symlinks (`a -> b/..` with `b -> .` leaves the root).
-pub(super) fn outside_symlinks(entries: &[Entry]) -> Vec<OutsideSymlink> {
-    let links: HashMap<&[u8], &[u8]> = entries
+pub(super) fn outside_symlinks(restored: &[(Vec<u8>, Vec<u8>)]) -> Vec<OutsideSymlink> {
+    let links: HashMap<&[u8], &[u8]> = restored
         .iter()
-        .filter(|e| e.kind == Kind::Symlink)
-        .map(|e| (e.path.as_slice(), e.target.as_slice()))
+        .map(|(p, t)| (p.as_slice(), t.as_slice()))
         .collect();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    entries
+    restored
         .iter()
-        .filter(|e| e.kind == Kind::Symlink && leads_outside(&links, &e.path, &e.target))
-        .map(|e| OutsideSymlink {
-            path: text(&e.path),
-            target: text(&e.target),
+        .filter(|(p, t)| leads_outside(&links, p, t))
+        .map(|(p, t)| OutsideSymlink {
+            path: text(p),
+            target: text(t),
         })
         .collect()
 }
@@ -275,20 +407,11 @@ fn leads_outside(links: &HashMap<&[u8], &[u8]>, link: &[u8], target: &[u8]) -> b
 mod tests {
     use super::*;
 
-    fn link(path: &str, target: &str) -> Entry {
-        Entry {
-            path: path.into(),
-            kind: Kind::Symlink,
-            mode: 0o777,
-            mtime_ns: 0,
-            size: 0,
-            target: target.into(),
-            chunks: vec![],
-            link: vec![],
-        }
+    fn link(path: &str, target: &str) -> (Vec<u8>, Vec<u8>) {
+        (path.into(), target.into())
     }
 
-    fn outside(entries: &[Entry]) -> Vec<String> {
+    fn outside(entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<String> {
         outside_symlinks(entries)
             .into_iter()
             .map(|l| l.path)

@@ -5,14 +5,14 @@
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use super::{restore, RestoreRequest, RestoreSummary};
+use super::{restore, RestoreRequest, RestoreSummary, Source};
 use crate::backup::walk::fingerprint;
 use crate::home;
 use crate::keys::SecretKeys;
 use crate::progress::Progress;
-use crate::repo::format::{Kind, Snapshot};
-use crate::repo::history::{History, Judged, ReadKeys};
-use crate::repo::{ChunkMap, Repo, RepoError};
+use crate::repo::format::Kind;
+use crate::repo::history::{History, Judged, Opened, ReadKeys};
+use crate::repo::{ChunkMap, ObjectKind, Repo, RepoError};
 use crate::state::cache::CachedFile;
 use crate::state::rebuild::rebuild_cache_from;
 use crate::state::{now_unix, State};
@@ -31,6 +31,8 @@ pub struct PhraseRestore<'a> {
     pub seal: Option<&'a str>,
     pub target: &'a Path,
     pub force: bool,
+    /// Restore only these paths (relative to the data directory); empty: everything.
+    pub include: &'a [Vec<u8>],
     /// Keep setuid, setgid, sticky and world-write bits.
     pub keep_special_modes: bool,
     pub progress: &'a dyn Progress,
@@ -60,20 +62,40 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
     let chosen = choose(&history, req.snapshot, req.seal)?;
     let snapshot_id = chosen.id.clone();
     let chain = history.chain_status(chosen);
-    let (snapshot, signed_packs) = repo.open_manifest(&snapshot_id, &read_keys)?;
-    // A signed manifest names its packs itself; only an unsigned one needs
-    // the (unauthenticated) indexes.
-    let index = match signed_packs {
-        Some(packs) => ChunkMap::of(packs),
-        None => repo.load_index(&identity)?,
+    // A signed version-2 manifest names its packs itself, version 3 each
+    // of its blobs; only an unsigned one needs the (unauthenticated) indexes.
+    let opened = repo.open_listing(&snapshot_id, &read_keys)?;
+    let index = match &opened {
+        Opened::Whole(_, Some(packs)) => ChunkMap::of(packs.clone()),
+        Opened::Whole(_, None) => repo.load_index(&identity)?,
+        Opened::Tree(..) => ChunkMap::default(),
+    };
+    let (snapshot, source) = match &opened {
+        Opened::Whole(snapshot, _) => (
+            snapshot,
+            Source::Whole {
+                snapshot,
+                index: &index,
+            },
+        ),
+        Opened::Tree(snapshot, list) => (
+            snapshot,
+            Source::Tree {
+                repo: &repo,
+                keys: &read_keys,
+                list,
+                object: repo.key(ObjectKind::Snapshot, &snapshot_id),
+            },
+        ),
     };
     let mut summary = restore(RestoreRequest {
         repo: &repo,
         identity: &identity,
         dedup_key: &keys.dedup_key.0,
         snapshot_id: &snapshot_id,
-        snapshot: &snapshot,
-        index: &index,
+        snapshot,
+        source: &source,
+        include: req.include,
         target: req.target,
         force: req.force,
         keep_special_modes: req.keep_special_modes,
@@ -82,7 +104,7 @@ pub fn restore_with_phrase(req: PhraseRestore<'_>) -> anyhow::Result<Restored> {
     summary.chain = Some(chain);
     summary.notes = history.notes.clone();
     let cache_error = req.state.and_then(|state| {
-        warm_cache(state, &repo, &read_keys, &history, &snapshot, req.target)
+        warm_cache(state, &repo, &read_keys, &history, &source, req.target)
             .err()
             .map(|e| format!("{e:#}"))
     });
@@ -126,7 +148,7 @@ fn warm_cache(
     repo: &Repo,
     keys: &ReadKeys,
     history: &History,
-    snapshot: &Snapshot,
+    source: &Source<'_>,
     target: &Path,
 ) -> anyhow::Result<()> {
     if !state
@@ -146,33 +168,32 @@ fn warm_cache(
     if profiles.is_empty() {
         return Ok(());
     }
+    // The entries read again (a version-3 list streamed once more): the
+    // file cache's rows.
+    let mut files = Vec::new();
+    source.for_each(|e, _| {
+        if e.kind != Kind::File {
+            return Ok(());
+        }
+        let path = target.join(std::ffi::OsStr::from_bytes(&e.path));
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            let cached = CachedFile {
+                fingerprint: fingerprint(&meta),
+                size: e.size,
+                chunks: e.chunks.clone(),
+            };
+            files.push((e.path.clone(), cached));
+        }
+        Ok(())
+    })?;
     // File rows name their chunks' rows: found in one pass over the cache.
-    let wanted = snapshot
-        .entries
+    let wanted = files
         .iter()
-        .filter(|e| e.kind == Kind::File)
-        .flat_map(|e| e.chunk_ids())
+        .flat_map(|(_, c)| c.chunks.chunks_exact(32))
+        .map(|id| id.try_into().expect("32 bytes"))
         .collect();
     let places = state.chunk_places(&repo.cache_key(), &wanted)?;
     for profile in profiles {
-        let files: Vec<_> = snapshot
-            .entries
-            .iter()
-            .filter(|e| e.kind == Kind::File)
-            .filter_map(|e| {
-                let meta =
-                    std::fs::symlink_metadata(target.join(std::ffi::OsStr::from_bytes(&e.path)))
-                        .ok()?;
-                Some((
-                    e.path.clone(),
-                    CachedFile {
-                        fingerprint: fingerprint(&meta),
-                        size: e.size,
-                        chunks: e.chunks.clone(),
-                    },
-                ))
-            })
-            .collect();
         state.replace_file_cache(
             &profile.name,
             files.iter().map(|(p, c)| (p.as_slice(), c)),
