@@ -73,7 +73,7 @@ EXIT CODES:
   8  crossing's state database is corrupt or from a newer version
   9  refused, to protect data (e.g. restore into a non-empty directory)
  10  wrong PIN
- 11  not found: no snapshot matches the one asked for";
+ 11  not found: no snapshot (or path in it) matches the one asked for";
 }
 
 /// An error that already knows its exit kind; used where no richer typed

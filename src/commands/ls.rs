@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<()> {
     })?;
     if shown == 0 {
         crate::bail_kind!(
-            ExitKind::Usage,
+            ExitKind::NotFound,
             "snapshot {} has no path \"{}\"; see `crossing ls {}`",
             &chosen.id[..12],
             args.path.unwrap_or_default(),
