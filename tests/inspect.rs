@@ -102,7 +102,7 @@ fn ls_lists_exactly_the_tree_in_walk_order_and_a_path_below() {
         lines[3]
     );
     let missing = with_phrase(&fx, &["ls", "latest", "nowhere"], phrase);
-    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert_eq!(missing.code, 11, "{}", missing.stderr);
     assert!(
         missing.stderr.contains("no path \"nowhere\""),
         "{}",

@@ -5,18 +5,24 @@
 mod kit;
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 
 use kit::Fixture;
 
 #[test]
 fn snapshots_show_a_header_expiry_partial_markers_and_plurals() {
-    let fx = Fixture::new();
+    // root reads anything: crossing runs as "nobody" there, so that a
+    // closed file is really unreadable.
+    let user = (unsafe { libc::geteuid() } == 0).then_some((65534, 65534));
+    let fx = Fixture::with_user(user);
     fs::write(fx.data.join("one.txt"), b"one").unwrap();
     fx.backup_ok();
-    // A socket is not backed up: the next backup is partial (exit 3).
-    let _socket = std::os::unix::net::UnixListener::bind(fx.data.join("socket")).unwrap();
+    // An unreadable file is skipped: the next backup is partial (exit 3).
+    let closed = fx.data.join("closed.txt");
+    fs::write(&closed, b"never read").unwrap();
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o000)).unwrap();
     let (out, summary) = fx.backup(&["--expire-after", "7d"]);
-    out.expect(3, "a backup that skips the socket");
+    out.expect(3, "a backup that skips an unreadable file");
     let partial = summary["snapshot"].as_str().unwrap()[..12].to_string();
 
     let out = fx.crossing(["snapshots"]).expect(0, "snapshots");
