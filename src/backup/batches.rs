@@ -108,6 +108,10 @@ pub fn read_tree(
             location.mark_named(id);
         }
         totals.add(tree, &read);
+        if !read.stored.is_empty() {
+            let key = input.repo.cache_key();
+            totals.stored_bytes += super::index_pending(state, input.repo, input.recipient, &key)?;
+        }
     }
     req.progress.finish();
     totals.seen.sort_unstable();

@@ -13,7 +13,7 @@ use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
 use crate::repo::tree::BlobRef;
 use crate::state::cache::ChunkRef;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Place {
     /// The pack's number, with [`NAMED`] set once the snapshot names the chunk.
     pack: u32,
@@ -23,6 +23,10 @@ struct Place {
 }
 
 const NAMED: u32 = 1 << 31;
+
+/// This backup's chunks are merged into the sorted vector this many at a
+/// time (a hash table of them costs about three times their 48 bytes).
+const FOLD_AT: usize = 32_768;
 
 impl Place {
     fn pack(&self) -> usize {
@@ -89,6 +93,32 @@ impl Locations {
             _ if self.added.is_empty() => self.sorted.push((entry.id, place)),
             _ => {
                 self.added.insert(entry.id, place);
+            }
+        }
+        if self.added.len() >= FOLD_AT {
+            self.fold_added();
+        }
+    }
+
+    /// Merges this backup's chunks into the sorted vector, from the back
+    /// (no second copy of it): a first backup of a million files would
+    /// otherwise hold a hash table of a million chunks, twice while it grows.
+    fn fold_added(&mut self) {
+        let mut added: Vec<(ChunkId, Place)> =
+            std::mem::take(&mut self.added).into_iter().collect();
+        added.sort_unstable_by_key(|(id, _)| *id);
+        let (mut i, mut j) = (self.sorted.len(), added.len());
+        self.sorted.reserve_exact(j);
+        self.sorted.extend_from_slice(&added); // the room, overwritten below
+        let mut k = self.sorted.len();
+        while j > 0 {
+            k -= 1;
+            if i > 0 && self.sorted[i - 1].0 > added[j - 1].0 {
+                i -= 1;
+                self.sorted[k] = self.sorted[i];
+            } else {
+                j -= 1;
+                self.sorted[k] = added[j];
             }
         }
     }
@@ -228,5 +258,32 @@ mod tests {
             l.named_packs().into_iter().collect::<Vec<_>>(),
             vec!["bb".repeat(32)]
         );
+    }
+
+    #[test]
+    fn many_chunks_out_of_order_fold_into_one_sorted_vector() {
+        let mut l = Locations::default();
+        let pack = "cc".repeat(32);
+        let id = |n: u32| *blake3::hash(&n.to_le_bytes()).as_bytes();
+        let n = 3 * FOLD_AT as u32 + 17;
+        for i in 0..n {
+            let e = IndexEntry {
+                id: id(i),
+                offset: u64::from(i),
+                length: 1,
+                raw_length: 1,
+            };
+            l.insert(&pack, &e);
+            l.insert(&pack, &IndexEntry { offset: 0, ..e }); // a second copy: ignored
+        }
+        assert!(l.added.len() < FOLD_AT, "folded as they came");
+        assert!(
+            l.sorted.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted, no duplicates"
+        );
+        for i in (0..n).step_by(97) {
+            assert_eq!(l.blob_ref(&id(i)).unwrap().entry_offset, i);
+        }
+        assert_eq!(l.sorted.len() + l.added.len(), n as usize);
     }
 }

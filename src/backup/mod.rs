@@ -354,22 +354,42 @@ fn store_certificate(
 }
 
 /// Indexes every pack not yet indexed (this run's, and any a killed run
-/// left). Returns the bytes stored.
-fn index_pending(
+/// left), in index objects of at most [`INDEX_CHUNKS`] chunks: called after
+/// each batch, so that neither the index nor its encoding grows with the
+/// tree. Returns the bytes stored.
+pub(super) fn index_pending(
     state: &State,
     repo: &Repo,
     recipient: &age::x25519::Recipient,
     cache_key: &str,
 ) -> anyhow::Result<u64> {
-    let pending = state.pending_packs(cache_key)?;
-    if pending.is_empty() {
-        return Ok(0);
+    let mut pending = state.pending_packs(cache_key)?;
+    let mut stored = 0;
+    while !pending.is_empty() {
+        let mut take = 0;
+        let mut chunks = 0;
+        while take < pending.len()
+            && (take == 0 || chunks + pending[take].chunks.len() <= INDEX_CHUNKS)
+        {
+            chunks += pending[take].chunks.len();
+            take += 1;
+        }
+        let rest = pending.split_off(take);
+        let index = Index {
+            version: format::VERSION,
+            packs: pending,
+        };
+        let (name, size) = repo.put_object(
+            ObjectKind::Index,
+            &format::encode_compressed(&index)?,
+            recipient,
+        )?;
+        state.mark_indexed(cache_key, &index.packs, &name)?;
+        stored += size;
+        pending = rest;
     }
-    let index = format::encode_compressed(&Index {
-        version: format::VERSION,
-        packs: pending.clone(),
-    })?;
-    let (name, size) = repo.put_object(ObjectKind::Index, &index, recipient)?;
-    state.mark_indexed(cache_key, &pending, &name)?;
-    Ok(size)
+    Ok(stored)
 }
+
+/// The most chunks one index object names (about 3 MB before compression).
+const INDEX_CHUNKS: usize = 50_000;
