@@ -163,8 +163,7 @@ fn repair_rebuilds_a_damaged_index_from_the_packs() {
     let s = Fixture::with_corpus();
     let before = tree(&s.data);
     s.backup_ok();
-    // An index is written after each batch that stored packs and one at
-    // the end (the list's parts): damage the largest, the data packs'.
+    // A large backup writes several indexes: damage the largest.
     let mut indexes = objects(&s, "index");
     assert!(!indexes.is_empty());
     indexes.sort_by_key(|p| std::cmp::Reverse(fs::metadata(p).unwrap().len()));

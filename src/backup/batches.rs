@@ -59,6 +59,7 @@ pub fn read_tree(
     let mut walker = Walker::new(req.data_dir, req.excludes.clone())?;
     let mut totals = Totals::default();
     let progress = Offset::new(req.progress);
+    let mut unindexed = 0;
     loop {
         let found = walker.next_batch(BATCH);
         if found.is_empty() {
@@ -107,10 +108,18 @@ pub fn read_tree(
         for id in &tree.referenced {
             location.mark_named(id);
         }
+        unindexed += read
+            .stored
+            .iter()
+            .map(|(p, _)| p.chunks.len())
+            .sum::<usize>();
         totals.add(tree, &read);
-        if !read.stored.is_empty() {
+        // A large tree's packs are indexed as they come, so that no index
+        // of the whole tree is built at the end (a small one gets one).
+        if unindexed >= super::INDEX_CHUNKS {
             let key = input.repo.cache_key();
             totals.stored_bytes += super::index_pending(state, input.repo, input.recipient, &key)?;
+            unindexed = 0;
         }
     }
     req.progress.finish();

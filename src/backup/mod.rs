@@ -354,9 +354,9 @@ fn store_certificate(
 }
 
 /// Indexes every pack not yet indexed (this run's, and any a killed run
-/// left), in index objects of at most [`INDEX_CHUNKS`] chunks: called after
-/// each batch, so that neither the index nor its encoding grows with the
-/// tree. Returns the bytes stored.
+/// left), in index objects of at most [`INDEX_CHUNKS`] chunks: called
+/// once that many are waiting and at the end, so that neither an index nor
+/// its encoding grows with the tree. Returns the bytes stored.
 pub(super) fn index_pending(
     state: &State,
     repo: &Repo,
@@ -392,4 +392,4 @@ pub(super) fn index_pending(
 }
 
 /// The most chunks one index object names (about 3 MB before compression).
-const INDEX_CHUNKS: usize = 50_000;
+pub(super) const INDEX_CHUNKS: usize = 50_000;
