@@ -23,6 +23,38 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_crossing"))
 }
 
+/// The binary where another user can run it: the build's own path may be
+/// closed to them (a clone in a 0700 temporary directory), so a copy in a
+/// directory of the system's temporary one, named after the build, made
+/// once (through a temporary name and a rename: test binaries run in turn,
+/// their tests in threads).
+pub fn bin_for_others() -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let built = bin();
+        let meta = std::fs::metadata(&built).expect("the crossing binary");
+        let stamp = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!("crossing-test-bin-{}-{stamp}", meta.len()));
+        let copy = dir.join("crossing");
+        if std::fs::metadata(&copy).is_ok_and(|m| m.len() == meta.len()) {
+            return copy;
+        }
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let part = dir.join(format!("crossing.{}", std::process::id()));
+        std::fs::copy(&built, &part).unwrap();
+        std::fs::set_permissions(&part, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::rename(&part, &copy).unwrap();
+        copy
+    })
+    .clone()
+}
+
 /// Removes every [`SCRUBBED`] variable of the tests' environment from `cmd`.
 pub fn scrub(cmd: &mut Command) {
     for (key, _) in std::env::vars_os() {
@@ -37,7 +69,10 @@ pub fn scrub(cmd: &mut Command) {
 /// Standard input is left to the caller: a pseudo-terminal, assert_cmd's
 /// pipe, or null for [`run`].
 pub fn command(home: Option<&Path>, user: Option<(u32, u32)>) -> Command {
-    let mut cmd = Command::new(bin());
+    let mut cmd = Command::new(match user {
+        Some(_) => bin_for_others(),
+        None => bin(),
+    });
     scrub(&mut cmd);
     if let Some(home) = home {
         cmd.arg("--home").arg(home);
