@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{kind_name, shown_path, Entries};
-use crate::repo::format::{Entry, Kind};
+use crate::repo::format::{is_within, Entry, Kind};
 
 /// One entry, as `ls --json` prints it.
 #[derive(Debug, Serialize)]
@@ -41,13 +41,6 @@ pub fn manifest_path(within: &str) -> Vec<u8> {
         p = "";
     }
     p.as_bytes().to_vec()
-}
-
-/// Whether `path` is `within` or below it.
-pub fn is_within(path: &[u8], within: &[u8]) -> bool {
-    within.is_empty()
-        || path == within
-        || (path.starts_with(within) && path.get(within.len()) == Some(&b'/'))
 }
 
 /// Hands every entry at `within` and below to `each`, in walk order, and

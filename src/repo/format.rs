@@ -266,6 +266,14 @@ impl Entry {
     }
 }
 
+/// Whether manifest path `path` is `within` or below it (the root, the
+/// empty path, holds every path).
+pub fn is_within(path: &[u8], within: &[u8]) -> bool {
+    within.is_empty()
+        || path == within
+        || (path.starts_with(within) && path.get(within.len()) == Some(&b'/'))
+}
+
 /// A manifest path: empty (the root), or `/`-separated names that are not
 /// empty, `.` or `..` and hold no NUL byte (so never absolute).
 pub fn is_relative_path(path: &[u8]) -> bool {

@@ -88,13 +88,7 @@ impl<'a> Builder<'a> {
     /// Whether the file `first` a hard link names is restored too (then
     /// the link is made a name of it; else it is written as a copy).
     fn restores(&self, first: &[u8]) -> bool {
-        self.include.is_empty()
-            || self.include.iter().any(|inc| {
-                first == inc.as_slice()
-                    || (first.len() > inc.len()
-                        && first.starts_with(inc)
-                        && first[inc.len()] == b'/')
-            })
+        self.include.is_empty() || self.include.iter().any(|inc| format::is_within(first, inc))
     }
 
     /// Whether `path` is restored: named by `--include`, below a path it
@@ -103,18 +97,12 @@ impl<'a> Builder<'a> {
         if self.include.is_empty() || path.is_empty() {
             return true;
         }
-        let below = |inner: &[u8], outer: &[u8]| {
-            outer.is_empty()
-                || (inner.len() > outer.len()
-                    && inner.starts_with(outer)
-                    && inner[outer.len()] == b'/')
-        };
         let mut wanted = false;
         for (i, inc) in self.include.iter().enumerate() {
             if path == inc.as_slice() {
                 self.matched[i] = true;
                 wanted = true;
-            } else if below(path, inc) || below(inc, path) {
+            } else if format::is_within(path, inc) || format::is_within(inc, path) {
                 wanted = true;
             }
         }
