@@ -67,7 +67,7 @@ fn files_holding(dir: &Path, skip: &Path, needle: &[u8], found: &mut Vec<PathBuf
 /// what their command line says. A child the gate forked but has not yet
 /// exec'd still has the gate's command line (`gate_cmdline`): freezing it
 /// would freeze the gate, which waits for the exec.
-fn crossing_processes(tag: &str, root: &Path, gate_cmdline: &[u8]) -> Vec<i32> {
+fn crossing_processes(tag: &str, root: &Path, gate_pid: i32, gate_cmdline: &[u8]) -> Vec<i32> {
     let bin = fs::canonicalize(bin()).unwrap();
     let mut out = Vec::new();
     for e in fs::read_dir("/proc").unwrap().flatten() {
@@ -85,7 +85,16 @@ fn crossing_processes(tag: &str, root: &Path, gate_cmdline: &[u8]) -> Vec<i32> {
         // (freezing the gate's own fork would hang the gate).
         let exec_done =
             fs::read(proc.join("cmdline")).is_ok_and(|c| !c.is_empty() && c != gate_cmdline);
-        if exec_done && (contains(&env, tag.as_bytes()) || cwd.starts_with(root)) {
+        // Nor the gate's own children (its fork, the intermediate process):
+        // the gate waits for them, and a cmdline read mid-fork can come
+        // back partial, unlike the gate's. The destroyer is a grandchild.
+        let gate_child = fs::read_to_string(proc.join("status")).is_ok_and(|st| {
+            st.lines()
+                .find_map(|l| l.strip_prefix("PPid:"))
+                .and_then(|p| p.trim().parse::<i32>().ok())
+                == Some(gate_pid)
+        });
+        if exec_done && !gate_child && (contains(&env, tag.as_bytes()) || cwd.starts_with(root)) {
             out.push(pid);
         }
     }
@@ -120,7 +129,7 @@ fn a_frozen_duress_destroyer_leaves_no_key_behind() {
             let mut frozen = Vec::new();
             let mut until = None::<Instant>;
             loop {
-                for pid in crossing_processes(&tag, &root, &gate_cmdline) {
+                for pid in crossing_processes(&tag, &root, gate_pid, &gate_cmdline) {
                     if pid != gate_pid && !frozen.contains(&pid) {
                         // SAFETY: a signal to a process of this test.
                         unsafe { libc::kill(pid, libc::SIGSTOP) };
