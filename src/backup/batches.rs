@@ -2,7 +2,7 @@
 //! read (one cache lookup per file), read and store it, append its entries
 //! to the list and its files to the file cache, forget it. Memory
 //! holds one batch of metadata, never the whole tree; what grows with the
-//! repository is one record of 48 bytes per chunk (`Locations`).
+//! repository is one record of 32 bytes per chunk (`Locations`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
