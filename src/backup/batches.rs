@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::listing::{ListWriter, Stored};
 use super::locations::Locations;
-use super::walk::{Skipped, Walker};
+use super::walk::{Found, Skipped, Walker};
 use super::{manifest, pipeline, reader, BackupRequest};
 use crate::progress::Progress;
 use crate::repo::Repo;
@@ -55,83 +55,123 @@ pub fn read_tree(
     location: &mut Locations,
     mut list: ListWriter<'_>,
 ) -> anyhow::Result<(Totals, Stored)> {
-    let (state, req) = (input.state, input.req);
-    let mut walker = Walker::new(req.data_dir, req.excludes.clone())?;
+    let req = input.req;
+    let walker = Walker::new(req.data_dir, req.excludes.clone())?;
     let mut totals = Totals::default();
     let progress = Offset::new(req.progress);
     let mut unindexed = 0;
-    loop {
-        let found = walker.next_batch(BATCH);
-        if found.is_empty() {
-            break;
-        }
-        let cache = |path: &[u8], fp: &_| state.cached_file(req.profile, path, fp);
-        let (jobs, reused) = state.reading(|| reader::plan(&found, cache, location))?;
-        let mut read = if jobs.is_empty() {
-            pipeline::Read::default()
-        } else {
-            pipeline::run(
-                state,
-                input.repo,
-                pipeline::Input {
-                    jobs: &jobs,
-                    found: &found,
-                    known: location,
-                    req,
-                    progress: &progress,
-                    recipient: input.recipient,
-                },
-            )?
-        };
-        progress.next_run();
-        read.stored
-            .iter()
-            .for_each(|(pack, row)| location.add_pack(pack, *row));
-        let results = std::mem::take(&mut read.results);
-        let tree = manifest::assemble(
-            &found,
-            reused,
-            results,
-            &mut totals.linked,
-            &mut totals.skipped,
-            &mut totals.warnings,
-        );
-        for entry in &tree.entries {
-            list.push(entry, location)?;
-        }
-        state.update_file_cache(
-            req.profile,
-            tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
-            |id| location.chunk_ref(id),
-        )?;
-        totals.seen.extend(tree.seen.iter().map(|p| path_hash(p)));
-        for id in &tree.referenced {
-            location.mark_named(id);
-        }
-        unindexed += read
-            .stored
-            .iter()
-            .map(|(p, _)| p.chunks.len())
-            .sum::<usize>();
-        totals.add(tree, &read);
-        // A large tree's packs are indexed as they come, so that no index
-        // of the whole tree is built at the end (a small one gets one).
-        if unindexed >= super::INDEX_CHUNKS {
-            let key = input.repo.cache_key();
-            totals.stored_bytes += super::index_pending(state, input.repo, input.recipient, &key)?;
-            unindexed = 0;
-        }
-    }
+    // The next batch is walked (stat calls, in the kernel) while this one
+    // is planned, read and listed: a no-change backup is mostly these two.
+    // It waits there (no queue): two batches of metadata at most.
+    let (batches, walked) = std::sync::mpsc::sync_channel::<Vec<Found>>(0);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let walking = scope.spawn(move || {
+            let mut walker = walker;
+            loop {
+                let found = walker.next_batch(BATCH);
+                if found.is_empty() || batches.send(found).is_err() {
+                    return walker;
+                }
+            }
+        });
+        let read = walked.iter().try_for_each(|found| {
+            read_batch(
+                &input,
+                &found,
+                location,
+                &mut list,
+                &mut totals,
+                &progress,
+                &mut unindexed,
+            )
+        });
+        drop(walked); // a walk blocked on a batch no one will take ends
+        let mut walker = walking
+            .join()
+            .map_err(|_| anyhow::anyhow!("the walk of the data directory failed"))?;
+        read?;
+        totals.skipped.append(&mut walker.skipped);
+        totals.warnings.append(&mut walker.warnings);
+        totals.excluded = walker.excluded;
+        Ok(())
+    })?;
     req.progress.finish();
     totals.seen.sort_unstable();
-    totals.skipped.append(&mut walker.skipped);
-    totals.warnings.append(&mut walker.warnings);
-    totals.excluded = walker.excluded;
     let stored = list.finish(location)?;
     for id in &stored.parts {
         location.mark_named(id);
     }
     Ok((totals, stored))
+}
+
+/// One batch of the walk: planned, read, listed and cached.
+fn read_batch(
+    input: &Input<'_>,
+    found: &[Found],
+    location: &mut Locations,
+    list: &mut ListWriter<'_>,
+    totals: &mut Totals,
+    progress: &Offset<'_>,
+    unindexed: &mut usize,
+) -> anyhow::Result<()> {
+    let (state, req) = (input.state, input.req);
+    let cache = |path: &[u8], fp: &_| state.cached_file(req.profile, path, fp);
+    let (jobs, reused) = state.reading(|| reader::plan(found, cache, location))?;
+    let mut read = if jobs.is_empty() {
+        pipeline::Read::default()
+    } else {
+        pipeline::run(
+            state,
+            input.repo,
+            pipeline::Input {
+                jobs: &jobs,
+                found,
+                known: location,
+                req,
+                progress,
+                recipient: input.recipient,
+            },
+        )?
+    };
+    progress.next_run();
+    read.stored
+        .iter()
+        .for_each(|(pack, row)| location.add_pack(pack, *row));
+    let results = std::mem::take(&mut read.results);
+    let tree = manifest::assemble(
+        found,
+        reused,
+        results,
+        &mut totals.linked,
+        &mut totals.skipped,
+        &mut totals.warnings,
+    );
+    for entry in &tree.entries {
+        list.push(entry, location)?;
+    }
+    state.update_file_cache(
+        req.profile,
+        tree.cache.iter().map(|(p, c)| (p.as_slice(), c)),
+        |id| location.chunk_ref(id),
+    )?;
+    totals.seen.extend(tree.seen.iter().map(|p| path_hash(p)));
+    for id in &tree.referenced {
+        location.mark_named(id);
+    }
+    *unindexed += read
+        .stored
+        .iter()
+        .map(|(p, _)| p.chunks.len())
+        .sum::<usize>();
+    totals.add(tree, &read);
+    // A large tree's packs are indexed as they come, so that no index
+    // of the whole tree is built at the end (a small one gets one).
+    if *unindexed >= super::INDEX_CHUNKS {
+        let key = input.repo.cache_key();
+        totals.stored_bytes += super::index_pending(state, input.repo, input.recipient, &key)?;
+        *unindexed = 0;
+    }
+    Ok(())
 }
 
 impl Totals {

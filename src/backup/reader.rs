@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -56,9 +57,16 @@ pub fn plan(
     cache: impl Fn(&[u8], &Fingerprint) -> anyhow::Result<Option<CachedFile>>,
     known: &Locations,
 ) -> anyhow::Result<(Vec<Job>, HashMap<usize, ReadFile>)> {
+    // The files named like a database's companion (`x-wal`): most batches
+    // have none, and then no path is looked up at all.
     let by_path: HashMap<&Path, usize> = found
         .iter()
         .enumerate()
+        .filter(|(_, f)| {
+            f.abs
+                .file_name()
+                .is_some_and(|n| sqlite::companion_base(n.as_bytes()).is_some())
+        })
         .map(|(i, f)| (f.abs.as_path(), i))
         .collect();
     // Files the cache vouches for are not opened at all, not even to look
@@ -91,7 +99,8 @@ pub fn plan(
         }
         // Companions are siblings, which the walk hands over in one batch
         // (walk::Walker): looked up here, not stat'ed again.
-        let database = sqlite::looks_like_database(&f.abs, |p| by_path.contains_key(p))
+        let companion = |p: &Path| !by_path.is_empty() && by_path.contains_key(p);
+        let database = sqlite::looks_like_database(&f.abs, companion)
             || (!reused.contains_key(&i) && sqlite::has_sqlite_header(&f.abs));
         if !database {
             continue;

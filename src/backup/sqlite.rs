@@ -9,6 +9,7 @@
 //! again if any of them changed meanwhile (`reader`).
 
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -34,13 +35,10 @@ pub fn has_sqlite_header(path: &Path) -> bool {
 /// Database-like by name: `.db`, `.sqlite`, `.sqlite3`, or with a `-wal`/`-journal`
 /// beside it (`exists` says whether a path is a file of the walk).
 pub fn looks_like_database(path: &Path, exists: impl Fn(&Path) -> bool) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.ends_with(".db")
-        || name.ends_with(".sqlite")
-        || name.ends_with(".sqlite3")
+    let name = path.file_name().map(OsStrExt::as_bytes).unwrap_or_default();
+    [&b".db"[..], b".sqlite", b".sqlite3"]
+        .iter()
+        .any(|s| name.ends_with(s))
         || ["-wal", "-journal"]
             .iter()
             .any(|c| exists(&companion(path, c)))
