@@ -2,7 +2,6 @@
 //! vouched for and the files the workers read.
 
 use std::collections::{HashMap, HashSet};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 use super::reader::{JobResult, ReadFile};
 use super::walk::{self, Found, Skipped};
@@ -82,7 +81,7 @@ pub fn assemble(
         let mut entry = Entry {
             path: f.rel.clone(),
             kind: f.kind,
-            mode: f.meta.permissions().mode() & 0o7777,
+            mode: f.meta.mode() & 0o7777,
             mtime_ns: walk::mtime_ns(&f.meta),
             size: 0,
             target: f.target.clone(),

@@ -11,7 +11,7 @@ use super::locations::Locations;
 use super::pages::{self, Layout};
 use super::pipeline::{Shared, Uploading};
 use super::sqlite;
-use super::walk::{fingerprint, Found};
+use super::walk::{fingerprint, Found, Meta};
 use crate::repo::format::{self, ChunkId, Kind};
 use crate::repo::pack::Packer;
 use crate::state::cache::{CachedFile, Fingerprint};
@@ -271,7 +271,7 @@ fn read_plain(
     Ok(ReadFile {
         chunks,
         size,
-        fingerprint: fingerprint(&before),
+        fingerprint: fingerprint(&Meta::from(&before)),
         cacheable: true,
     })
 }
@@ -377,7 +377,7 @@ fn read_database(
             .iter()
             .map(|&m| {
                 std::fs::symlink_metadata(&found[m].abs).ok().map(|md| {
-                    let fp = fingerprint(&md);
+                    let fp = fingerprint(&Meta::from(&md));
                     (fp.size, fp.mtime_ns, fp.ctime_ns)
                 })
             })

@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::{restore, RestoreRequest, RestoreSummary, Source};
-use crate::backup::walk::fingerprint;
+use crate::backup::walk::{fingerprint, Meta};
 use crate::home;
 use crate::keys::SecretKeys;
 use crate::progress::Progress;
@@ -178,7 +178,7 @@ fn warm_cache(
         let path = target.join(std::ffi::OsStr::from_bytes(&e.path));
         if let Ok(meta) = std::fs::symlink_metadata(path) {
             let cached = CachedFile {
-                fingerprint: fingerprint(&meta),
+                fingerprint: fingerprint(&Meta::from(&meta)),
                 size: e.size,
                 chunks: e.chunks.clone(),
             };
