@@ -9,17 +9,20 @@
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
-use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
+use rustix::fs::{self as rfs, FileType, Mode, OFlags};
 use rustix::io::Errno;
+
+mod meta;
+mod stat;
+
+pub use meta::{fingerprint, mtime_ns, Meta};
+use stat::{stat_all, Stat, MAX_THREADS};
 
 use super::exclude::Excludes;
 use crate::repo::format::Kind;
-use crate::state::cache::Fingerprint;
 
 /// One thing found in the data directory.
 #[derive(Debug, Clone)]
@@ -35,92 +38,6 @@ pub struct Found {
     pub link: Option<Vec<u8>>,
 }
 
-/// What the walk keeps of a stat (not following a symlink): what a
-/// snapshot, the file cache and hard-link detection need, in 56 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Meta {
-    size: u64,
-    mtime_ns: i64,
-    ctime_ns: i64,
-    ino: u64,
-    dev: u64,
-    nlink: u64,
-    /// `st_mode`: file type and permission bits.
-    mode: u32,
-}
-
-const _: () = assert!(std::mem::size_of::<Meta>() == 56);
-
-impl Meta {
-    // `struct stat`'s field types differ by target: some casts are
-    // conversions on one and no-ops on another.
-    #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-    fn from_stat(st: &rfs::Stat) -> Meta {
-        Meta {
-            size: st.st_size as u64,
-            mtime_ns: st.st_mtime as i64 * 1_000_000_000 + st.st_mtime_nsec as i64,
-            ctime_ns: st.st_ctime as i64 * 1_000_000_000 + st.st_ctime_nsec as i64,
-            ino: st.st_ino as u64,
-            dev: st.st_dev as u64,
-            nlink: st.st_nlink as u64,
-            mode: st.st_mode as u32,
-        }
-    }
-
-    /// The size in bytes (of a symlink: its target's length).
-    #[allow(clippy::len_without_is_empty)] // named as std's `Metadata::len`
-    pub fn len(&self) -> u64 {
-        self.size
-    }
-
-    pub fn mtime_ns(&self) -> i64 {
-        self.mtime_ns
-    }
-
-    pub fn ctime_ns(&self) -> i64 {
-        self.ctime_ns
-    }
-
-    pub fn ino(&self) -> u64 {
-        self.ino
-    }
-
-    pub fn dev(&self) -> u64 {
-        self.dev
-    }
-
-    pub fn nlink(&self) -> u64 {
-        self.nlink
-    }
-
-    /// `st_mode`, file type included (`& 0o7777` for the permissions).
-    pub fn mode(&self) -> u32 {
-        self.mode
-    }
-
-    pub fn file_type(&self) -> FileType {
-        FileType::from_raw_mode(self.mode)
-    }
-
-    pub fn is_dir(&self) -> bool {
-        self.file_type() == FileType::Directory
-    }
-}
-
-impl From<&std::fs::Metadata> for Meta {
-    fn from(m: &std::fs::Metadata) -> Meta {
-        Meta {
-            size: m.size(),
-            mtime_ns: m.mtime() * 1_000_000_000 + m.mtime_nsec(),
-            ctime_ns: m.ctime() * 1_000_000_000 + m.ctime_nsec(),
-            ino: m.ino(),
-            dev: m.dev(),
-            nlink: m.nlink(),
-            mode: m.mode(),
-        }
-    }
-}
-
 /// What the walk could not take.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Skipped {
@@ -128,31 +45,10 @@ pub struct Skipped {
     pub reason: String,
 }
 
-pub fn fingerprint(meta: &Meta) -> Fingerprint {
-    Fingerprint {
-        size: meta.len(),
-        mtime_ns: meta.mtime_ns(),
-        ctime_ns: meta.ctime_ns(),
-        inode: meta.ino(),
-    }
-}
-
-pub fn mtime_ns(meta: &Meta) -> i64 {
-    meta.mtime_ns()
-}
-
 /// A directory's child, stat'ed when the directory was listed.
 struct Child {
     name: Vec<u8>,
     stat: Stat,
-}
-
-/// A child's stat, through its directory's descriptor.
-enum Stat {
-    Found(Meta),
-    /// A symlink, and its target (read through the descriptor too).
-    Link(Meta, Result<Vec<u8>, Errno>),
-    Failed(Errno),
 }
 
 /// A directory being listed.
@@ -166,13 +62,6 @@ struct Listing {
     /// beside `x`): the batch is not cut while one of them is to come.
     companions: Vec<Vec<u8>>,
 }
-
-/// Children from which a directory's stats are shared among threads.
-const PARALLEL_FROM: usize = 64;
-/// Fewest children per thread (a thread costs about as much as some stats).
-const PER_THREAD: usize = 32;
-/// Most threads stat'ing one directory.
-const MAX_THREADS: usize = 8;
 
 /// Walks a data directory depth-first in byte order of names, a batch at
 /// a time, so a backup holds one batch of metadata, never the whole tree.
@@ -419,61 +308,6 @@ fn join_rel_into(out: &mut Vec<u8>, rel: &[u8], name: &[u8]) {
         out.push(b'/');
     }
     out.extend_from_slice(name);
-}
-
-/// Stats `names` in `dir` without following symlinks, in order; many of
-/// them in contiguous slices on up to `threads` threads.
-fn stat_all(dir: BorrowedFd<'_>, names: &[Vec<u8>], threads: usize) -> Vec<Stat> {
-    let threads = threads.min(names.len() / PER_THREAD);
-    if names.len() < PARALLEL_FROM || threads < 2 {
-        return stat_slice(dir, names);
-    }
-    let per = names.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let mut slices = names.chunks(per);
-        let first = slices.next().unwrap_or_default();
-        // A thread that cannot be started leaves its slice to this one.
-        let others: Vec<_> = slices
-            .map(|part| {
-                std::thread::Builder::new()
-                    .name("walk-stat".into())
-                    .spawn_scoped(s, move || stat_slice(dir, part))
-                    .map_err(|_| part)
-            })
-            .collect();
-        let mut all = stat_slice(dir, first);
-        all.reserve(names.len() - all.len());
-        for other in others {
-            match other {
-                Ok(thread) => all.extend(
-                    thread
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                ),
-                Err(part) => all.extend(stat_slice(dir, part)),
-            }
-        }
-        all
-    })
-}
-
-fn stat_slice(dir: BorrowedFd<'_>, names: &[Vec<u8>]) -> Vec<Stat> {
-    names.iter().map(|name| stat_one(dir, name)).collect()
-}
-
-fn stat_one(dir: BorrowedFd<'_>, name: &[u8]) -> Stat {
-    match rfs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
-        Err(e) => Stat::Failed(e),
-        Ok(st) => {
-            let meta = Meta::from_stat(&st);
-            if meta.file_type() == FileType::Symlink {
-                let target = rfs::readlinkat(dir, name, Vec::new()).map(|t| t.into_bytes());
-                Stat::Link(meta, target)
-            } else {
-                Stat::Found(meta)
-            }
-        }
-    }
 }
 
 fn found(rel: Vec<u8>, abs: PathBuf, kind: Kind, meta: Meta, target: Vec<u8>) -> Found {
