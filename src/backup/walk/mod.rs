@@ -93,9 +93,12 @@ impl Walker {
             "data directory {} is not a directory",
             root.display()
         );
+        // Cold, a stat waits for the disk: two threads more than the cores
+        // keep more reads in flight (500,000 files on 2 cores: 4 threads a
+        // few percent sooner than 2 cold, as soon warm; 8 slower warm).
         let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, MAX_THREADS);
+            .map_or(1, |n| n.get() + 2)
+            .clamp(2, MAX_THREADS);
         Ok(Walker {
             root: Some((root.to_path_buf(), Meta::from(&meta))),
             stack: Vec::new(),
