@@ -29,7 +29,8 @@ struct Level {
     pending: Vec<u8>,
     /// How much of `pending` has been counted in the stream's length.
     measured: u64,
-    packer: Packer,
+    /// Made at the level's first new part (it needs the recipient).
+    packer: Option<Packer>,
     ids: Vec<ChunkId>,
     refs: Vec<u8>,
 }
@@ -154,10 +155,13 @@ impl Listing<'_> {
             if !stored.parts.insert(id) || location.contains(&id) {
                 continue; // named already: reused, or earlier in this list
             }
-            level.packer.add(id, part);
+            let packer = level
+                .packer
+                .get_or_insert_with(|| Packer::new(self.recipient));
+            packer.add(id, part)?;
             stored.new_parts += 1;
-            if level.packer.is_full() {
-                self.upload(&mut level.packer, location, stored)?;
+            if packer.is_full() {
+                self.upload(packer, location, stored)?;
             }
         }
         level.pending = pending;
@@ -183,8 +187,8 @@ impl Listing<'_> {
         location: &mut Locations,
         stored: &mut Stored,
     ) -> anyhow::Result<()> {
-        if !level.packer.is_empty() {
-            self.upload(&mut level.packer, location, stored)?;
+        if let Some(packer) = level.packer.as_mut().filter(|p| !p.is_empty()) {
+            self.upload(packer, location, stored)?;
         }
         for id in std::mem::take(&mut level.ids) {
             location.blob_ref(&id)?.write(&mut level.refs);
@@ -199,7 +203,7 @@ impl Listing<'_> {
         location: &mut Locations,
         stored: &mut Stored,
     ) -> anyhow::Result<()> {
-        let sealed = packer.seal(self.recipient)?;
+        let sealed = packer.seal()?;
         let size = sealed.bytes.len() as u64;
         self.repo
             .store

@@ -198,7 +198,7 @@ pub fn work(
 ) {
     let mut out = Output {
         chunker: Chunker::default(),
-        packer: Packer::default(),
+        packer: Packer::new(&shared.recipient),
         packs,
     };
     loop {
@@ -241,7 +241,7 @@ impl Output {
     /// Seals and queues the pack. A failure here stops the whole backup:
     /// files already read may reference chunks of this lost pack.
     fn flush(&mut self, shared: &Shared<'_>) -> anyhow::Result<()> {
-        let result = self.packer.seal(&shared.recipient).and_then(|sealed| {
+        let result = self.packer.seal().and_then(|sealed| {
             let key = shared.repo.pack_key(&sealed.name);
             let tag = Uploading {
                 size: sealed.bytes.len() as u64,
@@ -308,7 +308,11 @@ fn chunk_stream(
             !shared.known.contains(&id) && shared.seen.lock().expect("dedup set").insert(id);
         if is_new {
             shared.new_chunks.fetch_add(1, Ordering::Relaxed);
-            out.packer.add(id, data);
+            if let Err(e) = out.packer.add(id, data) {
+                let why = format!("cannot seal a chunk into a pack: {e:#}");
+                shared.fatal(why.clone());
+                return Err(why);
+            }
             if out.packer.is_full() {
                 out.flush(shared).map_err(|e| format!("{e:#}"))?;
             }

@@ -92,6 +92,58 @@ pub fn max_sealed_len(payload_max: u64) -> u64 {
     AGE_HEADER_ALLOWANCE + 16 + framed + tags
 }
 
+/// An object sealed as its payload comes, straight into the buffer that is
+/// uploaded: the frame's padding and length come after the payload, so no
+/// plaintext copy of the whole is ever held (a pack's 8 MiB, per worker).
+pub struct Sealer {
+    writer: age::stream::StreamWriter<Vec<u8>>,
+    len: u64,
+}
+
+impl Sealer {
+    /// `payload_max`: the most this object will hold (room is reserved for
+    /// it; pages are only touched as they are written).
+    pub fn new(recipient: &age::x25519::Recipient, payload_max: u64) -> anyhow::Result<Sealer> {
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
+                .map_err(|e| anyhow::anyhow!("cannot set up encryption: {e}"))?;
+        let out = Vec::with_capacity(max_sealed_len(payload_max) as usize);
+        Ok(Sealer {
+            writer: encryptor.wrap_output(out)?,
+            len: 0,
+        })
+    }
+
+    /// Bytes of payload written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(bytes)?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Pads, writes the length, and returns the sealed object: what [`seal`]
+    /// makes of the same payload (but for age's randomness).
+    pub fn finish(mut self) -> anyhow::Result<Vec<u8>> {
+        const ZEROS: [u8; 4096] = [0; 4096];
+        let mut padding = padded_len(self.len + 8) - 8 - self.len;
+        while padding > 0 {
+            let n = padding.min(ZEROS.len() as u64) as usize;
+            self.writer.write_all(&ZEROS[..n])?;
+            padding -= n as u64;
+        }
+        self.writer.write_all(&self.len.to_le_bytes())?;
+        Ok(self.writer.finish()?)
+    }
+}
+
 pub fn seal(payload: &[u8], recipient: &age::x25519::Recipient) -> anyhow::Result<Vec<u8>> {
     seal_buffer(&mut payload.to_vec(), recipient)
 }
@@ -143,6 +195,27 @@ pub fn open(sealed: &[u8], identity: &age::x25519::Identity) -> Result<Vec<u8>, 
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_streamed_seal_opens_to_its_payload_framed_as_a_whole_one() {
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public();
+        for len in [0usize, 1, 4095, 65_535, 65_536, 65_537, 300_001] {
+            let payload: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            let mut sealer = Sealer::new(&recipient, len as u64).unwrap();
+            for piece in payload.chunks(7_777) {
+                sealer.write(piece).unwrap();
+            }
+            assert_eq!(sealer.len(), len as u64);
+            let streamed = sealer.finish().unwrap();
+            assert_eq!(open(&streamed, &identity).unwrap(), payload, "{len}");
+            // Framed as a whole one is (age's header varies in length).
+            let framed = frame(payload.clone());
+            let tags = framed.len().div_ceil(64 * 1024).max(1) * 16;
+            assert!(streamed.len() >= framed.len() + tags, "{len}");
+            assert!(streamed.len() as u64 <= max_sealed_len(len as u64));
+        }
+    }
 
     #[test]
     fn padme_known_values() {
