@@ -155,9 +155,6 @@ fn read_batch(
         |id| location.chunk_ref(id),
     )?;
     totals.seen.extend(tree.seen.iter().map(|p| path_hash(p)));
-    for id in &tree.referenced {
-        location.mark_named(id);
-    }
     *unindexed += read
         .stored
         .iter()

@@ -110,10 +110,11 @@ impl ListWriter<'_> {
 
 impl Listing<'_> {
     /// An entry as the stream holds it: content named by refs.
-    fn stored_entry(&self, e: &Entry, location: &Locations) -> anyhow::Result<StoredEntry> {
+    /// Its chunks are named by the snapshot from now on.
+    fn stored_entry(&self, e: &Entry, location: &mut Locations) -> anyhow::Result<StoredEntry> {
         let mut blobs = Vec::with_capacity(e.chunks.len() / 32 * REF_LEN);
         for id in e.chunk_ids() {
-            location.blob_ref(&id)?.write(&mut blobs);
+            location.name(&id)?.write(&mut blobs);
         }
         // A FIFO is written as an empty file marked `fifo`: a reader that
         // does not know FIFOs still reads the list (docs/format.md).

@@ -246,14 +246,22 @@ impl Locations {
         })
     }
 
+    /// The ref naming chunk `id` where it is, which the snapshot names
+    /// from now on (one lookup for both, for every chunk of the list).
+    pub fn name(&mut self, id: &ChunkId) -> anyhow::Result<BlobRef> {
+        let place = self.place_mut(id).ok_or_else(|| unrecorded(id))?;
+        place.pack |= NAMED;
+        let place = *place;
+        self.ref_at(id, &place)
+    }
+
     /// The ref naming chunk `id` where it is.
     pub fn blob_ref(&self, id: &ChunkId) -> anyhow::Result<BlobRef> {
-        let place = self.place(id).ok_or_else(|| {
-            anyhow::anyhow!(
-                "chunk {} of this snapshot is in no recorded pack",
-                hex::encode(&id[..8])
-            )
-        })?;
+        let place = self.place(id).ok_or_else(|| unrecorded(id))?;
+        self.ref_at(id, place)
+    }
+
+    fn ref_at(&self, id: &ChunkId, place: &Place) -> anyhow::Result<BlobRef> {
         let (pack, size, _) = &self.packs[place.pack()];
         BlobRef::new(
             pack,
@@ -276,6 +284,13 @@ impl Locations {
         self.numbers.insert(pack.to_string(), n);
         n
     }
+}
+
+fn unrecorded(id: &ChunkId) -> anyhow::Error {
+    anyhow::anyhow!(
+        "chunk {} of this snapshot is in no recorded pack",
+        hex::encode(&id[..8])
+    )
 }
 
 fn bucket_of(k: Key) -> usize {

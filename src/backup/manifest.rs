@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::reader::{JobResult, ReadFile};
 use super::walk::{self, Found, Skipped};
-use crate::repo::format::{ChunkId, Entry, Kind};
+use crate::repo::format::{Entry, Kind};
 use crate::state::cache::CachedFile;
 
 /// The tree of one snapshot, and what the cache learns from it.
@@ -15,8 +15,6 @@ pub struct Tree {
     pub cache: Vec<(Vec<u8>, CachedFile)>,
     /// Every file the cache may keep, read or not: the rest are gone.
     pub seen: Vec<Vec<u8>>,
-    /// Every chunk the entries name.
-    pub referenced: HashSet<ChunkId>,
     pub files: u64,
     pub dirs: u64,
     pub symlinks: u64,
@@ -65,7 +63,6 @@ pub fn assemble(
         entries: Vec::with_capacity(found.len()),
         cache: Vec::new(),
         seen: Vec::new(),
-        referenced: HashSet::new(),
         files: 0,
         dirs: 0,
         symlinks: 0,
@@ -128,7 +125,6 @@ pub fn assemble(
                 if f.meta.nlink() > 1 {
                     linked.insert(f.rel.clone(), (chunks.clone(), size));
                 }
-                tree.referenced.extend(entry.chunk_ids());
                 if cacheable {
                     tree.seen.push(f.rel.clone());
                 }
