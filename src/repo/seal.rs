@@ -145,27 +145,9 @@ impl Sealer {
 }
 
 pub fn seal(payload: &[u8], recipient: &age::x25519::Recipient) -> anyhow::Result<Vec<u8>> {
-    seal_buffer(&mut payload.to_vec(), recipient)
-}
-
-/// Seals `buffer`'s content, framing it in place, and leaves the buffer
-/// empty with its capacity: a packer reuses it for the next pack instead of
-/// faulting in fresh pages.
-pub fn seal_buffer(
-    buffer: &mut Vec<u8>,
-    recipient: &age::x25519::Recipient,
-) -> anyhow::Result<Vec<u8>> {
-    frame_in_place(buffer);
-    let framed = &buffer[..];
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
-            .map_err(|e| anyhow::anyhow!("cannot set up encryption: {e}"))?;
-    let mut out = Vec::with_capacity(framed.len() + framed.len() / 4096 + 256);
-    let mut writer = encryptor.wrap_output(&mut out)?;
-    writer.write_all(framed)?;
-    writer.finish()?;
-    buffer.clear();
-    Ok(out)
+    let mut sealer = Sealer::new(recipient, payload.len() as u64)?;
+    sealer.write(payload)?;
+    sealer.finish()
 }
 
 pub fn open(sealed: &[u8], identity: &age::x25519::Identity) -> Result<Vec<u8>, OpenError> {
