@@ -167,6 +167,7 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     let damaged_before = state.damaged_packs(&cache_key)?;
     let mut stored_bytes = store_certificate(state, repo, &recipient, &cache_key, &writer)?;
 
+    state.read_ahead();
     // Where each reusable chunk is; new chunks are added as their packs land.
     let mut location = Locations::default();
     for (pack, (size, _)) in state.cached_packs(&cache_key)? {
