@@ -58,12 +58,30 @@ pub struct ChunkRef {
 /// other's: the checksum tells (a miss, one more read).
 pub fn path_hash(path: &[u8]) -> u64 {
     let dir = &path[..path.iter().rposition(|&b| b == b'/').unwrap_or(0)];
-    let high = blake3::hash(dir);
     let low = blake3::hash(path);
     let mut key = [0u8; 8];
-    key[..3].copy_from_slice(&high.as_bytes()[..3]);
+    key[..3].copy_from_slice(&dir_hash(dir));
     key[3..].copy_from_slice(&low.as_bytes()[..5]);
     u64::from_be_bytes(key)
+}
+
+/// The high bits of [`path_hash`]: the files of a directory come one after
+/// another, so the last directory's are kept (a hash less per file).
+fn dir_hash(dir: &[u8]) -> [u8; 3] {
+    thread_local! {
+        static LAST: std::cell::RefCell<(Vec<u8>, [u8; 3])> = const {
+            std::cell::RefCell::new((Vec::new(), [0; 3]))
+        };
+    }
+    LAST.with_borrow_mut(|(last, high)| {
+        if last.as_slice() != dir || last.is_empty() {
+            let h = blake3::hash(dir);
+            high.copy_from_slice(&h.as_bytes()[..3]);
+            last.clear();
+            last.extend_from_slice(dir);
+        }
+        *high
+    })
 }
 
 /// What a row vouches for: the path, its fingerprint, the content's length
@@ -439,6 +457,22 @@ mod tests {
             .is_none());
         state.forget_pack("r", "p1").unwrap();
         assert!(state.cached_file("p", b"d/big", &fp).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_path_s_key_is_the_same_whatever_came_before_it() {
+        // The keys are stored: the directory's kept hash must never change one.
+        let direct = |path: &[u8]| {
+            let dir = &path[..path.iter().rposition(|&b| b == b'/').unwrap_or(0)];
+            let mut key = [0u8; 8];
+            key[..3].copy_from_slice(&blake3::hash(dir).as_bytes()[..3]);
+            key[3..].copy_from_slice(&blake3::hash(path).as_bytes()[..5]);
+            u64::from_be_bytes(key)
+        };
+        let paths: [&[u8]; 7] = [b"a/x", b"a/y", b"b/x", b"top", b"a/x", b"a/b/x", b"a/y"];
+        for p in paths {
+            assert_eq!(path_hash(p), direct(p), "{}", String::from_utf8_lossy(p));
+        }
     }
 
     #[test]
