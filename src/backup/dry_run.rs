@@ -63,15 +63,7 @@ pub fn dry_run(
 ) -> anyhow::Result<DryRunSummary> {
     let started = Instant::now();
     let (keys, repo) = profile_repo(state, profile, options, false)?;
-    let mut known = Locations::default();
-    let cache_key = repo.cache_key();
-    for (pack, (size, _)) in state.cached_packs(&cache_key)? {
-        known.set_pack_size(&pack, size);
-    }
-    state.reusable_chunks(&cache_key, None, |pack, row, entry| {
-        known.push_cached(pack, row, &entry)
-    })?;
-    known.sort_cached();
+    let known = Locations::from_cache(state, &repo.cache_key(), None)?;
     let mut count = Counter {
         dedup_key: keys.dedup_key.0,
         known: &known,

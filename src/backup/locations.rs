@@ -22,6 +22,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::repo::format::{ChunkId, IndexEntry, IndexPack};
 use crate::repo::tree::BlobRef;
 use crate::state::cache::ChunkRef;
+use crate::state::State;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Place {
@@ -87,6 +88,27 @@ pub struct Locations {
 }
 
 impl Locations {
+    /// The chunks of repository `cache_key` the cache knows and a snapshot
+    /// expiring at `expires_at` may reuse, and every recorded pack's size.
+    pub fn from_cache(
+        state: &State,
+        cache_key: &str,
+        expires_at: Option<i64>,
+    ) -> anyhow::Result<Locations> {
+        // Loading them, and then a backup's file lookups, read most of the
+        // database: ahead of SQLite's page-at-a-time reads.
+        state.read_ahead();
+        let mut location = Locations::default();
+        for (pack, (size, _)) in state.cached_packs(cache_key)? {
+            location.set_pack_size(&pack, size);
+        }
+        state.reusable_chunks(cache_key, expires_at, |pack, row, entry| {
+            location.push_cached(pack, row, &entry)
+        })?;
+        location.sort_cached();
+        Ok(location)
+    }
+
     /// Records a pack's stored size (its chunks may come before or after).
     pub fn set_pack_size(&mut self, pack: &str, size: u64) {
         let n = self.number(pack);

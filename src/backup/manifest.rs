@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::reader::{JobResult, ReadFile};
-use super::walk::{self, Found, Skipped};
+use super::walk::{Found, Skipped};
 use crate::repo::format::{Entry, Kind};
 use crate::state::cache::CachedFile;
 
@@ -79,7 +79,7 @@ pub fn assemble(
             path: f.rel.clone(),
             kind: f.kind,
             mode: f.meta.mode() & 0o7777,
-            mtime_ns: walk::mtime_ns(&f.meta),
+            mtime_ns: f.meta.mtime_ns(),
             size: 0,
             target: f.target.clone(),
             chunks: Vec::new(),

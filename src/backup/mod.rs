@@ -167,16 +167,8 @@ pub fn backup(state: &State, repo: &Repo, req: BackupRequest<'_>) -> anyhow::Res
     let damaged_before = state.damaged_packs(&cache_key)?;
     let mut stored_bytes = store_certificate(state, repo, &recipient, &cache_key, &writer)?;
 
-    state.read_ahead();
     // Where each reusable chunk is; new chunks are added as their packs land.
-    let mut location = Locations::default();
-    for (pack, (size, _)) in state.cached_packs(&cache_key)? {
-        location.set_pack_size(&pack, size);
-    }
-    state.reusable_chunks(&cache_key, req.expires_at, |pack, row, entry| {
-        location.push_cached(pack, row, &entry)
-    })?;
-    location.sort_cached();
+    let mut location = Locations::from_cache(state, &cache_key, req.expires_at)?;
     let list = listing::Listing {
         state,
         repo,

@@ -58,7 +58,7 @@ pub fn plan(
     known: &Locations,
 ) -> anyhow::Result<(Vec<Job>, HashMap<usize, ReadFile>)> {
     // The files named like a database's companion (`x-wal`): most batches
-    // have none, and then no path is looked up at all.
+    // have none, and an empty map answers without hashing.
     let by_path: HashMap<&Path, usize> = found
         .iter()
         .enumerate()
@@ -99,8 +99,7 @@ pub fn plan(
         }
         // Companions are siblings, which the walk hands over in one batch
         // (walk::Walker): looked up here, not stat'ed again.
-        let companion = |p: &Path| !by_path.is_empty() && by_path.contains_key(p);
-        let database = sqlite::looks_like_database(&f.abs, companion)
+        let database = sqlite::looks_like_database(&f.abs, |p| by_path.contains_key(p))
             || (!reused.contains_key(&i) && sqlite::has_sqlite_header(&f.abs));
         if !database {
             continue;

@@ -100,7 +100,3 @@ pub fn fingerprint(meta: &Meta) -> Fingerprint {
         inode: meta.ino(),
     }
 }
-
-pub fn mtime_ns(meta: &Meta) -> i64 {
-    meta.mtime_ns()
-}

@@ -18,7 +18,7 @@ use rustix::io::Errno;
 mod meta;
 mod stat;
 
-pub use meta::{fingerprint, mtime_ns, Meta};
+pub use meta::{fingerprint, Meta};
 use stat::{stat_all, Stat, MAX_THREADS};
 
 use super::exclude::Excludes;
@@ -240,8 +240,8 @@ impl Walker {
                 }
             }
         }
-        names.sort_unstable_by(|a, b| b.cmp(a)); // popped from the end
-                                                 // Matched on the path alone, before any stat.
+        // Popped from the end; matched on the path alone, before any stat.
+        names.sort_unstable_by(|a, b| b.cmp(a));
         let mut child_rel = Vec::new();
         let excludes = &self.excludes;
         let before = names.len();
